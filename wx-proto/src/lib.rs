@@ -1,0 +1,32 @@
+//! # wx-proto: the sans-IO core of the WeChat web ("webwx") protocol
+//!
+//! In scope: pure parsers for every wire format the web client reads ([`parse`]), the typed
+//! message model and content decoding ([`model`]), credentials that never print ([`Secret`]).
+//! Out of scope: sockets, clocks, randomness, threads. The transports (`wx-tokio`,
+//! `wx-blocking`) do the I/O; this crate only turns bytes into values.
+//!
+//! ```text
+//!   jslogin ─► QR shown ─► poll (408/201/200) ─► newloginpage ─► webwxinit ─► sync loop
+//!      ▲                        │ 400 expired                                  │ 1100/1101/1102
+//!      └────────────────────────┘                                              ▼
+//!                                                                          logged out
+//! ```
+//!
+//! Every parser is a function from bytes to `Result<T, ParseError>`; errors name the
+//! format, the byte offset and the kind of fault, and never carry body text.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+pub mod model;
+pub mod parse;
+pub mod percent;
+mod ret_code;
+mod secret;
+
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+
+pub use error::{Endpoint, ErrorKind, Format, ParseError};
+pub use ret_code::RetCode;
+pub use secret::Secret;

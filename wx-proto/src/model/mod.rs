@@ -1,0 +1,1 @@
+//! The typed message model: raw `AddMsgList` elements decoded into message kinds.

@@ -1,0 +1,163 @@
+//! webwxsync: new messages, contact changes, profile changes and the next sync keys.
+//!
+//! Each `AddMsgList` and `ModContactList` element is parsed on its own, so one malformed
+//! element becomes one error while its siblings are still delivered.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::common::{BaseResponse, SyncKey, from_body, json_error};
+use super::contact::Contact;
+use super::lenient;
+use super::message::RawMessage;
+use crate::error::{Endpoint, Format, ParseError};
+use crate::secret::Secret;
+
+/// A `{Buff: "..."}` string wrapper of the profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Buff {
+    /// `Buff`.
+    #[serde(rename = "Buff", deserialize_with = "lenient::string")]
+    pub buff: String,
+}
+
+/// `Profile`: changes to your own profile (applied when `BitFlag == 190`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Profile {
+    /// `BitFlag` (190 = changed).
+    #[serde(deserialize_with = "lenient::i64")]
+    pub bit_flag: i64,
+    /// Your UserName.
+    pub user_name: Buff,
+    /// Your new nickname.
+    pub nick_name: Buff,
+    /// `HeadImgUpdateFlag`.
+    #[serde(deserialize_with = "lenient::i64")]
+    pub head_img_update_flag: i64,
+    /// Your new avatar path.
+    #[serde(deserialize_with = "lenient::string")]
+    pub head_img_url: String,
+    /// Your signature.
+    #[serde(deserialize_with = "lenient::string")]
+    pub signature: String,
+    /// Your alias.
+    #[serde(deserialize_with = "lenient::string")]
+    pub alias: String,
+    /// Sex.
+    #[serde(deserialize_with = "lenient::u32")]
+    pub sex: u32,
+}
+
+impl Profile {
+    /// `BitFlag == 190`: the profile changed.
+    pub fn changed(&self) -> bool {
+        self.bit_flag == 190
+    }
+}
+
+/// A `DelContactList` element.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DelContact {
+    /// The deleted contact.
+    #[serde(deserialize_with = "lenient::string")]
+    pub user_name: String,
+    /// Its ContactFlag.
+    #[serde(deserialize_with = "lenient::u64")]
+    pub contact_flag: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Envelope<'a> {
+    base_response: BaseResponse,
+    #[serde(default, borrow)]
+    add_msg_list: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    mod_contact_list: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    del_contact_list: Option<Vec<DelContact>>,
+    #[serde(default)]
+    profile: Option<Profile>,
+    #[serde(default, deserialize_with = "lenient::i64")]
+    continue_flag: i64,
+    #[serde(default)]
+    sync_key: Option<SyncKey>,
+    #[serde(default)]
+    sync_check_key: Option<SyncKey>,
+    #[serde(rename = "SKey", default)]
+    skey: Option<Secret<String>>,
+}
+
+/// webwxsync response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncResponse {
+    /// `BaseResponse`.
+    pub base_response: BaseResponse,
+    /// New messages, in order; a malformed element is an `Err` with its offset in the body.
+    pub add_msg_list: Vec<Result<RawMessage, ParseError>>,
+    /// Added or changed contacts; a malformed element is an `Err`.
+    pub mod_contact_list: Vec<Result<Contact, ParseError>>,
+    /// Deleted contacts.
+    pub del_contact_list: Vec<DelContact>,
+    /// Profile changes.
+    pub profile: Option<Profile>,
+    /// `ContinueFlag` (non-zero: sync again at once).
+    pub continue_flag: i64,
+    /// The next SyncKey (store it only when usable).
+    pub sync_key: Option<SyncKey>,
+    /// The next SyncCheckKey (absent in older responses).
+    pub sync_check_key: Option<SyncKey>,
+    /// A rotated skey, when non-empty.
+    pub skey: Option<Secret<String>>,
+}
+
+/// Parses a webwxsync body. Fails only when the envelope itself is malformed.
+pub fn parse_sync(body: &[u8]) -> Result<SyncResponse, ParseError> {
+    let env: Envelope<'_> = from_body(body, Endpoint::Sync)?;
+    let add_msg_list = env
+        .add_msg_list
+        .unwrap_or_default()
+        .into_iter()
+        .map(|raw| element(body, raw, Endpoint::SyncMessage))
+        .collect();
+    let mod_contact_list = env
+        .mod_contact_list
+        .unwrap_or_default()
+        .into_iter()
+        .map(|raw| element(body, raw, Endpoint::SyncContact))
+        .collect();
+    Ok(SyncResponse {
+        base_response: env.base_response,
+        add_msg_list,
+        mod_contact_list,
+        del_contact_list: env.del_contact_list.unwrap_or_default(),
+        profile: env.profile,
+        continue_flag: env.continue_flag,
+        sync_key: env.sync_key,
+        sync_check_key: env.sync_check_key,
+        skey: env.skey.filter(|s| !s.expose().is_empty()),
+    })
+}
+
+fn element<'a, T: Deserialize<'a>>(
+    body: &'a [u8],
+    raw: &'a RawValue,
+    endpoint: Endpoint,
+) -> Result<T, ParseError> {
+    let text = raw.get();
+    // The element borrows from the body: its offset is the distance between the two.
+    let base = (text.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+    serde_json::from_str(text).map_err(|e| {
+        let mut err = json_error(text.as_bytes(), &e, Format::Json(endpoint));
+        err.offset += base;
+        err
+    })
+}
+
+/// Parses one `AddMsgList` element on its own (a captured message, a fuzz input).
+pub fn parse_message(body: &[u8]) -> Result<RawMessage, ParseError> {
+    from_body(body, Endpoint::SyncMessage)
+}

@@ -1,0 +1,163 @@
+//! The synccheck object literal: `window.synccheck={retcode:"0",selector:"2"}`, with nom and
+//! no allocation.
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while1},
+    character::complete::{char, digit1, multispace0},
+    combinator::opt,
+    sequence::delimited,
+};
+
+use crate::error::{ErrorKind, Format, ParseError};
+use crate::ret_code::RetCode;
+
+/// A synccheck answer. Any selector other than 0 means "call webwxsync now".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncCheck {
+    /// The `retcode` (0 = OK; 1100, 1101, 1102 = logged out).
+    pub retcode: RetCode,
+    /// The `selector` (0 = nothing new; 2, 3, 4, 6, 7 = something to sync).
+    pub selector: u32,
+}
+
+/// Parses a synccheck body. Keys may come in any order, values quoted or bare.
+pub fn parse_synccheck(body: &[u8]) -> Result<SyncCheck, ParseError> {
+    let input = std::str::from_utf8(body).map_err(|e| ParseError::utf8(Format::SyncCheck, e))?;
+    let at = |rest: &str| input.len() - rest.len();
+    let (mut rest, _) = head(input).map_err(|e| nom_error(input, e))?;
+    let mut retcode = None;
+    let mut selector = None;
+    loop {
+        let (r, (key, value)) = field(rest).map_err(|e| nom_error(input, e))?;
+        let value_at = at(rest);
+        match key {
+            "retcode" => {
+                let n = value
+                    .parse::<i64>()
+                    .map_err(|_| err(value_at, ErrorKind::InvalidValue("retcode")))?;
+                retcode = Some(RetCode::from_raw(n));
+            }
+            "selector" => {
+                let n = value
+                    .parse::<u32>()
+                    .map_err(|_| err(value_at, ErrorKind::InvalidValue("selector")))?;
+                selector = Some(n);
+            }
+            _ => {}
+        }
+        let (r, sep) = delimited(multispace0, alt((char(','), char('}'))), multispace0)
+            .parse(r)
+            .map_err(|e| nom_error(input, e))?;
+        rest = r;
+        if sep == '}' {
+            break;
+        }
+    }
+    let (rest, _) = opt(char::<&str, nom::error::Error<&str>>(';'))
+        .parse(rest)
+        .map_err(|e| nom_error(input, e))?;
+    if !rest.trim().is_empty() {
+        return Err(err(at(rest.trim_start()), ErrorKind::Syntax));
+    }
+    Ok(SyncCheck {
+        retcode: retcode.ok_or(err(input.len(), ErrorKind::MissingField("retcode")))?,
+        selector: selector.ok_or(err(input.len(), ErrorKind::MissingField("selector")))?,
+    })
+}
+
+fn err(offset: usize, kind: ErrorKind) -> ParseError {
+    ParseError::new(Format::SyncCheck, offset, kind)
+}
+
+fn nom_error(input: &str, e: nom::Err<nom::error::Error<&str>>) -> ParseError {
+    match e {
+        nom::Err::Error(e) | nom::Err::Failure(e) => {
+            let kind = if e.input.is_empty() {
+                ErrorKind::UnexpectedEnd
+            } else {
+                ErrorKind::Syntax
+            };
+            err(input.len() - e.input.len(), kind)
+        }
+        nom::Err::Incomplete(_) => err(input.len(), ErrorKind::UnexpectedEnd),
+    }
+}
+
+fn head(input: &str) -> IResult<&str, ()> {
+    let (input, _) = (
+        multispace0,
+        tag("window.synccheck"),
+        multispace0,
+        char('='),
+        multispace0,
+        char('{'),
+        multispace0,
+    )
+        .parse(input)?;
+    Ok((input, ()))
+}
+
+fn field(input: &str) -> IResult<&str, (&str, &str)> {
+    let (input, key) = alt((
+        delimited(char('"'), key_chars, char('"')),
+        delimited(char('\''), key_chars, char('\'')),
+        key_chars,
+    ))
+    .parse(input)?;
+    let (input, _) = (multispace0, char(':'), multispace0).parse(input)?;
+    let (input, value) = alt((
+        delimited(char('"'), signed_digits, char('"')),
+        delimited(char('\''), signed_digits, char('\'')),
+        signed_digits,
+    ))
+    .parse(input)?;
+    Ok((input, (key, value)))
+}
+
+fn key_chars(input: &str) -> IResult<&str, &str> {
+    take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_').parse(input)
+}
+
+fn signed_digits(input: &str) -> IResult<&str, &str> {
+    nom::combinator::recognize((opt(char('-')), digit1)).parse(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_and_variants() {
+        let ok = parse_synccheck(br#"window.synccheck={retcode:"0",selector:"2"}"#);
+        assert_eq!(
+            ok,
+            Ok(SyncCheck {
+                retcode: RetCode::Ok,
+                selector: 2
+            })
+        );
+        let spaced = parse_synccheck(b"window.synccheck = { selector : '7' , retcode: 1101 };\n");
+        assert_eq!(
+            spaced,
+            Ok(SyncCheck {
+                retcode: RetCode::SessionInvalid,
+                selector: 7
+            })
+        );
+    }
+
+    #[test]
+    fn errors() {
+        let e = parse_synccheck(br#"window.synccheck={retcode:"0"}"#).expect_err("no selector");
+        assert_eq!(e.kind, ErrorKind::MissingField("selector"));
+        let e = parse_synccheck(br#"window.synccheck={retcode:"0",selector:"2""#).expect_err("cut");
+        assert_eq!(e.kind, ErrorKind::UnexpectedEnd);
+        let e = parse_synccheck(br#"window.synccheck={retcode:"x"}"#).expect_err("bad");
+        assert_eq!(e.offset, 26);
+        let e = parse_synccheck(br#"window.synccheck={retcode:"0",selector:"99999999999"}"#)
+            .expect_err("range");
+        assert_eq!(e.kind, ErrorKind::InvalidValue("selector"));
+    }
+}

@@ -1,0 +1,1 @@
+//! wx-sim: a simulated WeChat web server (placeholder until its issue lands).
