@@ -1,1 +1,35 @@
-//! The typed message model: raw `AddMsgList` elements decoded into message kinds.
+//! The typed message model: raw `AddMsgList` elements decoded into message kinds (§11).
+//!
+//! [`decode`] turns a [`RawMessage`](crate::parse::RawMessage) into a [`Message`]: the chat,
+//! the actual sender (the group member for group messages), whether you sent it, and a
+//! [`MessageKind`] with the content decoded. It never fails: broken content gives
+//! [`MessageKind::Undecodable`] with the typed error, and the raw fields are always kept.
+//!
+//! The content helpers are public and pure: [`split_group_prefix`], [`unescape_content`],
+//! [`decode_display_text`] (for names too), [`html_unescape`], [`br_to_newline`],
+//! [`decode_emoji`], [`mentions`], [`is_mentioned`] and [`tagged_mentions`].
+
+mod app;
+mod contact_msg;
+mod dispatch;
+mod emoji;
+mod kind;
+mod location;
+mod media;
+mod mention;
+mod message;
+mod notice;
+mod prefix;
+mod text;
+mod xml;
+
+pub use app::{AppAttach, AppDetail, AppMessage, FileAttachment, PayInfo};
+pub use contact_msg::{Card, FriendRequest};
+pub use kind::{Emoticon, Image, MessageKind, Text, Video, Voice, Voip};
+pub use location::Location;
+pub use media::{EmojiInfo, ImageInfo, MediaContent, VideoInfo, VoiceInfo};
+pub use mention::{MENTION_SEPARATOR, is_mentioned, mentions, tagged_mentions};
+pub use message::{Message, decode};
+pub use notice::{NotifyCode, Revoke, StatusNotify, SystemNotice, UnreadChat};
+pub use prefix::split_group_prefix;
+pub use text::{br_to_newline, decode_display_text, decode_emoji, html_unescape, unescape_content};
