@@ -30,3 +30,8 @@ pub mod fuzzing;
 pub use error::{Endpoint, ErrorKind, Format, ParseError};
 pub use ret_code::RetCode;
 pub use secret::Secret;
+
+/// The README's code blocks run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

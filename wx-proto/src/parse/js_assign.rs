@@ -85,8 +85,7 @@ pub struct JsAssignments<'a> {
 
 /// Parses a JavaScript-assignment body lazily. The body must be UTF-8.
 pub fn js_assignments(body: &[u8]) -> Result<JsAssignments<'_>, ParseError> {
-    let input =
-        std::str::from_utf8(body).map_err(|e| ParseError::utf8(Format::JsAssignment, e))?;
+    let input = std::str::from_utf8(body).map_err(|e| ParseError::utf8(Format::JsAssignment, e))?;
     Ok(JsAssignments {
         input,
         rest: input,
@@ -155,11 +154,8 @@ fn skip_separators(s: &str) -> &str {
 
 fn statement(input: &str) -> IResult<&str, JsAssignment<'_>> {
     let (input, _) = tag("window.").parse(input)?;
-    let (input, name) = recognize((
-        ident,
-        nom::multi::many0_count(preceded(char('.'), ident)),
-    ))
-    .parse(input)?;
+    let (input, name) =
+        recognize((ident, nom::multi::many0_count(preceded(char('.'), ident)))).parse(input)?;
     let (input, _) = (multispace0, char('='), multispace0).parse(input)?;
     let (input, value) = alt((int_value, string_value)).parse(input)?;
     Ok((input, JsAssignment { name, value }))
@@ -205,10 +201,7 @@ fn string_value(input: &str) -> IResult<&str, JsValue<'_>> {
             }
         } else if c == quote {
             let raw = &body[..i];
-            return Ok((
-                &body[i + 1..],
-                JsValue::Str(JsStr { raw, has_escapes }),
-            ));
+            return Ok((&body[i + 1..], JsValue::Str(JsStr { raw, has_escapes })));
         } else if c == '\n' {
             // An unterminated line: JavaScript strings cannot span lines.
             return Err(nom::Err::Failure(nom::error::Error::new(
@@ -294,7 +287,10 @@ fn push_hex(
             }
         }
     }
-    out.push(code.and_then(char::from_u32).unwrap_or(char::REPLACEMENT_CHARACTER));
+    out.push(
+        code.and_then(char::from_u32)
+            .unwrap_or(char::REPLACEMENT_CHARACTER),
+    );
 }
 
 #[cfg(test)]
@@ -341,10 +337,19 @@ mod tests {
     #[test]
     fn escapes_are_undone_on_demand() {
         let items = all(r#"window.a = "q\"x\u0041\\\n"; window.b='it\'s';"#).expect("parses");
-        assert_eq!(items[0].value.as_str().map(|s| s.value()), Some("q\"xA\\\n".into()));
-        assert_eq!(items[1].value.as_str().map(|s| s.value()), Some("it's".into()));
+        assert_eq!(
+            items[0].value.as_str().map(|s| s.value()),
+            Some("q\"xA\\\n".into())
+        );
+        assert_eq!(
+            items[1].value.as_str().map(|s| s.value()),
+            Some("it's".into())
+        );
         let items = all(r#"window.e = "\ud83d\ude00";"#).expect("parses");
-        assert_eq!(items[0].value.as_str().map(|s| s.value()), Some("😀".into()));
+        assert_eq!(
+            items[0].value.as_str().map(|s| s.value()),
+            Some("😀".into())
+        );
     }
 
     #[test]

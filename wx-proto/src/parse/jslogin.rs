@@ -57,7 +57,8 @@ mod tests {
 
     #[test]
     fn uuid_and_failures() {
-        let ok = parse_jslogin(br#"window.QRLogin.code = 200; window.QRLogin.uuid = "gfNHoe0rgA==";"#);
+        let ok =
+            parse_jslogin(br#"window.QRLogin.code = 200; window.QRLogin.uuid = "gfNHoe0rgA==";"#);
         assert_eq!(ok, Ok(JsLogin::Uuid("gfNHoe0rgA==".into())));
         let failed = parse_jslogin(b"window.QRLogin.code = 400;");
         assert_eq!(failed, Ok(JsLogin::Failed { code: 400 }));

@@ -76,7 +76,10 @@ pub fn parse_login_page(body: &[u8]) -> Result<LoginPage, ParseError> {
     let text = std::str::from_utf8(body).map_err(|e| ParseError::utf8(Format::LoginPage, e))?;
     let fields = read_fields(text)?;
     let end = body.len();
-    let ret_text = fields.ret.as_deref().ok_or(err(end, ErrorKind::MissingField("ret")))?;
+    let ret_text = fields
+        .ret
+        .as_deref()
+        .ok_or(err(end, ErrorKind::MissingField("ret")))?;
     let ret = ret_text
         .trim()
         .parse::<i64>()
@@ -176,10 +179,8 @@ fn read_fields(text: &str) -> Result<Fields, ParseError> {
             Event::GeneralRef(r) if depth == 2 => {
                 push_reference(&mut buf, &r).ok_or(err(pos, ErrorKind::Syntax))?;
             }
-            Event::Text(t) if depth == 0 => {
-                if !t.iter().all(|b| b.is_ascii_whitespace()) {
-                    return Err(err(pos, ErrorKind::Syntax));
-                }
+            Event::Text(t) if depth == 0 && !t.iter().all(|b| b.is_ascii_whitespace()) => {
+                return Err(err(pos, ErrorKind::Syntax));
             }
             Event::Eof => {
                 return Err(err(
@@ -233,7 +234,10 @@ mod tests {
         assert_eq!(c.pass_ticket_raw.expose(), "AbC%2BdEf%2FgHi%3D");
         assert_eq!(c.is_grayscale, Some(1));
         let debug = format!("{c:?}");
-        assert!(!debug.contains("crypt") && !debug.contains("AbC"), "{debug}");
+        assert!(
+            !debug.contains("crypt") && !debug.contains("AbC"),
+            "{debug}"
+        );
     }
 
     #[test]
@@ -250,14 +254,16 @@ mod tests {
 
     #[test]
     fn redirect_and_failures() {
-        let body = b"<error><ret>0</ret><redirecturl>https://x/check?a=1&amp;b=2</redirecturl></error>";
+        let body =
+            b"<error><ret>0</ret><redirecturl>https://x/check?a=1&amp;b=2</redirecturl></error>";
         assert_eq!(
             parse_login_page(body),
             Ok(LoginPage::NeedsBrowser {
                 url: "https://x/check?a=1&b=2".into()
             })
         );
-        let e = parse_login_page(b"<error><ret>0</ret><skey>x</skey></error>").expect_err("missing");
+        let e =
+            parse_login_page(b"<error><ret>0</ret><skey>x</skey></error>").expect_err("missing");
         assert_eq!(e.kind, ErrorKind::MissingField("wxsid"));
         let e = parse_login_page(b"<html><body>hi</body></html>").expect_err("html");
         assert_eq!((e.offset, e.kind), (0, ErrorKind::Syntax));

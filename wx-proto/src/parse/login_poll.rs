@@ -89,7 +89,10 @@ mod tests {
 
     #[test]
     fn every_code() {
-        assert_eq!(parse_login_poll(b"window.code=408;"), Ok(LoginPoll::Waiting));
+        assert_eq!(
+            parse_login_poll(b"window.code=408;"),
+            Ok(LoginPoll::Waiting)
+        );
         assert_eq!(
             parse_login_poll(b"window.code=201;"),
             Ok(LoginPoll::Scanned { avatar: None })
@@ -101,14 +104,25 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_login_poll(b"window.code=200;\nwindow.redirect_uri=\"https://wx2.qq.com/x?a=1\";"),
+            parse_login_poll(
+                b"window.code=200;\nwindow.redirect_uri=\"https://wx2.qq.com/x?a=1\";"
+            ),
             Ok(LoginPoll::Confirmed {
                 redirect_uri: "https://wx2.qq.com/x?a=1".into()
             })
         );
-        assert_eq!(parse_login_poll(b"window.code=202;"), Ok(LoginPoll::Cancelled));
-        assert_eq!(parse_login_poll(b"window.code=400;"), Ok(LoginPoll::Expired));
-        assert_eq!(parse_login_poll(b"window.code=500;"), Ok(LoginPoll::ServerError));
+        assert_eq!(
+            parse_login_poll(b"window.code=202;"),
+            Ok(LoginPoll::Cancelled)
+        );
+        assert_eq!(
+            parse_login_poll(b"window.code=400;"),
+            Ok(LoginPoll::Expired)
+        );
+        assert_eq!(
+            parse_login_poll(b"window.code=500;"),
+            Ok(LoginPoll::ServerError)
+        );
         assert_eq!(parse_login_poll(b"window.code=0;"), Ok(LoginPoll::Other(0)));
         let err = parse_login_poll(b"window.code=200;").expect_err("no redirect");
         assert_eq!(err.kind, ErrorKind::MissingField("redirect_uri"));

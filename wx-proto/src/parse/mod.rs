@@ -3,14 +3,16 @@
 //! [`ParseError`]: crate::ParseError
 
 pub mod js_assign;
-pub mod json;
 pub mod jslogin;
+pub mod json;
+pub mod kind;
 pub mod login_page;
 pub mod login_poll;
 pub mod set_cookie;
 pub mod synccheck;
 
 pub use js_assign::{JsAssignment, JsAssignments, JsStr, JsValue, js_assignments};
+pub use jslogin::{JsLogin, parse_jslogin};
 pub use json::common::{BaseOnly, BaseResponse, SyncKey, SyncKeyPair};
 pub use json::contact::{
     BatchGetContactResponse, Contact, GetContactResponse, Member, is_group_name,
@@ -28,7 +30,7 @@ pub use json::message::{AppInfo, RawMessage, RecommendInfo};
 pub use json::push_login::{PushLogin, parse_push_login};
 pub use json::send::{SendResponse, StatusNotifyResponse, parse_send, parse_status_notify};
 pub use json::sync::{Buff, DelContact, Profile, SyncResponse, parse_message, parse_sync};
-pub use jslogin::{JsLogin, parse_jslogin};
+pub use kind::BodyKind;
 pub use login_page::{LoginCredentials, LoginPage, parse_login_page};
 pub use login_poll::{LoginPoll, parse_login_poll};
 pub use set_cookie::{SetCookie, parse_cookie_date, parse_set_cookie};

@@ -168,7 +168,10 @@ mod tests {
     #[test]
     fn minimal_and_bad() {
         let c = parse_set_cookie(b"wxuin=123").expect("parses");
-        assert_eq!((c.name, *c.value.expose(), c.domain), ("wxuin", "123", None));
+        assert_eq!(
+            (c.name, *c.value.expose(), c.domain),
+            ("wxuin", "123", None)
+        );
         let c = parse_set_cookie(b"a=; Max-Age=0; HttpOnly; Expires=garbage").expect("parses");
         assert_eq!((c.max_age, c.expires, c.http_only), (Some(0), None, true));
         assert!(parse_set_cookie(b"novalue").is_err());

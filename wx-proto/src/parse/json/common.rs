@@ -161,9 +161,10 @@ mod tests {
 
     #[test]
     fn sync_key_query() {
-        let k: SyncKey =
-            serde_json::from_str(r#"{"Count":2,"List":[{"Key":1,"Val":7},{"Key":1000,"Val":"9"}]}"#)
-                .expect("parses");
+        let k: SyncKey = serde_json::from_str(
+            r#"{"Count":2,"List":[{"Key":1,"Val":7},{"Key":1000,"Val":"9"}]}"#,
+        )
+        .expect("parses");
         assert_eq!(k.to_query_value(), "1_7|1000_9");
         assert!(k.is_usable());
     }

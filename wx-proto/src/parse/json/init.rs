@@ -84,7 +84,11 @@ pub struct InitResponse {
     #[serde(default, deserialize_with = "lenient::u32")]
     pub invite_start_count: u32,
     /// `MPSubscribeMsgCount`.
-    #[serde(rename = "MPSubscribeMsgCount", default, deserialize_with = "lenient::u32")]
+    #[serde(
+        rename = "MPSubscribeMsgCount",
+        default,
+        deserialize_with = "lenient::u32"
+    )]
     pub mp_subscribe_msg_count: u32,
     /// Official-account pushes.
     #[serde(rename = "MPSubscribeMsgList", default)]

@@ -19,10 +19,18 @@ pub struct UploadMediaResponse {
     #[serde(default, deserialize_with = "lenient::u64")]
     pub start_pos: u64,
     /// Thumbnail height.
-    #[serde(rename = "CDNThumbImgHeight", default, deserialize_with = "lenient::u32")]
+    #[serde(
+        rename = "CDNThumbImgHeight",
+        default,
+        deserialize_with = "lenient::u32"
+    )]
     pub cdn_thumb_img_height: u32,
     /// Thumbnail width.
-    #[serde(rename = "CDNThumbImgWidth", default, deserialize_with = "lenient::u32")]
+    #[serde(
+        rename = "CDNThumbImgWidth",
+        default,
+        deserialize_with = "lenient::u32"
+    )]
     pub cdn_thumb_img_width: u32,
     /// Percent-encoded file name.
     #[serde(default, deserialize_with = "lenient::string")]
