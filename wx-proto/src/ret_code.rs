@@ -86,7 +86,9 @@ mod tests {
 
     #[test]
     fn round_trips_every_known_code() {
-        for raw in [0, 1, -14, 1100, 1101, 1102, 1200, 1201, 1203, 1204, 1205, 7, -2013] {
+        for raw in [
+            0, 1, -14, 1100, 1101, 1102, 1200, 1201, 1203, 1204, 1205, 7, -2013,
+        ] {
             assert_eq!(RetCode::from_raw(raw).raw(), raw);
         }
         assert_eq!(RetCode::from_raw(-2013), RetCode::Unknown(-2013));
