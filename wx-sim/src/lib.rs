@@ -1,1 +1,48 @@
-//! wx-sim: a simulated WeChat web server (placeholder until its issue lands).
+//! wx-sim: a simulated WeChat web ("webwx") server for tests, demos and load.
+//!
+//! In scope: every endpoint of the protocol reference (login, session start, contacts,
+//! sync, sending, uploads, downloads, group and contact management, logout) with the real
+//! server's reply shapes, its credential and cookie checks and its tolerance; scripted worlds;
+//! fault injection; a hyper loopback server (HTTP or HTTPS) with a control API.
+//! Out of scope: anything of the phone (it is scripted), real media, the desktop (UOS) mode.
+//!
+//! ```text
+//!  jslogin ─► uuid ─► login poll (held ≤25 s: 408 │ 201 scanned │ 200 redirect_uri │ 400 expired)
+//!                        └─► webwxnewloginpage (301/200 XML + Set-Cookie) ─► session
+//!  session: webwxinit ─► statusnotify ─► getcontact (Seq pages) ─► batchgetcontact
+//!           synccheck (held ≤25 s) ─► selector≠0 ─► webwxsync (messages, contacts, keys) ─► …
+//!           sends / uploads / downloads / management at any time; logout, expiry, kick end it
+//! ```
+//!
+//! The core is sans-IO: [`Sim::handle`] takes an `http::Request<Vec<u8>>` and the time and
+//! returns a [`Reply`]; long polls come back as [`Reply::Held`] and are answered by
+//! [`Sim::poll_held`] after events or at [`Sim::wake_at`]. The simulator serves every host
+//! family (login, main, file, webpush) on one base URL ([`Config::base_url`]); the
+//! `redirect_uri` of a confirmed login points at that base, so a client that derives its file
+//! and webpush hosts from the redirect host must be told to use the base for them too.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod clock;
+pub mod content;
+mod endpoint;
+pub mod fault;
+pub mod login;
+pub mod model;
+pub mod rng;
+pub mod scenario;
+#[cfg(feature = "server")]
+pub mod server;
+pub mod session;
+pub mod sim;
+pub mod wire;
+pub mod world;
+
+pub use content::Body;
+pub use fault::{Fault, FaultRule};
+pub use login::LoginPolicy;
+#[cfg(feature = "server")]
+pub use server::{ServeOptions, Server, serve};
+pub use sim::{Config, HeldId, Push, Reply, Sent, Sim, SimError};
+pub use world::{World, WorldSpec};

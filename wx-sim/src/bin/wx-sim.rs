@@ -1,0 +1,119 @@
+//! The `wx-sim` binary: a simulated WeChat web server on loopback, driven by flags and the
+//! `/__sim/` control API.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+use wx_sim::{Config, LoginPolicy, ServeOptions, WorldSpec};
+
+const USAGE: &str =
+    "usage: wx-sim [--port N] [--https] [--cert-dir DIR] [--accounts N] [--contacts N]
+              [--groups N] [--members N] [--official N] [--page N] [--seed N]
+              [--auto-confirm MS] [--rate-ms MS] [--hold-ms MS] [--qr-lifetime-s S]
+
+Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
+`wx-sim listening on <base url>` (and `wx-sim certificate <path>` with --https).
+Control API: GET /__sim/state, /__sim/world, /__sim/sent; POST /__sim/login, /__sim/scan,
+/__sim/confirm, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON), /__sim/end?code=,
+/__sim/refuse, /__sim/rotate_skey.";
+
+fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
+    let mut port = 0u16;
+    let mut opts = ServeOptions {
+        config: Config {
+            world: WorldSpec::default(),
+            ..Config::default()
+        },
+        ..ServeOptions::default()
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut num = |name: &str| -> Result<u64, String> {
+            it.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or(format!("{name} needs a number"))
+        };
+        match flag.as_str() {
+            "--port" => port = num("--port")? as u16,
+            "--https" => opts.tls = true,
+            "--cert-dir" => {
+                opts.cert_dir = Some(it.next().ok_or("--cert-dir needs a path")?.into())
+            }
+            "--accounts" => opts.config.world.accounts = num("--accounts")?.max(1) as usize,
+            "--contacts" => opts.config.world.contacts = num("--contacts")? as usize,
+            "--groups" => opts.config.world.groups = num("--groups")? as usize,
+            "--members" => opts.config.world.members_per_group = num("--members")? as usize,
+            "--official" => opts.config.world.official_accounts = num("--official")? as usize,
+            "--page" => opts.config.contact_page = num("--page")?.max(1) as usize,
+            "--seed" => {
+                let s = num("--seed")?;
+                opts.config.seed = s;
+                opts.config.world.seed = s;
+            }
+            "--auto-confirm" => {
+                let ms = Duration::from_millis(num("--auto-confirm")?);
+                opts.config.login = LoginPolicy::Auto {
+                    scan_after: ms,
+                    confirm_after: ms,
+                    account: 0,
+                };
+            }
+            "--rate-ms" => {
+                opts.config.steady_rate = Some(Duration::from_millis(num("--rate-ms")?.max(1)))
+            }
+            "--hold-ms" => opts.config.poll_hold = Duration::from_millis(num("--hold-ms")?),
+            "--qr-lifetime-s" => {
+                opts.config.qr_lifetime = Duration::from_secs(num("--qr-lifetime-s")?)
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    Ok((port, opts))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (port, opts) = match parse(&args) {
+        Ok(x) => x,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("wx-sim: {e}");
+            }
+            eprintln!("{USAGE}");
+            return if e.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wx-sim: runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(async move {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let server = match wx_sim::serve(addr, opts).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("wx-sim: cannot serve on {addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if let Some(p) = server.cert_path() {
+            println!("wx-sim certificate {}", p.display());
+        }
+        println!("wx-sim listening on {}", server.base_url());
+        let _ = tokio::signal::ctrl_c().await;
+        server.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}

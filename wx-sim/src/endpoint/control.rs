@@ -1,0 +1,176 @@
+//! The `/__sim/` control API: drive the world over HTTP (confirm logins, push, faults, kicks).
+
+use crate::content::Body;
+use crate::fault::FaultRule;
+use crate::login::LoginState;
+use crate::sim::{Push, Req, Sim, respond};
+use http::Response;
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+#[derive(Deserialize)]
+struct PushCmd {
+    #[serde(flatten)]
+    push: Push,
+    body: Body,
+}
+
+#[derive(Serialize)]
+struct LoginView {
+    uuid: String,
+    state: &'static str,
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    account: usize,
+    live: bool,
+    code: Option<u32>,
+    pending: usize,
+}
+
+#[derive(Serialize)]
+struct State {
+    logins: Vec<LoginView>,
+    sessions: Vec<SessionView>,
+    sent: usize,
+    served: u64,
+    served_by: std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Serialize)]
+struct Named {
+    user_name: String,
+    nick_name: String,
+}
+
+#[derive(Serialize)]
+struct WorldView {
+    uin: u64,
+    me: Named,
+    friends: Vec<Named>,
+    groups: Vec<Named>,
+    contacts: usize,
+}
+
+fn ok_json<T: Serialize>(v: &T) -> Response<Vec<u8>> {
+    match serde_json::to_vec(v) {
+        Ok(b) => respond(200, "application/json", b),
+        Err(_) => respond(500, "text/plain", Vec::new()),
+    }
+}
+
+fn bad(msg: &str) -> Response<Vec<u8>> {
+    respond(400, "text/plain; charset=utf-8", msg.as_bytes().to_vec())
+}
+
+impl Sim {
+    pub(crate) fn control(&mut self, cmd: &str, r: &Req<'_>, now: Instant) -> Response<Vec<u8>> {
+        let account =
+            r.q.get("account")
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0usize);
+        let uuid =
+            r.q.get("uuid")
+                .map(str::to_string)
+                .or_else(|| self.latest_uuid().map(str::to_string));
+        let done = |res: Result<(), crate::sim::SimError>| match res {
+            Ok(()) => respond(200, "text/plain", b"ok".to_vec()),
+            Err(e) => bad(&e.to_string()),
+        };
+        match cmd {
+            "state" => {
+                let logins = self
+                    .logins
+                    .iter()
+                    .map(|l| LoginView {
+                        uuid: l.uuid.clone(),
+                        state: match l.state(now) {
+                            LoginState::Waiting => "waiting",
+                            LoginState::Scanned => "scanned",
+                            LoginState::Confirmed => "confirmed",
+                            LoginState::Expired => "expired",
+                        },
+                    })
+                    .collect();
+                let sessions = self
+                    .sessions
+                    .iter()
+                    .map(|s| SessionView {
+                        account: s.account,
+                        live: s.ended.is_none(),
+                        code: s.ended,
+                        pending: s.events.len(),
+                    })
+                    .collect();
+                ok_json(&State {
+                    logins,
+                    sessions,
+                    sent: self.sent.len(),
+                    served: self.served,
+                    served_by: self.served_by.clone(),
+                })
+            }
+            "world" => {
+                let Some(a) = self.world.accounts.get(account) else {
+                    return bad("no such account");
+                };
+                let named = |c: &crate::model::Contact| Named {
+                    user_name: c.user_name.clone(),
+                    nick_name: c.nick_name.clone(),
+                };
+                ok_json(&WorldView {
+                    uin: a.uin,
+                    me: named(&a.me),
+                    friends: a.friends().take(50).map(named).collect(),
+                    groups: a.groups().map(named).collect(),
+                    contacts: a.contacts.len(),
+                })
+            }
+            "sent" => ok_json(&self.sent),
+            "scan" => match uuid {
+                Some(u) => done(self.scan(&u, account, now)),
+                None => bad("no login"),
+            },
+            "confirm" => match uuid {
+                Some(u) => done(self.confirm(&u, now)),
+                None => bad("no login"),
+            },
+            "login" => match uuid {
+                Some(u) => done(
+                    self.scan(&u, account, now)
+                        .and_then(|()| self.confirm(&u, now)),
+                ),
+                None => bad("no login"),
+            },
+            "expire_qr" => match uuid {
+                Some(u) => done(self.expire_qr(&u, now)),
+                None => bad("no login"),
+            },
+            "push" => match serde_json::from_slice::<PushCmd>(r.body) {
+                Ok(p) => match self.push(&p.push, &p.body, now) {
+                    Ok(id) => ok_json(&serde_json::json!({ "MsgId": id })),
+                    Err(e) => bad(&e.to_string()),
+                },
+                Err(e) => bad(&e.to_string()),
+            },
+            "fault" => match serde_json::from_slice::<FaultRule>(r.body) {
+                Ok(rule) => {
+                    self.inject(rule);
+                    respond(200, "text/plain", b"ok".to_vec())
+                }
+                Err(e) => bad(&e.to_string()),
+            },
+            "end" => {
+                let code = r.q.get("code").and_then(|c| c.parse().ok()).unwrap_or(1102);
+                ok_json(&serde_json::json!({ "ended": self.end_sessions(account, code) }))
+            }
+            "refuse" => done(self.refuse_login(account, r.q.get("on") != Some("0"))),
+            "rotate_skey" => {
+                self.rotate_skey(account);
+                respond(200, "text/plain", b"ok".to_vec())
+            }
+            _ => respond(404, "text/plain", b"unknown control command".to_vec()),
+        }
+    }
+}

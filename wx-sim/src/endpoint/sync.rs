@@ -1,0 +1,216 @@
+//! Receiving: synccheck (held long poll) and webwxsync (AddMsgList, Mod/DelContactList, keys).
+
+use crate::model::{DelContact, Message, ModContact};
+use crate::session::{Event, SyncKey, key1_of_json, key1_of_string};
+use crate::sim::{HeldKind, Reply, Req, Sim, json, respond};
+use crate::wire::json::{BaseResponse, bare, parse, to_body};
+use crate::wire::{cookie, js, query};
+use http::{HeaderValue, Response};
+use serde::Serialize;
+use std::time::Instant;
+
+/// At most this many events per webwxsync; the rest wait (ContinueFlag 1).
+const SYNC_BATCH: usize = 100;
+
+#[derive(Serialize, Default)]
+struct Buff {
+    #[serde(rename = "Buff")]
+    buff: String,
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct Profile {
+    bit_flag: u32,
+    user_name: Buff,
+    nick_name: Buff,
+    bind_uin: u64,
+    bind_email: Buff,
+    bind_mobile: Buff,
+    status: u32,
+    sex: u32,
+    personal_card: u32,
+    alias: String,
+    head_img_update_flag: u32,
+    head_img_url: String,
+    signature: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SyncReply {
+    base_response: BaseResponse,
+    add_msg_count: usize,
+    add_msg_list: Vec<Message>,
+    mod_contact_count: usize,
+    mod_contact_list: Vec<ModContact>,
+    del_contact_count: usize,
+    del_contact_list: Vec<DelContact>,
+    mod_chat_room_member_count: usize,
+    mod_chat_room_member_list: Vec<ModContact>,
+    profile: Profile,
+    continue_flag: u32,
+    sync_key: SyncKey,
+    #[serde(rename = "SKey")]
+    skey: String,
+    sync_check_key: SyncKey,
+}
+
+fn js_resp(s: String) -> Response<Vec<u8>> {
+    respond(200, "text/javascript", s.into_bytes())
+}
+
+impl Sim {
+    pub(crate) fn synccheck(&mut self, r: &Req<'_>, now: Instant) -> Reply {
+        let sid = r.q.get("sid").unwrap_or("");
+        let Some(idx) = self.session_by_sid(sid) else {
+            return Reply::Now(js_resp(js::synccheck(1100, 0)));
+        };
+        let Some(s) = self.sessions.get(idx) else {
+            return Reply::Now(js_resp(js::synccheck(1100, 0)));
+        };
+        if let Some(code) = s.ended {
+            return Reply::Now(js_resp(js::synccheck(code, 0)));
+        }
+        let uin_ok = r.q.get("uin").and_then(|u| u.trim().parse::<u64>().ok()) == Some(s.uin);
+        let skey_ok = r.q.get("skey").is_some_and(|k| s.skey_ok(k));
+        if !uin_ok || !skey_ok {
+            return Reply::Now(js_resp(js::synccheck(1100, 0)));
+        }
+        if cookie::get(&r.jar, "wxsid").is_none() || !self.cookies_ok(r, idx) {
+            return Reply::Now(js_resp(js::synccheck(1102, 0)));
+        }
+        let acked = s.events.front().map(|(q, _)| q - 1).unwrap_or(s.seq);
+        let client_seq =
+            r.q.get("synckey")
+                .and_then(key1_of_string)
+                .map(|k| s.seq_of(k))
+                .unwrap_or(acked);
+        match self.synccheck_ready(idx, client_seq, false) {
+            Some(resp) => Reply::Now(resp),
+            None => self.hold(
+                HeldKind::SyncCheck {
+                    session: idx,
+                    client_seq,
+                },
+                now,
+            ),
+        }
+    }
+
+    /// synccheck's answer if one is due: the session ended, events wait, or the hold is over.
+    pub(crate) fn synccheck_ready(
+        &self,
+        idx: usize,
+        client_seq: u64,
+        timed_out: bool,
+    ) -> Option<Response<Vec<u8>>> {
+        let Some(s) = self.sessions.get(idx) else {
+            return Some(js_resp(js::synccheck(1100, 0)));
+        };
+        if let Some(code) = s.ended {
+            return Some(js_resp(js::synccheck(code, 0)));
+        }
+        match s.selector(client_seq) {
+            0 if timed_out => Some(js_resp(js::synccheck(0, 0))),
+            0 => None,
+            sel => Some(js_resp(js::synccheck(0, sel))),
+        }
+    }
+
+    pub(crate) fn sync(&mut self, r: &Req<'_>, now: Instant, redeliver: bool) -> Response<Vec<u8>> {
+        let Some(body) = parse(r.body) else {
+            return json(bare(1200));
+        };
+        let idx = match self.auth_base(r, &body) {
+            Ok(i) => i,
+            Err(ret) => return json(bare(ret)),
+        };
+        if let Some(pt) = r.q.get("pass_ticket")
+            && !self
+                .sessions
+                .get(idx)
+                .is_some_and(|s| query::same_ticket(pt, &s.pass_ticket))
+        {
+            return json(bare(1100));
+        }
+        let Some(s) = self.sessions.get_mut(idx) else {
+            return json(bare(1100));
+        };
+        let acked = s.events.front().map(|(q, _)| q - 1).unwrap_or(s.seq);
+        let client_seq = body
+            .get("SyncKey")
+            .and_then(key1_of_json)
+            .map(|k| s.seq_of(k))
+            .unwrap_or(acked);
+        s.ack(client_seq);
+        let batch: Vec<(u64, Event)> = s
+            .events
+            .iter()
+            .filter(|(q, _)| *q > client_seq)
+            .take(SYNC_BATCH)
+            .cloned()
+            .collect();
+        let more = s.events.iter().filter(|(q, _)| *q > client_seq).count() > batch.len();
+        let mut new_seq = batch
+            .last()
+            .map(|(q, _)| *q)
+            .unwrap_or(client_seq.max(acked));
+        if redeliver
+            && let Some((q, _)) = batch.iter().rev().find(|(_, e)| matches!(e, Event::Msg(_)))
+        {
+            new_seq = q - 1;
+        }
+        let skey = if s.announce_skey {
+            s.announce_skey = false;
+            s.skey.clone()
+        } else {
+            String::new()
+        };
+        let s = s.clone();
+        let acc = self.world.accounts.get(s.account);
+        let owner = acc.map(|a| a.me.user_name.clone()).unwrap_or_default();
+        let mut msgs = Vec::new();
+        let mut mods = Vec::new();
+        let mut dels = Vec::new();
+        for (_, e) in batch {
+            match e {
+                Event::Msg(m) => msgs.push(*m),
+                Event::Mod(name) => {
+                    if let Some(c) = acc.and_then(|a| a.contact(&name)) {
+                        let c = c.for_session(&s.skey);
+                        let own = if c.is_owner == 1 { owner.as_str() } else { "" };
+                        mods.push(ModContact::from_contact(&c, own));
+                    }
+                }
+                Event::Del(name) => dels.push(DelContact {
+                    user_name: name,
+                    contact_flag: 0,
+                }),
+            }
+        }
+        let reply = SyncReply {
+            base_response: BaseResponse::ok(),
+            add_msg_count: msgs.len(),
+            add_msg_list: msgs,
+            mod_contact_count: mods.len(),
+            mod_contact_list: mods,
+            del_contact_count: dels.len(),
+            del_contact_list: dels,
+            mod_chat_room_member_count: 0,
+            mod_chat_room_member_list: Vec::new(),
+            profile: Profile::default(),
+            continue_flag: u32::from(more),
+            sync_key: s.sync_key(new_seq),
+            skey,
+            sync_check_key: s.sync_key(new_seq),
+        };
+        let mut resp = json(to_body(&reply));
+        for c in self.session_cookies(idx, now, false) {
+            if let Ok(v) = HeaderValue::from_str(&c) {
+                resp.headers_mut().append(http::header::SET_COOKIE, v);
+            }
+        }
+        resp
+    }
+}

@@ -1,0 +1,826 @@
+//! The sans-IO simulator: world state, `handle(request, now)`, held long polls and the knobs.
+
+use crate::clock::{self, Clock};
+use crate::content::{self, Body, Route};
+use crate::fault::{Fault, FaultRule, GARBAGE};
+use crate::login::{Login, LoginPolicy, LoginState};
+use crate::rng::Rng;
+use crate::session::{Event, Session};
+use crate::wire::cookie;
+use crate::wire::query::Params;
+use crate::world::{World, WorldSpec};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Settings of a simulator.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The base URL clients reach the simulator on, e.g. `http://127.0.0.1:8080`. Every host
+    /// family (login, main, file, webpush) is served there; `redirect_uri` points back at it.
+    pub base_url: String,
+    /// The world to generate.
+    pub world: WorldSpec,
+    /// How QR logins get scanned and confirmed.
+    pub login: LoginPolicy,
+    /// How long a long poll (login poll, synccheck) is held: about 25 s on the real server.
+    pub poll_hold: Duration,
+    /// How long a uuid lives unconfirmed before the poll says 400.
+    pub qr_lifetime: Duration,
+    /// Contacts per webwxgetcontact page (`Seq` paging).
+    pub contact_page: usize,
+    /// Messages a client sends come back to its own session through webwxsync.
+    pub echo_sent: bool,
+    /// Revoking is allowed this long after sending (2 minutes).
+    pub revoke_window: Duration,
+    /// Serve the `/__sim/` control API.
+    pub control_api: bool,
+    /// Push a text from a friend to every live session at this interval (load tests).
+    pub steady_rate: Option<Duration>,
+    /// Seed for ids and tickets.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base_url: "http://127.0.0.1:8080".into(),
+            world: WorldSpec::default(),
+            login: LoginPolicy::Manual,
+            poll_hold: Duration::from_secs(25),
+            qr_lifetime: Duration::from_secs(240),
+            contact_page: 500,
+            echo_sent: true,
+            revoke_window: Duration::from_secs(120),
+            control_api: true,
+            steady_rate: None,
+            seed: 7,
+        }
+    }
+}
+
+/// Names a request the simulator is holding (a long poll).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HeldId(pub u64);
+
+/// What to do with a request.
+#[derive(Debug)]
+pub enum Reply {
+    /// Answer now.
+    Now(Response<Vec<u8>>),
+    /// Answer at this instant (an injected delay).
+    Later(Response<Vec<u8>>, Instant),
+    /// A long poll: call `Sim::poll_held` after events, and at `Sim::wake_at` at the latest.
+    Held(HeldId),
+    /// Close the connection without an answer (an injected fault).
+    Drop,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum HeldKind {
+    LoginPoll { uuid: String },
+    SyncCheck { session: usize, client_seq: u64 },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Held {
+    pub kind: HeldKind,
+    pub deadline: Instant,
+    pub post: Option<Fault>,
+}
+
+/// Bytes the simulator can serve for a download.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    /// Content-Type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// File name (attachments).
+    pub name: String,
+}
+
+/// A message a client sent, as the simulator recorded it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Sent {
+    /// Account index of the sender.
+    pub account: usize,
+    /// The endpoint (`webwxsendmsg`, `webwxsendmsgimg`, …).
+    pub endpoint: String,
+    /// The MsgID the server assigned.
+    pub msg_id: String,
+    /// LocalID / ClientMsgId as sent (stringified).
+    pub local_id: String,
+    /// ToUserName.
+    pub to: String,
+    /// Msg.Type.
+    pub msg_type: i64,
+    /// Msg.Content.
+    pub content: String,
+    /// Msg.MediaId.
+    pub media_id: String,
+    /// Unix ms when received.
+    pub at_ms: u64,
+    /// Revoked later.
+    pub revoked: bool,
+}
+
+/// A pending friend request (MsgType 37) that webwxverifyuser can accept.
+#[derive(Debug, Clone)]
+pub(crate) struct FriendRequest {
+    pub account: usize,
+    pub user_name: String,
+    pub nick: String,
+    pub ticket: String,
+}
+
+/// Errors of the knobs (never of `handle`: protocol trouble becomes a reply).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    /// No such account index.
+    #[error("no such account")]
+    NoAccount,
+    /// No such uuid, or not in a state for this.
+    #[error("no such login")]
+    NoLogin,
+    /// The sender or group named does not exist.
+    #[error("no such contact or group")]
+    NoContact,
+}
+
+/// Where a pushed message comes from.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+pub struct Push {
+    /// Account index (default 0).
+    #[serde(default)]
+    pub account: usize,
+    /// A friend's UserName, or a decimal index into the friends (default: the first friend).
+    /// In a group: the member's UserName or index among the other members.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// A group's UserName or index: the message is said in that group.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// The simulated server.
+#[derive(Debug)]
+pub struct Sim {
+    pub(crate) cfg: Config,
+    pub(crate) clock: Clock,
+    pub(crate) rng: Rng,
+    pub(crate) world: World,
+    pub(crate) logins: Vec<Login>,
+    pub(crate) sessions: Vec<Session>,
+    pub(crate) held: BTreeMap<HeldId, Held>,
+    pub(crate) next_held: u64,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) blobs: HashMap<String, Blob>,
+    pub(crate) sent: Vec<Sent>,
+    pub(crate) friend_requests: Vec<FriendRequest>,
+    pub(crate) next_steady: Option<Instant>,
+    pub(crate) served: u64,
+    pub(crate) served_by: BTreeMap<String, u64>,
+}
+
+pub(crate) const API: &str = "/cgi-bin/mmwebwx-bin/";
+
+/// A parsed request, as the endpoint functions see it.
+pub(crate) struct Req<'a> {
+    pub method: &'a Method,
+    pub q: Params,
+    pub jar: Vec<(String, String)>,
+    pub headers: &'a http::HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// Builds a response; header values that cannot be represented are left out.
+pub(crate) fn respond(status: u16, content_type: &str, body: Vec<u8>) -> Response<Vec<u8>> {
+    let mut r = Response::new(body);
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        r.headers_mut().insert(http::header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+/// A JSON API answer (`text/plain`, as the real server labels it).
+pub(crate) fn json(body: Vec<u8>) -> Response<Vec<u8>> {
+    respond(200, "text/plain", body)
+}
+
+impl Sim {
+    /// A simulator with a freshly generated world; `now` and `wall` name the same instant.
+    pub fn new(cfg: Config, now: Instant, wall: SystemTime) -> Sim {
+        let world = World::generate(&cfg.world);
+        let next_steady = cfg.steady_rate.map(|d| clock::after(now, d));
+        Sim {
+            rng: Rng::new(cfg.seed),
+            clock: Clock::new(now, wall),
+            world,
+            logins: Vec::new(),
+            sessions: Vec::new(),
+            held: BTreeMap::new(),
+            next_held: 1,
+            faults: Vec::new(),
+            blobs: HashMap::new(),
+            sent: Vec::new(),
+            friend_requests: Vec::new(),
+            next_steady,
+            served: 0,
+            served_by: BTreeMap::new(),
+            cfg,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Changes the base URL (the server learns its port after binding).
+    pub fn set_base_url(&mut self, base: &str) {
+        self.cfg.base_url = base.trim_end_matches('/').to_string();
+    }
+
+    /// The world (accounts, contacts, groups).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The world, to script it (e.g. set `refuse_login`).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// Messages clients have sent, oldest first.
+    pub fn sent(&self) -> &[Sent] {
+        &self.sent
+    }
+
+    /// Requests answered or held so far.
+    pub fn served(&self) -> u64 {
+        self.served
+    }
+
+    /// Requests received per endpoint (last path segment).
+    pub fn served_by(&self) -> &BTreeMap<String, u64> {
+        &self.served_by
+    }
+
+    /// Decides the reply to one request at `now`.
+    pub fn handle(&mut self, req: &Request<Vec<u8>>, now: Instant) -> Reply {
+        self.served += 1;
+        self.advance(now);
+        let path = req.uri().path().to_string();
+        let q = Params::parse(req.uri().query().unwrap_or(""));
+        let r = Req {
+            method: req.method(),
+            q,
+            jar: cookie::jar(req.headers()),
+            headers: req.headers(),
+            body: req.body(),
+        };
+        if let Some(rest) = path.strip_prefix("/__sim/")
+            && self.cfg.control_api
+        {
+            return Reply::Now(self.control(rest, &r, now));
+        }
+        let endpoint = endpoint_name(&path);
+        *self.served_by.entry(endpoint.clone()).or_default() += 1;
+        let fault = self.take_fault(&endpoint);
+        match &fault {
+            Some(Fault::Drop) => return Reply::Drop,
+            Some(Fault::Status { code }) => {
+                return Reply::Now(respond(*code, "text/html", Vec::new()));
+            }
+            Some(Fault::Ret { ret }) => return Reply::Now(self.ret_reply(&endpoint, *ret)),
+            _ => {}
+        }
+        let reply = self.route(&path, &endpoint, &r, now, fault.as_ref());
+        match (reply, fault) {
+            (Reply::Now(resp), Some(f)) => apply_post(resp, &f, now),
+            (Reply::Held(id), Some(f)) => {
+                if let Some(h) = self.held.get_mut(&id) {
+                    h.post = Some(f);
+                }
+                Reply::Held(id)
+            }
+            (reply, _) => reply,
+        }
+    }
+
+    fn route(
+        &mut self,
+        path: &str,
+        endpoint: &str,
+        r: &Req<'_>,
+        now: Instant,
+        fault: Option<&Fault>,
+    ) -> Reply {
+        if path == "/jslogin" || path == "/jslogin/" {
+            return Reply::Now(self.jslogin(r, now));
+        }
+        if let Some(uuid) = path.strip_prefix("/qrcode/") {
+            return Reply::Now(self.qrcode(uuid, now));
+        }
+        if let Some(uuid) = path.strip_prefix("/l/") {
+            return Reply::Now(respond(
+                200,
+                "text/html; charset=utf-8",
+                format!("<html><body>scan {uuid} with WeChat</body></html>").into_bytes(),
+            ));
+        }
+        if !matches!(*r.method, Method::GET | Method::POST | Method::HEAD) {
+            return Reply::Now(respond(405, "text/plain", Vec::new()));
+        }
+        if !path.starts_with(API) {
+            if path == "/" {
+                return Reply::Now(respond(
+                    200,
+                    "text/html; charset=utf-8",
+                    b"<html><body>wx-sim</body></html>".to_vec(),
+                ));
+            }
+            return Reply::Now(respond(404, "text/plain", Vec::new()));
+        }
+        let redeliver = matches!(fault, Some(Fault::Redeliver));
+        match endpoint {
+            "login" => self.login_poll(r, now),
+            "webwxnewloginpage" => Reply::Now(self.newloginpage(r, now)),
+            "webwxpushloginurl" => Reply::Now(self.pushloginurl(r, now)),
+            "webwxlogout" => Reply::Now(self.logout(r, now)),
+            "webwxinit" => Reply::Now(self.init(r, now)),
+            "webwxstatusnotify" => Reply::Now(self.statusnotify(r, now)),
+            "webwxgetcontact" => Reply::Now(self.getcontact(r, now)),
+            "webwxbatchgetcontact" => Reply::Now(self.batchgetcontact(r, now)),
+            "synccheck" => self.synccheck(r, now),
+            "webwxsync" => Reply::Now(self.sync(r, now, redeliver)),
+            "webwxsendmsg" | "webwxsendmsgimg" | "webwxsendvideomsg" | "webwxsendappmsg"
+            | "webwxsendemoticon" => Reply::Now(self.send(endpoint, r, now)),
+            "webwxuploadmedia" => Reply::Now(self.upload(r, now)),
+            "webwxcheckupload" => Reply::Now(self.checkupload(r, now)),
+            "webwxrevokemsg" => Reply::Now(self.revoke(r, now)),
+            "webwxgetmsgimg"
+            | "webwxgetvoice"
+            | "webwxgetvideo"
+            | "webwxgetmedia"
+            | "webwxgeticon"
+            | "webwxgetheadimg"
+            | "webwxgetpubliclinkimg" => Reply::Now(self.download(endpoint, r, now)),
+            "webwxoplog" => Reply::Now(self.oplog(r, now)),
+            "webwxverifyuser" => Reply::Now(self.verifyuser(r, now)),
+            "webwxcreatechatroom" => Reply::Now(self.createchatroom(r, now)),
+            "webwxupdatechatroom" => Reply::Now(self.updatechatroom(r, now)),
+            "webwxstatreport" => Reply::Now(json(crate::wire::json::bare(0))),
+            _ => Reply::Now(respond(404, "text/plain", Vec::new())),
+        }
+    }
+
+    fn ret_reply(&self, endpoint: &str, ret: i64) -> Response<Vec<u8>> {
+        match endpoint {
+            "synccheck" => respond(
+                200,
+                "text/javascript",
+                crate::wire::js::synccheck(ret.max(0) as u32, 0).into_bytes(),
+            ),
+            "login" => respond(
+                200,
+                "text/javascript",
+                crate::wire::js::login_code(ret.max(0) as u32).into_bytes(),
+            ),
+            _ => json(crate::wire::json::bare(ret)),
+        }
+    }
+
+    fn take_fault(&mut self, endpoint: &str) -> Option<Fault> {
+        let i = self
+            .faults
+            .iter()
+            .position(|f| f.times > 0 && f.endpoint.as_deref().is_none_or(|e| e == endpoint))?;
+        let rule = self.faults.get_mut(i)?;
+        rule.times -= 1;
+        let fault = rule.fault.clone();
+        if rule.times == 0 {
+            self.faults.remove(i);
+        }
+        Some(fault)
+    }
+
+    /// Adds a fault rule; rules apply in the order added.
+    pub fn inject(&mut self, rule: FaultRule) {
+        self.faults.push(rule);
+    }
+
+    /// Fault rules not used up yet.
+    pub fn pending_faults(&self) -> usize {
+        self.faults.len()
+    }
+
+    // ----- held requests -----
+
+    pub(crate) fn hold(&mut self, kind: HeldKind, now: Instant) -> Reply {
+        let id = HeldId(self.next_held);
+        self.next_held += 1;
+        let deadline = clock::after(now, self.cfg.poll_hold);
+        self.held.insert(
+            id,
+            Held {
+                kind,
+                deadline,
+                post: None,
+            },
+        );
+        Reply::Held(id)
+    }
+
+    /// Re-examines a held request at `now`: `Some` when it is answered (it is then forgotten).
+    pub fn poll_held(&mut self, id: HeldId, now: Instant) -> Option<Reply> {
+        self.advance(now);
+        let held = self.held.get(&id)?.clone();
+        let resp = match &held.kind {
+            HeldKind::LoginPoll { uuid } => self.login_ready(uuid, now, now >= held.deadline),
+            HeldKind::SyncCheck {
+                session,
+                client_seq,
+            } => self.synccheck_ready(*session, *client_seq, now >= held.deadline),
+        }?;
+        self.held.remove(&id);
+        Some(match held.post {
+            Some(f) => apply_post(resp, &f, now),
+            None => Reply::Now(resp),
+        })
+    }
+
+    /// When a held request must be polled again even if nothing happens.
+    pub fn wake_at(&self, id: HeldId) -> Option<Instant> {
+        let h = self.held.get(&id)?;
+        let mut t = h.deadline;
+        if let HeldKind::LoginPoll { uuid } = &h.kind
+            && let Some(c) = self
+                .logins
+                .iter()
+                .find(|l| &l.uuid == uuid)
+                .and_then(|l| l.next_change())
+        {
+            t = t.min(c);
+        }
+        Some(t)
+    }
+
+    /// The earliest instant anything held, or the steady message rate, needs attention.
+    pub fn next_wake(&self) -> Option<Instant> {
+        let held = self.held.keys().filter_map(|id| self.wake_at(*id)).min();
+        match (held, self.next_steady) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Ids of the requests being held.
+    pub fn held_ids(&self) -> Vec<HeldId> {
+        self.held.keys().copied().collect()
+    }
+
+    /// Forgets a held request whose connection went away.
+    pub fn cancel_held(&mut self, id: HeldId) {
+        self.held.remove(&id);
+    }
+
+    /// Applies what is due by `now`: scheduled logins and the steady message rate.
+    pub fn advance(&mut self, now: Instant) {
+        for l in &mut self.logins {
+            l.advance(now);
+        }
+        if let (Some(rate), Some(mut next)) = (self.cfg.steady_rate, self.next_steady) {
+            let mut budget = 1000;
+            while next <= now && budget > 0 {
+                budget -= 1;
+                let live: Vec<usize> = self
+                    .sessions
+                    .iter()
+                    .filter(|s| s.ended.is_none())
+                    .map(|s| s.account)
+                    .collect();
+                for acc in live {
+                    let n = self.rng.below(1_000_000);
+                    let _ = self.push(
+                        &Push {
+                            account: acc,
+                            ..Push::default()
+                        },
+                        &Body::Text {
+                            text: format!("steady {n}"),
+                        },
+                        now,
+                    );
+                }
+                next = clock::after(next, rate.max(Duration::from_millis(1)));
+            }
+            self.next_steady = Some(next);
+        }
+    }
+
+    // ----- knobs -----
+
+    /// The newest uuid issued by jslogin or push login.
+    pub fn latest_uuid(&self) -> Option<&str> {
+        self.logins.last().map(|l| l.uuid.as_str())
+    }
+
+    /// Every uuid issued so far, oldest first.
+    pub fn uuids(&self) -> Vec<String> {
+        self.logins.iter().map(|l| l.uuid.clone()).collect()
+    }
+
+    /// The phone of `account` scans `uuid`.
+    pub fn scan(&mut self, uuid: &str, account: usize, now: Instant) -> Result<(), SimError> {
+        if account >= self.world.accounts.len() {
+            return Err(SimError::NoAccount);
+        }
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.advance(now);
+        if l.state(now) != LoginState::Waiting {
+            return Err(SimError::NoLogin);
+        }
+        l.scanned_at = Some(now);
+        l.account = Some(account);
+        Ok(())
+    }
+
+    /// The phone confirms a scanned `uuid`.
+    pub fn confirm(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.advance(now);
+        if l.state(now) != LoginState::Scanned {
+            return Err(SimError::NoLogin);
+        }
+        l.confirmed_at = Some(now);
+        l.scan_s = self.clock.secs(now);
+        Ok(())
+    }
+
+    /// Makes `uuid` expire now (the next poll answers 400).
+    pub fn expire_qr(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.expires = now;
+        Ok(())
+    }
+
+    /// Ends every live session of `account` with `code`: 1100 (expired / logged out on the
+    /// phone), 1101 (logged in elsewhere) or 1102 (kicked). Returns how many ended.
+    pub fn end_sessions(&mut self, account: usize, code: u32) -> usize {
+        let mut n = 0;
+        for s in self
+            .sessions
+            .iter_mut()
+            .filter(|s| s.account == account && s.ended.is_none())
+        {
+            s.ended = Some(code);
+            n += 1;
+        }
+        n
+    }
+
+    /// Expires the sessions of `account` (1100).
+    pub fn expire_sessions(&mut self, account: usize) -> usize {
+        self.end_sessions(account, 1100)
+    }
+
+    /// Kicks the sessions of `account` (1102).
+    pub fn kick(&mut self, account: usize) -> usize {
+        self.end_sessions(account, 1102)
+    }
+
+    /// Makes the login page refuse `account` with ret 1203 (or allow it again).
+    pub fn refuse_login(&mut self, account: usize, refuse: bool) -> Result<(), SimError> {
+        let a = self
+            .world
+            .accounts
+            .get_mut(account)
+            .ok_or(SimError::NoAccount)?;
+        a.refuse_login = refuse;
+        Ok(())
+    }
+
+    /// Rotates the skey of the live sessions of `account`; the next webwxsync announces it.
+    pub fn rotate_skey(&mut self, account: usize) {
+        for i in 0..self.sessions.len() {
+            let fresh = format!("@crypt_{}_{}", self.rng.hex(8), self.rng.hex(32));
+            if let Some(s) = self.sessions.get_mut(i)
+                && s.account == account
+                && s.ended.is_none()
+            {
+                s.prev_skey = Some(std::mem::replace(&mut s.skey, fresh));
+                s.announce_skey = true;
+            }
+        }
+    }
+
+    /// Live sessions of `account`.
+    pub fn live_sessions(&self, account: usize) -> usize {
+        self.sessions
+            .iter()
+            .filter(|s| s.account == account && s.ended.is_none())
+            .count()
+    }
+
+    /// Pushes a message into `push.account` as if a contact (or group member) sent it.
+    /// Returns the MsgId. Every live session of the account gets it via webwxsync.
+    pub fn push(&mut self, push: &Push, body: &Body, now: Instant) -> Result<String, SimError> {
+        let acc = self
+            .world
+            .accounts
+            .get(push.account)
+            .ok_or(SimError::NoAccount)?;
+        let me = acc.me.user_name.clone();
+        let route = match &push.group {
+            Some(g) => {
+                let group = pick(acc.groups(), g).ok_or(SimError::NoContact)?;
+                let others: Vec<_> = group
+                    .member_list
+                    .iter()
+                    .filter(|m| m.user_name != me)
+                    .collect();
+                let member = match &push.from {
+                    Some(f) => match f.parse::<usize>() {
+                        Ok(i) => others.get(i).map(|m| m.user_name.clone()),
+                        Err(_) => others
+                            .iter()
+                            .find(|m| &m.user_name == f)
+                            .map(|m| m.user_name.clone()),
+                    },
+                    None => others.first().map(|m| m.user_name.clone()),
+                }
+                .ok_or(SimError::NoContact)?;
+                Route {
+                    from: group.user_name.clone(),
+                    to: me.clone(),
+                    group_sender: Some(member),
+                }
+            }
+            None if matches!(body, Body::FriendRequest { .. }) => Route {
+                from: format!("@{}", self.rng.hex(32)),
+                to: me.clone(),
+                group_sender: None,
+            },
+            None if matches!(body, Body::StatusNotify { .. }) => Route {
+                from: me.clone(),
+                to: me.clone(),
+                group_sender: None,
+            },
+            None => {
+                let from = match &push.from {
+                    Some(f) => pick(acc.friends(), f).or_else(|| acc.contact(f)),
+                    None => acc.friends().next(),
+                }
+                .ok_or(SimError::NoContact)?;
+                Route {
+                    from: from.user_name.clone(),
+                    to: me.clone(),
+                    group_sender: None,
+                }
+            }
+        };
+        let msg_id = self.rng.msg_id();
+        let key = self.rng.hex(32);
+        let now_s = self.clock.secs(now);
+        let msg = content::build(body, &route, msg_id, now_s, &key);
+        self.store_media(body, &msg, &key);
+        if let Body::FriendRequest { nick, .. } = body {
+            self.friend_requests.push(FriendRequest {
+                account: push.account,
+                user_name: route.from.clone(),
+                nick: nick.clone(),
+                ticket: msg.recommend_info.ticket.clone(),
+            });
+        }
+        let id = msg.msg_id.clone();
+        self.deliver(push.account, Event::Msg(Box::new(msg)), now);
+        Ok(id)
+    }
+
+    fn store_media(&mut self, body: &Body, msg: &crate::model::Message, key: &str) {
+        let jpeg = || crate::wire::media::TINY_JPEG.to_vec();
+        let (ct, bytes, name) = match body {
+            Body::Image | Body::Emoticon | Body::Card { .. } => {
+                ("image/jpeg", jpeg(), String::new())
+            }
+            Body::Voice { ms } => (
+                "audio/mp3",
+                crate::wire::media::voice_mp3(*ms as usize * 2),
+                String::new(),
+            ),
+            Body::Video { size, .. } => (
+                "video/mp4",
+                crate::wire::media::video_mp4(*size),
+                String::new(),
+            ),
+            Body::Location { .. } => ("image/jpeg", jpeg(), String::new()),
+            Body::File { name, size } => {
+                let bytes: Vec<u8> = (0..*size).map(|i| b'a' + (i % 26) as u8).collect();
+                self.blobs.insert(
+                    format!("@crypt_{key}"),
+                    Blob {
+                        content_type: "application/octet-stream".into(),
+                        bytes: bytes.clone(),
+                        name: name.clone(),
+                    },
+                );
+                ("application/octet-stream", bytes, name.clone())
+            }
+            _ => return,
+        };
+        self.blobs.insert(
+            msg.msg_id.clone(),
+            Blob {
+                content_type: ct.into(),
+                bytes,
+                name,
+            },
+        );
+    }
+
+    /// Queues an event for every live session of `account`.
+    pub(crate) fn deliver(&mut self, account: usize, e: Event, now: Instant) {
+        let now_s = self.clock.secs(now);
+        for s in self
+            .sessions
+            .iter_mut()
+            .filter(|s| s.account == account && s.ended.is_none())
+        {
+            s.push(e.clone(), now_s);
+        }
+    }
+
+    /// Pushes a friend request (MsgType 37); accept it with webwxverifyuser Opcode 3.
+    pub fn push_friend_request(
+        &mut self,
+        account: usize,
+        nick: &str,
+        greeting: &str,
+        now: Instant,
+    ) -> Result<String, SimError> {
+        self.push(
+            &Push {
+                account,
+                ..Push::default()
+            },
+            &Body::FriendRequest {
+                nick: nick.into(),
+                greeting: greeting.into(),
+            },
+            now,
+        )
+    }
+}
+
+fn pick<'a>(
+    mut it: impl Iterator<Item = &'a crate::model::Contact>,
+    sel: &str,
+) -> Option<&'a crate::model::Contact> {
+    match sel.parse::<usize>() {
+        Ok(i) => it.nth(i),
+        Err(_) => it.find(|c| c.user_name == sel),
+    }
+}
+
+/// The last path segment, which names the endpoint (`/cgi-bin/mmwebwx-bin/synccheck`).
+pub fn endpoint_name(path: &str) -> String {
+    if path.starts_with("/qrcode/") {
+        return "qrcode".into();
+    }
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+fn apply_post(mut resp: Response<Vec<u8>>, f: &Fault, now: Instant) -> Reply {
+    match f {
+        Fault::Truncate { keep } => {
+            let k = (*keep).min(resp.body().len());
+            resp.body_mut().truncate(k);
+            Reply::Now(resp)
+        }
+        Fault::Garbage => {
+            *resp.body_mut() = GARBAGE.to_vec();
+            Reply::Now(resp)
+        }
+        Fault::Delay { ms } => Reply::Later(resp, clock::after(now, Duration::from_millis(*ms))),
+        _ => Reply::Now(resp),
+    }
+}

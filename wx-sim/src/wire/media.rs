@@ -1,0 +1,112 @@
+//! Media bytes the simulator serves: a tiny JPEG, stand-in voice and video, the QR code PNG.
+
+/// An 8x8 grey baseline JPEG (159 bytes) made for this crate: avatars, images, thumbnails.
+pub const TINY_JPEG: &[u8] = &[
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+    0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43, 0x00, 0x1b, 0x12, 0x14, 0x17, 0x14, 0x11, 0x1b,
+    0x17, 0x16, 0x17, 0x1e, 0x1c, 0x1b, 0x20, 0x28, 0x42, 0x2b, 0x28, 0x25, 0x25, 0x28, 0x51, 0x3a,
+    0x3d, 0x30, 0x42, 0x60, 0x55, 0x65, 0x64, 0x5f, 0x55, 0x5d, 0x5b, 0x6a, 0x78, 0x99, 0x81, 0x6a,
+    0x71, 0x90, 0x73, 0x5b, 0x5d, 0x85, 0xb5, 0x86, 0x90, 0x9e, 0xa3, 0xab, 0xad, 0xab, 0x67, 0x80,
+    0xbc, 0xc9, 0xba, 0xa6, 0xc7, 0x99, 0xa8, 0xab, 0xa4, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x08,
+    0x00, 0x08, 0x01, 0x01, 0x11, 0x00, 0xff, 0xc4, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4, 0x00, 0x14,
+    0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x3f, 0xff, 0xd9,
+];
+
+/// Stand-in voice bytes: an ID3 header and silent MPEG frames (never decoded by clients).
+pub fn voice_mp3(len: usize) -> Vec<u8> {
+    let mut v = b"ID3\x03\x00\x00\x00\x00\x00\x00".to_vec();
+    while v.len() < len.max(16) {
+        v.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x64]);
+        v.extend_from_slice(&[0u8; 28]);
+    }
+    v.truncate(len.max(16));
+    v
+}
+
+/// Stand-in video bytes: an `ftyp` box then filler, `len` bytes long.
+pub fn video_mp4(len: usize) -> Vec<u8> {
+    let mut v = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom".to_vec();
+    let mut i: u8 = 0;
+    while v.len() < len.max(24) {
+        v.push(i);
+        i = i.wrapping_add(1);
+    }
+    v.truncate(len.max(24));
+    v
+}
+
+/// Standard base64 with padding.
+pub fn base64(data: &[u8]) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
+            if i <= chunk.len() {
+                let idx = ((n >> shift) & 63) as usize;
+                out.push(char::from(T.get(idx).copied().unwrap_or(b'A')));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A PNG of the QR code of `text` (8 pixels a module, 4-module quiet zone); `None` if the
+/// text is too long for a QR code.
+pub fn qr_png(text: &str) -> Option<Vec<u8>> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let scale = 8usize;
+    let quiet = 4usize;
+    let side = (width + 2 * quiet) * scale;
+    let mut pixels = vec![255u8; side * side];
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = (i % width + quiet, i / width + quiet);
+            for y in my * scale..(my + 1) * scale {
+                for x in mx * scale..(mx + 1) * scale {
+                    if let Some(p) = pixels.get_mut(y * side + x) {
+                        *p = 0;
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().ok()?;
+        w.write_image_data(&pixels).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_stand_ins() {
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+        assert!(base64(TINY_JPEG).starts_with("/9j/4AAQSkZJRg"));
+        assert_eq!(voice_mp3(100).len(), 100);
+        assert_eq!(&video_mp4(50)[4..8], b"ftyp");
+        let png = qr_png("https://login.weixin.qq.com/l/gbyKnbsmqQ==").unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+}
