@@ -267,6 +267,8 @@ pub fn cases() -> Vec<Case> {
                 s.push(rule("synccheck", Fault::Drop));
                 s.push(rule("webwxsync", Fault::Redeliver));
                 s.push(Step::Push(Push::default(), text("after the storm")));
+                // Keep the client syncing long enough to be handed the message again.
+                s.push(Step::Wait(Duration::from_secs(60)));
                 s
             },
             expect: vec![
