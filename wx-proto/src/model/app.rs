@@ -300,3 +300,51 @@ fn pay_info(appmsg: Option<&Element>) -> PayInfo {
         memo: text("pay_memo"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(app_msg_type: u32) -> RawMessage {
+        RawMessage {
+            msg_type: 49,
+            app_msg_type,
+            file_name: "From &amp; field".into(),
+            url: "http://u/?a=1&amp;b=2".into(),
+            file_size: "77".into(),
+            media_id: "@crypt_m".into(),
+            ..RawMessage::default()
+        }
+    }
+
+    #[test]
+    fn xml_fields_win_and_raw_fields_fill_in() {
+        let body = "&lt;msg&gt;&lt;appmsg appid=\"wxa\"&gt;&lt;title&gt;T&lt;/title&gt;&lt;des&gt;&lt;![CDATA[D &amp; d]]&gt;&lt;/des&gt;&lt;type&gt;5&lt;/type&gt;&lt;/appmsg&gt;&lt;/msg&gt;";
+        let a = app_message(body, &raw(0)).expect("decodes");
+        // AppMsgType 0 in the field: the XML's <type> decides.
+        assert_eq!(a.app_msg_type, 5);
+        assert_eq!((a.title.as_str(), a.description.as_str()), ("T", "D & d"));
+        assert_eq!(a.url, "http://u/?a=1&b=2");
+        assert_eq!(a.app_id.as_deref(), Some("wxa"));
+        assert_eq!(a.detail, AppDetail::Link { mp_articles: false });
+    }
+
+    #[test]
+    fn without_xml() {
+        let a = app_message("", &raw(6)).expect("empty");
+        assert_eq!(a.title, "From & field");
+        let AppDetail::File(f) = a.detail else {
+            panic!("{:?}", a.detail)
+        };
+        assert_eq!(
+            (f.size, f.ext, f.media_id.as_str()),
+            (Some(77), None, "@crypt_m")
+        );
+        let a = app_message("view it on the phone", &raw(0)).expect("text");
+        assert_eq!(a.description, "view it on the phone");
+        assert_eq!(a.detail, AppDetail::ChatHistory { record_item: None });
+        let a = app_message("", &raw(99)).expect("unknown");
+        assert_eq!(a.detail, AppDetail::Unknown { xml: String::new() });
+        assert!(app_message("&lt;msg&gt;&lt;appmsg&gt;", &raw(5)).is_err());
+    }
+}

@@ -106,3 +106,52 @@ pub(crate) fn decode_kind(raw: &RawMessage, body: &str) -> MessageKind {
 fn app(raw: &RawMessage, body: &str) -> Result<MessageKind, ParseError> {
     app_message(body, raw).map(MessageKind::App)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(msg_type: u32, content: &str, edit: impl FnOnce(&mut RawMessage)) -> MessageKind {
+        let mut raw = RawMessage {
+            msg_type,
+            content: content.into(),
+            ..RawMessage::default()
+        };
+        edit(&mut raw);
+        decode_kind(&raw, &raw.content)
+    }
+
+    #[test]
+    fn routes_by_type() {
+        assert!(matches!(kind(1, "hi", |_| {}), MessageKind::Text(_)));
+        let loc = kind(1, "Here:<br/>/cgi-bin/x?pictype=location", |r| {
+            r.url = "http://apis.map.qq.com/uri/v1/geocoder?coord=1,2".into();
+        });
+        assert!(matches!(loc, MessageKind::Location(l) if l.label == "Here"));
+        let red = kind(1, "", |r| r.app_msg_type = 2001);
+        assert!(matches!(red, MessageKind::App(a) if a.app_msg_type == 2001));
+        assert!(matches!(
+            kind(48, "A:<br/>/p", |_| {}),
+            MessageKind::Location(_)
+        ));
+        assert!(matches!(
+            kind(62, "@tok", |_| {}),
+            MessageKind::MicroVideo(_)
+        ));
+        assert_eq!(kind(52, "", |_| {}), MessageKind::Voip(Voip::Notify));
+        assert_eq!(
+            kind(9999, "x", |_| {}),
+            MessageKind::Other { msg_type: 9999 }
+        );
+        let bad = kind(10002, "&lt;sysmsg", |_| {});
+        assert!(matches!(
+            bad,
+            MessageKind::Undecodable {
+                msg_type: 10002,
+                ..
+            }
+        ));
+        let voice = kind(34, "@tok", |r| r.voice_length = 900);
+        assert!(matches!(voice, MessageKind::Voice(v) if v.duration_ms == 900));
+    }
+}

@@ -119,3 +119,67 @@ fn sender_and_body<'a>(
         None => (fallback, content),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(msg_type: u32, from: &str, to: &str, content: &str) -> RawMessage {
+        RawMessage {
+            msg_id: "1".into(),
+            msg_type,
+            from_user_name: from.into(),
+            to_user_name: to.into(),
+            content: content.into(),
+            ..RawMessage::default()
+        }
+    }
+
+    fn who(m: &Message) -> (&str, &str, bool, bool) {
+        (&m.chat, &m.sender, m.is_group, m.sent_by_me)
+    }
+
+    #[test]
+    fn private_chats() {
+        let m = decode(raw(1, "@peer", "@me", "hi"), "@me");
+        assert_eq!(who(&m), ("@peer", "@peer", false, false));
+        let m = decode(raw(1, "@me", "@peer", "hi"), "@me");
+        assert_eq!(who(&m), ("@peer", "@me", false, true));
+        // An empty From is a message sent by you too (OFF).
+        let m = decode(raw(1, "", "@peer", "hi"), "@me");
+        assert_eq!(who(&m), ("@peer", "@me", false, true));
+        // A private text that looks like a prefix is left alone.
+        let m = decode(raw(1, "@peer", "@me", "wxid_a:<br/>x"), "@me");
+        assert_eq!(m.text(), Some("wxid_a:\nx"));
+    }
+
+    #[test]
+    fn group_chats() {
+        let m = decode(raw(1, "@@g", "@me", "@m1:<br/>hi"), "@me");
+        assert_eq!(who(&m), ("@@g", "@m1", true, false));
+        assert_eq!((m.content.as_str(), m.text()), ("hi", Some("hi")));
+        // Sent from the phone: no prefix expected, one naming someone else is text.
+        let m = decode(raw(1, "@me", "@@g", "@m1:<br/>hi"), "@me");
+        assert_eq!(who(&m), ("@@g", "@me", true, true));
+        assert_eq!(m.text(), Some("@m1:\nhi"));
+        let m = decode(raw(1, "@me", "@@g", "@me:<br/>hi"), "@me");
+        assert_eq!(m.text(), Some("hi"));
+        // System notices have no prefix; the sender is unknown.
+        let m = decode(raw(10000, "@@g", "@me", "wxid_a:<br/>joined"), "@me");
+        assert_eq!(who(&m), ("@@g", "", true, false));
+        // No prefix on a group message from others: sender unknown, content kept.
+        let m = decode(raw(1, "@@g", "@me", "no prefix"), "@me");
+        assert_eq!((m.sender.as_str(), m.text()), ("", Some("no prefix")));
+        // Stable group names count as groups too.
+        let m = decode(raw(1, "1@chatroom", "@me", "@m2:<br/>x"), "@me");
+        assert_eq!(who(&m), ("1@chatroom", "@m2", true, false));
+    }
+
+    #[test]
+    fn unknown_own_name() {
+        let m = decode(raw(1, "@peer", "@x", "hi"), "");
+        assert_eq!(who(&m), ("@peer", "@peer", false, false));
+        let m = decode(raw(1, "", "@peer", "hi"), "");
+        assert_eq!(who(&m), ("@peer", "", false, true));
+    }
+}
