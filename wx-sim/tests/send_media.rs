@@ -127,6 +127,7 @@ fn multipart(fields: &[(&str, String)], file: &[u8], name: &str) -> (String, Vec
     (format!("multipart/form-data; boundary={boundary}"), b)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn upload_chunk(
     h: &mut H,
     c: &Creds,
