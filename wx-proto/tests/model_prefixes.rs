@@ -140,3 +140,53 @@ fn display_text_on_every_prefix() {
         }
     }
 }
+
+/// Contents assembled from the pieces the decoders look for, by a fixed-seed generator.
+#[test]
+fn token_soup_decodes() {
+    const PIECES: [&str; 24] = [
+        "<",
+        ">",
+        "&lt;",
+        "&gt;",
+        "&amp;",
+        "&#",
+        "x1F604;",
+        "<br/>",
+        "\"",
+        "=",
+        "/",
+        " ",
+        "<span class=\"emoji emoji",
+        "1f1e81f1f3",
+        "\"></span",
+        "<![CDATA[",
+        "]]>",
+        "msg",
+        "appmsg",
+        "img",
+        "@4c32:",
+        "<?xml version=\"1.0\"?>",
+        "\u{2005}",
+        "中",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..20_000u32 {
+        let len = (next() % 40) as usize;
+        let content: String = (0..len).map(|_| PIECES[(next() % 24) as usize]).collect();
+        let msg_type = TYPES[(round as usize) % TYPES.len()];
+        let mut r = raw(msg_type, "@@g", "@me", &content);
+        r.app_msg_type = [0, 3, 5, 6, 8, 19, 33, 2000, 2001, 17][(next() % 10) as usize];
+        r.sub_msg_type = if next() % 4 == 0 { 48 } else { 0 };
+        if next() % 3 == 0 {
+            r.ori_content = content.clone();
+        }
+        check(r);
+    }
+}

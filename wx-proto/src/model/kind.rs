@@ -57,7 +57,9 @@ pub enum MessageKind {
     Undecodable {
         /// `MsgType`.
         msg_type: u32,
-        /// What went wrong (the offset is into the unescaped Content).
+        /// What went wrong. The offset is into the unescaped Content without its group
+        /// prefix ([`Message::content`](super::Message::content)), or into `OriContent`
+        /// for a location.
         #[serde(serialize_with = "serialize_error")]
         error: ParseError,
     },
