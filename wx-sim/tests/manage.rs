@@ -329,3 +329,25 @@ fn control_api_drives_the_world() {
     );
     assert_eq!(control(&mut h, Method::GET, "nope", None).0, 404);
 }
+
+#[test]
+fn steady_rate_pushes_to_live_sessions() {
+    let mut h = H::new(wx_sim::Config {
+        steady_rate: Some(std::time::Duration::from_secs(1)),
+        ..config()
+    });
+    let c = h.login();
+    sync(&mut h, &c);
+    h.now += std::time::Duration::from_secs(10);
+    let s = h.post_json(
+        &format!("{API}/webwxsync?sid={}&skey={}", c.sid, c.skey),
+        &json!({"BaseRequest": base_request(&c), "SyncKey": {"Count": 0, "List": []}}),
+    );
+    let steady = s["AddMsgList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["Content"].as_str().unwrap().starts_with("steady "))
+        .count();
+    assert!((9..=11).contains(&steady), "{steady}");
+}

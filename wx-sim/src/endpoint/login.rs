@@ -80,7 +80,13 @@ impl Sim {
             );
         }
         let uuid = self.issue_login(now);
-        respond(200, "text/javascript", js::jslogin_ok(&uuid).into_bytes())
+        let mut resp = respond(200, "text/javascript", js::jslogin_ok(&uuid).into_bytes());
+        // The captured reply carries two Content-Type headers; keep both.
+        resp.headers_mut().append(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=gbk"),
+        );
+        resp
     }
 
     pub(crate) fn qrcode(&self, uuid: &str, now: Instant) -> Response<Vec<u8>> {
