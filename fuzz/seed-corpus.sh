@@ -15,3 +15,5 @@ fi
 seed sync webwxsync addmsg
 seed contacts webwxinit webwxgetcontact webwxbatchgetcontact
 seed json_small webwxsendmsg webwxstatusnotify webwxuploadmedia webwxcheckupload webwxrevokemsg webwxoplog webwxupdatechatroom webwxcreatechatroom webwxverifyuser webwxpushloginurl
+seed message addmsg
+seed content content

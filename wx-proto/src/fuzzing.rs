@@ -75,6 +75,51 @@ pub fn json_small(data: &[u8]) {
     }
 }
 
+/// One `AddMsgList` element, then the message model's decoding of it.
+pub fn message(data: &[u8]) {
+    if let Ok(raw) = parse::parse_message(data) {
+        let msg = crate::model::decode(raw, "@0123456789abcdef");
+        let _ = msg.text();
+    }
+}
+
+/// Message content decoding: the first two bytes choose the MsgType and AppMsgType, the rest
+/// is the Content of a message from a group member (so the prefix path is taken too).
+pub fn content(data: &[u8]) {
+    const TYPES: [u32; 16] = [
+        1, 3, 34, 37, 42, 43, 47, 48, 49, 50, 51, 62, 10000, 10002, 9999, 0,
+    ];
+    const APP_TYPES: [u32; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 19, 33, 36, 2000, 2001, 100];
+    let (msg_type, app_msg_type, rest) = match data {
+        [a, b, rest @ ..] => (TYPES[(a & 15) as usize], APP_TYPES[(b & 15) as usize], rest),
+        _ => (1, 0, data),
+    };
+    let text = String::from_utf8_lossy(rest);
+    let from_group = data.first().is_some_and(|a| a & 16 != 0);
+    let raw = parse::RawMessage {
+        msg_id: "1".into(),
+        msg_type,
+        app_msg_type,
+        sub_msg_type: if msg_type == 48 { 48 } else { 0 },
+        from_user_name: if from_group {
+            "@@room".into()
+        } else {
+            "@peer".into()
+        },
+        to_user_name: "@me".into(),
+        content: text.clone().into_owned(),
+        ori_content: text.clone().into_owned(),
+        status_notify_user_name: text.clone().into_owned(),
+        ..Default::default()
+    };
+    let msg = crate::model::decode(raw, "@me");
+    let _ = msg.text();
+    let _ = crate::model::decode_display_text(&text);
+    let _ = crate::model::split_group_prefix(&text);
+    let _ = crate::model::tagged_mentions(&text);
+    let _ = crate::model::is_mentioned(&text, "Me");
+}
+
 /// Dispatches by name: used by the corpus replay test.
 pub fn by_target(target: &str, data: &[u8]) -> bool {
     let f: fn(&[u8]) = match target {
@@ -85,6 +130,8 @@ pub fn by_target(target: &str, data: &[u8]) -> bool {
         "sync" => sync,
         "contacts" => contacts,
         "json_small" => json_small,
+        "message" => message,
+        "content" => content,
         _ => return false,
     };
     f(data);

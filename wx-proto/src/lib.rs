@@ -17,6 +17,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub(crate) mod build;
+pub mod client;
 mod error;
 pub mod model;
 pub mod parse;

@@ -33,6 +33,8 @@ const SEEDS: &[(&str, &[&str])] = &[
             "webwxpushloginurl",
         ],
     ),
+    ("message", &["addmsg"]),
+    ("content", &["content"]),
 ];
 
 #[test]

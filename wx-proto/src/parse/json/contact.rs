@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::common::{BaseResponse, from_body};
 use super::lenient;
+use super::url::RedactedUrl;
 use crate::error::{Endpoint, ParseError};
 
 /// A group member entry (`MemberList` item of a group).
@@ -50,9 +51,8 @@ pub struct Contact {
     /// Your remark for this contact.
     #[serde(deserialize_with = "lenient::string")]
     pub remark_name: String,
-    /// Avatar path relative to the main host.
-    #[serde(deserialize_with = "lenient::string")]
-    pub head_img_url: String,
+    /// Avatar path relative to the main host (its query holds the skey: redacted in Debug).
+    pub head_img_url: RedactedUrl,
     /// ContactFlag bitmask (§5.5).
     #[serde(deserialize_with = "lenient::u64")]
     pub contact_flag: u64,

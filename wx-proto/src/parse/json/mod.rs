@@ -10,3 +10,4 @@ pub mod message;
 pub mod push_login;
 pub mod send;
 pub mod sync;
+pub mod url;

@@ -10,6 +10,7 @@ use super::common::{BaseResponse, SyncKey, from_body, json_error};
 use super::contact::Contact;
 use super::lenient;
 use super::message::RawMessage;
+use super::url::RedactedUrl;
 use crate::error::{Endpoint, Format, ParseError};
 use crate::secret::Secret;
 
@@ -37,8 +38,7 @@ pub struct Profile {
     #[serde(deserialize_with = "lenient::i64")]
     pub head_img_update_flag: i64,
     /// Your new avatar path.
-    #[serde(deserialize_with = "lenient::string")]
-    pub head_img_url: String,
+    pub head_img_url: RedactedUrl,
     /// Your signature.
     #[serde(deserialize_with = "lenient::string")]
     pub signature: String,

@@ -1,0 +1,42 @@
+//! The sync loop's requests: synccheck (long poll on the push host) and webwxsync.
+
+use serde_json::json;
+
+use super::{API, Creds, Ctx, query};
+use crate::parse::SyncKey;
+use crate::percent::encode;
+
+/// `GET {push}/…/synccheck?r=…&skey=…&sid=…&uin=…&deviceid=…&synckey=…&_=…`.
+pub(crate) fn synccheck(
+    ctx: &Ctx<'_>,
+    push_host: &str,
+    creds: &Creds,
+    key: &SyncKey,
+) -> http::Request<Vec<u8>> {
+    let q = query(&[
+        ("r", &ctx.wall_ms.to_string()),
+        ("skey", &encode(creds.skey.expose())),
+        ("sid", &encode(creds.sid.expose())),
+        ("uin", &creds.uin.to_string()),
+        ("deviceid", &creds.device_id),
+        ("synckey", &encode(&key.to_query_value())),
+        ("_", &ctx.wall_ms.to_string()),
+    ]);
+    ctx.get(format!("{push_host}{API}/synccheck?{q}"))
+}
+
+/// `POST {main}/…/webwxsync?sid=…&skey=…&lang=…&pass_ticket=…` with the SyncKey object.
+pub(crate) fn sync(ctx: &Ctx<'_>, creds: &Creds, key: &SyncKey) -> http::Request<Vec<u8>> {
+    let q = query(&[
+        ("sid", &encode(creds.sid.expose())),
+        ("skey", &encode(creds.skey.expose())),
+        ("lang", &ctx.config.lang),
+        ("pass_ticket", &creds.pass_ticket_query()),
+    ]);
+    let body = json!({
+        "BaseRequest": creds.base_request(),
+        "SyncKey": key,
+        "rr": ctx.r_neg(),
+    });
+    ctx.post_json(format!("{}{API}/webwxsync?{q}", ctx.hosts.main), &body)
+}

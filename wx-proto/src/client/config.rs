@@ -1,0 +1,100 @@
+//! [`Config`]: everything a session can be tuned with, with defaults that follow the
+//! official web client.
+
+use std::time::Duration;
+
+/// The `extspam` blob the desktop (UOS) clients send (protocol.md §2.7).
+pub const DEFAULT_EXTSPAM: &str = "Go8FCIkFEokFCggwMDAwMDAwMRAGGvAESySibk50w5Wb3uTl2c2h64jVVrV7gNs06GFlWplHQbY/5FfiO++1yH4ykCyNPWKXmco+wfQzK5R98D3so7rJ5LmGFvBLjGceleySrc3SOf2Pc1gVehzJgODeS0lDL3/I/0S2SSE98YgKleq6Uqx6ndTy9yaL9qFxJL7eiA/R3SEfTaW1SBoSITIu+EEkXff+Pv8NHOk7N57rcGk1w0ZzRrQDkXTOXFN2iHYIzAAZPIOY45Lsh+A4slpgnDiaOvRtlQYCt97nmPLuTipOJ8Qc5pM7ZsOsAPPrCQL7nK0I7aPrFDF0q4ziUUKettzW8MrAaiVfmbD1/VkmLNVqqZVvBCtRblXb5FHmtS8FxnqCzYP4WFvz3T0TcrOqwLX1M/DQvcHaGGw0B0y4bZMs7lVScGBFxMj3vbFi2SRKbKhaitxHfYHAOAa0X7/MSS0RNAjdwoyGHeOepXOKY+h3iHeqCvgOH6LOifdHf/1aaZNwSkGotYnYScW8Yx63LnSwba7+hESrtPa/huRmB9KWvMCKbDThL/nne14hnL277EDCSocPu3rOSYjuB9gKSOdVmWsj9Dxb/iZIe+S6AiG29Esm+/eUacSba0k8wn5HhHg9d4tIcixrxveflc8vi2/wNQGVFNsGO6tB5WF0xf/plngOvQ1/ivGV/C1Qpdhzznh0ExAVJ6dwzNg7qIEBaw+BzTJTUuRcPk92Sn6QDn2Pu3mpONaEumacjW4w6ipPnPw+g2TfywJjeEcpSZaP4Q3YV5HG8D6UjWA4GSkBKculWpdCMadx0usMomsSS/74QgpYqcPkmamB4nVv1JxczYITIqItIKjD35IGKAUwAA==";
+
+/// Where the server is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Server {
+    /// The real WeChat servers; the host family follows the login redirect.
+    Official,
+    /// One base URL serving every host of the protocol (a simulator such as wx-sim), e.g.
+    /// `http://127.0.0.1:8080`.
+    Custom(String),
+}
+
+/// What to do with messages created before the session started (the server replays recent
+/// ones after login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryPolicy {
+    /// Deliver them with `history: true`.
+    Mark,
+    /// Do not deliver them.
+    Skip,
+}
+
+/// Session configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The server.
+    pub server: Server,
+    /// Desktop (UOS) mode: `mod=desktop` and the `client-version`/`extspam` headers.
+    pub desktop: bool,
+    /// The `client-version` header of desktop mode.
+    pub client_version: String,
+    /// The `extspam` header of desktop mode.
+    pub extspam: String,
+    /// The User-Agent of every request.
+    pub user_agent: String,
+    /// The `lang` parameter.
+    pub lang: String,
+    /// How many times an expired QR code is renewed before the login gives up.
+    pub max_qr_renewals: u32,
+    /// Messages from before the session started.
+    pub history: HistoryPolicy,
+    /// At most this many requests in flight (commands beyond it wait their turn).
+    pub max_in_flight: usize,
+    /// Timeout of the long polls (login poll, synccheck); the server holds them ~25 s.
+    pub long_poll_timeout: Duration,
+    /// Timeout of every other request.
+    pub request_timeout: Duration,
+    /// First retry delay after a failure; doubles per consecutive failure.
+    pub backoff_base: Duration,
+    /// Cap of the retry delay.
+    pub backoff_cap: Duration,
+    /// How long to wait after a rate limit (1205).
+    pub throttle_delay: Duration,
+    /// After this many consecutive sync failures, webwxinit runs again.
+    pub reinit_after_failures: u32,
+    /// After this many consecutive failed re-inits, the session is declared lost.
+    pub max_reinit_failures: u32,
+    /// How many recent MsgIds are remembered to drop re-deliveries.
+    pub dedupe_capacity: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: Server::Official,
+            desktop: false,
+            client_version: "2.0.0".to_owned(),
+            extspam: DEFAULT_EXTSPAM.to_owned(),
+            user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36".to_owned(),
+            lang: "zh_CN".to_owned(),
+            max_qr_renewals: 5,
+            history: HistoryPolicy::Mark,
+            max_in_flight: 8,
+            long_poll_timeout: Duration::from_secs(35),
+            request_timeout: Duration::from_secs(15),
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(60),
+            throttle_delay: Duration::from_secs(300),
+            reinit_after_failures: 3,
+            max_reinit_failures: 5,
+            dedupe_capacity: 4096,
+        }
+    }
+}
+
+impl Config {
+    /// A config for a simulated server at `base` (every host is that base URL).
+    pub fn for_base_url(base: impl Into<String>) -> Self {
+        Self {
+            server: Server::Custom(base.into()),
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! [`Event`]: what the core tells its user, each handed out once by `poll_event`.
+
+use std::time::Duration;
+
+use crate::error::ParseError;
+use crate::model::Message;
+use crate::parse::Contact;
+use crate::ret_code::RetCode;
+
+use super::command::{OpError, OpId, OpOutput};
+use super::request::{Failure, RequestKind};
+
+/// Something happened.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Event {
+    /// A QR code to show: encode `qr_text`, or fetch `image_url`.
+    QrCode {
+        /// The login uuid.
+        uuid: String,
+        /// The text to draw as a QR code (`https://login.weixin.qq.com/l/{uuid}`).
+        qr_text: String,
+        /// Where the server's own QR image is.
+        image_url: String,
+        /// 0 for the first code, then 1, 2, … for renewals after expiry.
+        renewal: u32,
+    },
+    /// The code was scanned; the phone now asks its user to confirm.
+    Scanned {
+        /// The avatar image the server sent (JPEG bytes), when it sent one.
+        avatar: Option<Vec<u8>>,
+    },
+    /// The phone confirmed; credentials are being fetched.
+    Confirmed,
+    /// The server refused the login (1203 and others); the session ends next.
+    LoginRefused {
+        /// The code.
+        code: RetCode,
+        /// The server's message, for the user.
+        message: String,
+    },
+    /// webwxinit succeeded: the session is running (messages may arrive from now on).
+    LoggedIn {
+        /// Your uin.
+        uin: u64,
+        /// Your session UserName.
+        user_name: String,
+        /// Your nickname.
+        nick_name: String,
+    },
+    /// The contact list is loaded (pages and groups' members).
+    Ready {
+        /// Known contacts, groups included.
+        contacts: usize,
+        /// Known groups.
+        groups: usize,
+    },
+    /// A message arrived (never twice).
+    Message {
+        /// The decoded message.
+        message: Box<Message>,
+        /// Created before this session started (replayed by the server).
+        history: bool,
+    },
+    /// Contacts added or changed (sync pushes and batch fetches).
+    ContactsChanged(Vec<Contact>),
+    /// Contacts deleted (their UserNames).
+    ContactsDeleted(Vec<String>),
+    /// Your own profile changed.
+    ProfileChanged {
+        /// The new nickname, when it changed.
+        nick_name: Option<String>,
+        /// The new avatar path, when it changed.
+        head_img_url: Option<crate::parse::RedactedUrl>,
+    },
+    /// A command finished.
+    OpDone {
+        /// The command's id.
+        op: OpId,
+        /// Its result.
+        result: Result<OpOutput, OpError>,
+    },
+    /// Something went wrong and the core is handling it (retrying, skipping one message).
+    Problem(Problem),
+    /// The session ended; no more requests will be issued.
+    LoggedOut(LogoutReason),
+}
+
+/// A trouble the core recovers from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What went wrong.
+    pub kind: ProblemKind,
+    /// The endpoint involved.
+    pub request: RequestKind,
+    /// When the core retries, if it does.
+    pub retry_in: Option<Duration>,
+}
+
+/// The kinds of trouble.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// No response (timeout, connection, TLS, I/O).
+    Transport(Failure),
+    /// An HTTP status the endpoint does not answer with.
+    HttpStatus(u16),
+    /// A body that does not parse.
+    Malformed(ParseError),
+    /// One malformed message inside an otherwise good webwxsync body (its siblings were
+    /// delivered).
+    MalformedMessage(ParseError),
+    /// A server code that is neither success nor a logout.
+    Server(RetCode),
+    /// The server rate-limited the session (1205).
+    Throttled,
+    /// The sync loop failed repeatedly: webwxinit runs again.
+    Reinitialising,
+    /// The first synccheck answered 1100: trying another webpush host.
+    ProbingPushHost,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LogoutReason {
+    /// You asked (the Logout command).
+    UserRequested,
+    /// 1100: logged out on the phone (or the session is gone).
+    PhoneLoggedOut,
+    /// 1101: the session is invalid (logged in elsewhere).
+    SessionInvalid,
+    /// 1102: kicked (cookies invalid, or quit on the phone).
+    Kicked,
+    /// The login was refused (see the `LoginRefused` event).
+    LoginRefused(RetCode),
+    /// The login needs a browser (a security check page).
+    NeedsBrowser,
+    /// The QR code expired more times than the config allows.
+    QrExpired,
+    /// webwxinit kept failing.
+    InitFailed,
+}
+
+impl LogoutReason {
+    /// The reason for a logout code (1100, 1101, 1102).
+    pub(crate) fn from_code(code: RetCode) -> Self {
+        match code {
+            RetCode::SessionNotExist => LogoutReason::PhoneLoggedOut,
+            RetCode::SessionInvalid => LogoutReason::SessionInvalid,
+            _ => LogoutReason::Kicked,
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The sans-IO session engine: [`Client`] turns response bytes and the time it is given
+//! into request descriptions and events. It never does I/O, reads a clock or draws OS
+//! randomness (the seed feeds a PRNG), so the same config, seed and inputs give the same
+//! requests and events.
+//!
+//! This module owns the mechanics shared by every flow: ids, the in-flight map, the outbox,
+//! timers and the watchdog. The flows live in `login`, `session`, `sync_loop` and `ops`.
+
+mod base64;
+mod command;
+mod config;
+mod cookies;
+mod dedupe;
+mod event;
+mod hosts;
+mod login;
+mod ops;
+mod request;
+mod rng;
+mod session;
+mod sync_loop;
+
+pub use command::{Command, OpError, OpId, OpOutput, UsageError};
+pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Server};
+pub use cookies::{CookieJar, StoredCookie};
+pub use event::{Event, LogoutReason, Problem, ProblemKind};
+pub use hosts::Hosts;
+pub use request::{Failure, Request, RequestId, RequestKind};
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::build::{Creds, Ctx};
+use crate::parse::{Contact, SyncKey};
+use dedupe::RecentIds;
+use rng::Rng;
+
+/// Extra time past a request's own timeout before the watchdog declares it lost.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(5);
+
+/// Where a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Fetching a login uuid (jslogin).
+    FetchingUuid,
+    /// A QR code is shown; waiting for the scan.
+    WaitingForScan,
+    /// Scanned; waiting for the confirmation on the phone.
+    WaitingForConfirm,
+    /// Confirmed; exchanging the ticket for credentials and running webwxinit.
+    LoggingIn,
+    /// Logged in: the sync loop runs and commands are accepted.
+    Running,
+    /// A logout was requested and is being sent.
+    LoggingOut,
+    /// The session ended (see the `LoggedOut` event).
+    LoggedOut,
+}
+
+/// What the one "lane" request (the login steps, then the sync loop) should do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lane {
+    JsLogin,
+    LoginPoll,
+    LoginPage(String),
+    Init,
+    SyncCheck,
+}
+
+/// The contact-loading steps, which run beside the sync loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ContactsStep {
+    GetContact(u64),
+    Batch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Lane,
+    Contacts,
+    Op(OpId),
+    /// webwxstatusnotify Code 3 after init: its answer only matters for logging.
+    FireAndForget,
+}
+
+#[derive(Debug)]
+struct Pending {
+    kind: RequestKind,
+    host: String,
+    deadline: Instant,
+    purpose: Purpose,
+}
+
+/// The WeChat web session engine. See the crate docs for the run loop.
+pub struct Client {
+    config: Config,
+    rng: Rng,
+    start: Instant,
+    wall_start_ms: i64,
+    last_now: Instant,
+    next_request: u64,
+    next_op: u64,
+    phase: Phase,
+    hosts: Hosts,
+    jar: CookieJar,
+    pending: BTreeMap<RequestId, Pending>,
+    /// Requests whose completion no longer matters (timed out, or the session ended).
+    abandoned: BTreeSet<RequestId>,
+    outbox: VecDeque<Request>,
+    events: VecDeque<Event>,
+    lane_timer: Option<(Instant, Lane)>,
+    contacts_timer: Option<(Instant, ContactsStep)>,
+    // Login.
+    uuid: Option<String>,
+    polls_for_uuid: u32,
+    pending_redirect: Option<String>,
+    qr_renewals: u32,
+    lane_failures: u32,
+    // Session.
+    creds: Option<Creds>,
+    me: Option<Contact>,
+    contacts: BTreeMap<String, Contact>,
+    sync_key: SyncKey,
+    sync_check_key: Option<SyncKey>,
+    session_start_s: i64,
+    reinit: bool,
+    reinit_failures: u32,
+    first_synccheck_done: bool,
+    push_host: String,
+    push_alternatives: Vec<String>,
+    seen: RecentIds,
+    // Contact loading.
+    contact_seqs: BTreeSet<u64>,
+    contact_pages: u32,
+    contacts_failures: u32,
+    batch_queue: VecDeque<String>,
+    ready_sent: bool,
+    // Operations waiting for an in-flight slot.
+    waiting_ops: VecDeque<(OpId, Command)>,
+    op_client_ids: BTreeMap<OpId, String>,
+}
+
+impl Client {
+    /// A new session that starts logging in at once (the first request is jslogin).
+    /// `seed` feeds the PRNG; `now` and `wall` anchor the clock (wall time is derived as
+    /// `wall + (now' - now)` for every later input).
+    pub fn new(config: Config, seed: [u8; 32], now: Instant, wall: SystemTime) -> Self {
+        let wall_start_ms = wall
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let hosts = match &config.server {
+            Server::Official => Hosts::before_login(),
+            Server::Custom(base) => Hosts::single(base),
+        };
+        let push_host = hosts.push.clone();
+        let mut client = Self {
+            seen: RecentIds::new(config.dedupe_capacity),
+            config,
+            rng: Rng::new(seed),
+            start: now,
+            wall_start_ms,
+            last_now: now,
+            next_request: 0,
+            next_op: 0,
+            phase: Phase::FetchingUuid,
+            hosts,
+            jar: CookieJar::default(),
+            pending: BTreeMap::new(),
+            abandoned: BTreeSet::new(),
+            outbox: VecDeque::new(),
+            events: VecDeque::new(),
+            lane_timer: None,
+            contacts_timer: None,
+            uuid: None,
+            polls_for_uuid: 0,
+            pending_redirect: None,
+            qr_renewals: 0,
+            lane_failures: 0,
+            creds: None,
+            me: None,
+            contacts: BTreeMap::new(),
+            sync_key: SyncKey::default(),
+            sync_check_key: None,
+            session_start_s: 0,
+            reinit: false,
+            reinit_failures: 0,
+            first_synccheck_done: false,
+            push_host,
+            push_alternatives: Vec::new(),
+            contact_seqs: BTreeSet::new(),
+            contact_pages: 0,
+            contacts_failures: 0,
+            batch_queue: VecDeque::new(),
+            ready_sent: false,
+            waiting_ops: VecDeque::new(),
+            op_client_ids: BTreeMap::new(),
+        };
+        client.fire_lane(Lane::JsLogin, now);
+        client
+    }
+
+    // ----- getters -----
+
+    /// The current phase.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Yourself, once logged in.
+    pub fn me(&self) -> Option<&Contact> {
+        self.me.as_ref()
+    }
+
+    /// A known contact or group by UserName.
+    pub fn contact(&self, user_name: &str) -> Option<&Contact> {
+        self.contacts.get(user_name)
+    }
+
+    /// Every known contact and group, by UserName.
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts.values()
+    }
+
+    /// The hosts in use.
+    pub fn hosts(&self) -> &Hosts {
+        &self.hosts
+    }
+
+    /// Number of requests handed out (or queued) and not yet completed.
+    pub fn in_flight(&self) -> usize {
+        self.pending.len()
+    }
+
+    // ----- outputs -----
+
+    /// The next request to send, if any.
+    pub fn poll_request(&mut self) -> Option<Request> {
+        self.outbox.pop_front()
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`Client::handle_timeout`] next. While requests or events are queued it
+    /// returns the last `now` given, so a driver that forgot to drain wakes at once.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if !self.outbox.is_empty() || !self.events.is_empty() {
+            return Some(self.last_now);
+        }
+        let timers = [
+            self.lane_timer.as_ref().map(|(t, _)| *t),
+            self.contacts_timer.as_ref().map(|(t, _)| *t),
+            self.pending.values().map(|p| p.deadline).min(),
+        ];
+        timers.into_iter().flatten().min()
+    }
+
+    // ----- inputs -----
+
+    /// Feeds the response to request `id`. `Err` only for an id this client never issued.
+    pub fn handle_response(
+        &mut self,
+        id: RequestId,
+        response: http::Response<Vec<u8>>,
+        now: Instant,
+    ) -> Result<(), UsageError> {
+        self.touch(now);
+        let Some(pending) = self.take_pending(id)? else {
+            return Ok(());
+        };
+        let now_s = self.wall_ms(now) / 1000;
+        let host = pending.host.clone();
+        self.jar.store_response(&host, response.headers(), now_s);
+        let status = response.status().as_u16();
+        let body = response.into_body();
+        tracing::debug!(
+            id = id.0,
+            kind = pending.kind.name(),
+            status,
+            len = body.len(),
+            "response"
+        );
+        self.dispatch(pending, Outcome::Response { status, body }, now);
+        self.after_input(now);
+        Ok(())
+    }
+
+    /// Reports that request `id` produced no response.
+    pub fn handle_failure(
+        &mut self,
+        id: RequestId,
+        failure: Failure,
+        now: Instant,
+    ) -> Result<(), UsageError> {
+        self.touch(now);
+        let Some(pending) = self.take_pending(id)? else {
+            return Ok(());
+        };
+        tracing::debug!(id = id.0, kind = pending.kind.name(), ?failure, "failure");
+        self.dispatch(pending, Outcome::Failure(failure), now);
+        self.after_input(now);
+        Ok(())
+    }
+
+    /// Runs what is due at `now`: retries, the next poll, and the watchdog over lost requests.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.touch(now);
+        let lost: Vec<RequestId> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in lost {
+            if let Some(pending) = self.pending.remove(&id) {
+                self.abandoned.insert(id);
+                self.outbox.retain(|r| r.id != id);
+                tracing::debug!(id = id.0, kind = pending.kind.name(), "watchdog timeout");
+                self.dispatch(pending, Outcome::Failure(Failure::Timeout), now);
+            }
+        }
+        if let Some((at, _)) = &self.lane_timer
+            && *at <= now
+            && let Some((_, lane)) = self.lane_timer.take()
+        {
+            self.fire_lane(lane, now);
+        }
+        if let Some((at, _)) = &self.contacts_timer
+            && *at <= now
+            && let Some((_, step)) = self.contacts_timer.take()
+        {
+            self.fire_contacts(step, now);
+        }
+        self.after_input(now);
+    }
+
+    /// Submits a command. It runs beside any long poll in flight; its result arrives as an
+    /// `OpDone` event.
+    pub fn submit(&mut self, command: Command, now: Instant) -> Result<OpId, UsageError> {
+        self.touch(now);
+        let op = self.check_command(&command)?;
+        if self.pending.len() >= self.config.max_in_flight && command != Command::Logout {
+            self.waiting_ops.push_back((op, command));
+        } else {
+            self.start_op(op, command, now);
+        }
+        Ok(op)
+    }
+
+    // ----- shared mechanics -----
+
+    fn touch(&mut self, now: Instant) {
+        if now > self.last_now {
+            self.last_now = now;
+        }
+    }
+
+    fn take_pending(&mut self, id: RequestId) -> Result<Option<Pending>, UsageError> {
+        match self.pending.remove(&id) {
+            Some(p) => Ok(Some(p)),
+            None if self.abandoned.remove(&id) => Ok(None),
+            None => Err(UsageError::UnknownRequest),
+        }
+    }
+
+    fn after_input(&mut self, now: Instant) {
+        while self.phase == Phase::Running
+            && self.pending.len() < self.config.max_in_flight
+            && let Some((op, command)) = self.waiting_ops.pop_front()
+        {
+            self.start_op(op, command, now);
+        }
+    }
+
+    /// Wall-clock milliseconds at `now`.
+    fn wall_ms(&self, now: Instant) -> i64 {
+        let elapsed = now.saturating_duration_since(self.start).as_millis() as i64;
+        self.wall_start_ms + elapsed
+    }
+
+    fn ctx(&self, now: Instant) -> (Ctx<'_>, Option<&Creds>) {
+        (
+            Ctx {
+                config: &self.config,
+                hosts: &self.hosts,
+                wall_ms: self.wall_ms(now),
+            },
+            self.creds.as_ref(),
+        )
+    }
+
+    /// Queues a request: adds the `Cookie` header and registers it in flight.
+    fn send(
+        &mut self,
+        kind: RequestKind,
+        mut http: http::Request<Vec<u8>>,
+        purpose: Purpose,
+        now: Instant,
+    ) -> RequestId {
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        let host = http.uri().host().unwrap_or_default().to_owned();
+        let path = http.uri().path().to_owned();
+        if let Some(cookie) = self.jar.header_for(&host, &path, self.wall_ms(now) / 1000)
+            && let Ok(v) = http::HeaderValue::from_str(&cookie)
+        {
+            http.headers_mut().insert(http::header::COOKIE, v);
+        }
+        let timeout = match kind {
+            RequestKind::LoginPoll | RequestKind::SyncCheck => self.config.long_poll_timeout,
+            _ => self.config.request_timeout,
+        };
+        self.pending.insert(
+            id,
+            Pending {
+                kind,
+                host,
+                deadline: now + timeout + WATCHDOG_GRACE,
+                purpose,
+            },
+        );
+        tracing::trace!(id = id.0, kind = kind.name(), "request queued");
+        self.outbox.push_back(Request {
+            id,
+            kind,
+            timeout,
+            http,
+        });
+        id
+    }
+
+    fn lane_busy(&self) -> bool {
+        self.pending.values().any(|p| p.purpose == Purpose::Lane)
+    }
+
+    fn set_lane_timer(&mut self, at: Instant, lane: Lane) {
+        self.lane_timer = Some((at, lane));
+    }
+
+    /// The retry delay after `failures` consecutive failures: exponential, capped, with
+    /// ±20 % jitter from the seeded PRNG.
+    fn backoff(&mut self, failures: u32) -> Duration {
+        let base = self.config.backoff_base.as_millis() as u64;
+        let cap = self.config.backoff_cap.as_millis() as u64;
+        let exp = base.saturating_mul(1u64 << failures.saturating_sub(1).min(20));
+        let ms = exp.min(cap);
+        let jitter = self.rng.below(ms / 5 * 2 + 1);
+        Duration::from_millis(ms - ms / 5 + jitter)
+    }
+
+    fn problem(&mut self, kind: ProblemKind, request: RequestKind, retry_in: Option<Duration>) {
+        tracing::debug!(request = request.name(), ?retry_in, "problem");
+        self.events.push_back(Event::Problem(Problem {
+            kind,
+            request,
+            retry_in,
+        }));
+    }
+
+    /// Ends the session: nothing more is sent; unfinished operations fail.
+    fn end_session(&mut self, reason: LogoutReason) {
+        if self.phase == Phase::LoggedOut {
+            return;
+        }
+        tracing::info!(?reason, "session ended");
+        self.phase = Phase::LoggedOut;
+        self.lane_timer = None;
+        self.contacts_timer = None;
+        self.outbox.clear();
+        let pending = std::mem::take(&mut self.pending);
+        for (id, p) in pending {
+            self.abandoned.insert(id);
+            if let Purpose::Op(op) = p.purpose
+                && p.kind != RequestKind::Logout
+            {
+                self.events.push_back(Event::OpDone {
+                    op,
+                    result: Err(OpError::SessionEnded),
+                });
+            }
+        }
+        for (op, _) in std::mem::take(&mut self.waiting_ops) {
+            self.events.push_back(Event::OpDone {
+                op,
+                result: Err(OpError::SessionEnded),
+            });
+        }
+        self.jar.clear_session();
+        self.events.push_back(Event::LoggedOut(reason));
+    }
+
+    fn dispatch(&mut self, pending: Pending, outcome: Outcome, now: Instant) {
+        if matches!(self.phase, Phase::LoggedOut) {
+            return;
+        }
+        match pending.purpose {
+            Purpose::Lane => self.on_lane(pending.kind, outcome, now),
+            Purpose::Contacts => self.on_contacts(pending.kind, outcome, now),
+            Purpose::Op(op) => self.on_op(op, pending.kind, outcome, now),
+            Purpose::FireAndForget => {
+                if let Outcome::Failure(f) = outcome {
+                    self.problem(ProblemKind::Transport(f), pending.kind, None);
+                }
+            }
+        }
+    }
+
+    fn on_lane(&mut self, kind: RequestKind, outcome: Outcome, now: Instant) {
+        match kind {
+            RequestKind::JsLogin => self.on_jslogin(outcome, now),
+            RequestKind::LoginPoll => self.on_login_poll(outcome, now),
+            RequestKind::LoginPage => self.on_login_page(outcome, now),
+            RequestKind::Init => self.on_init(outcome, now),
+            RequestKind::SyncCheck => self.on_synccheck(outcome, now),
+            RequestKind::Sync => self.on_sync(outcome, now),
+            _ => {}
+        }
+    }
+
+    fn fire_lane(&mut self, lane: Lane, now: Instant) {
+        if self.phase == Phase::LoggedOut || self.lane_busy() {
+            return;
+        }
+        match lane {
+            Lane::JsLogin => self.send_jslogin(now),
+            Lane::LoginPoll => self.send_login_poll(now),
+            Lane::LoginPage(uri) => self.send_login_page(&uri, now),
+            Lane::Init => self.send_init(now),
+            Lane::SyncCheck => self.send_synccheck(now),
+        }
+    }
+}
+
+impl std::fmt::Debug for Client {
+    /// The phase and counters only: no credential, cookie, ticket or message content.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("phase", &self.phase)
+            .field("main_host", &self.hosts.main)
+            .field("in_flight", &self.pending.len())
+            .field("queued_requests", &self.outbox.len())
+            .field("queued_events", &self.events.len())
+            .field("contacts", &self.contacts.len())
+            .field("cookies", &self.jar.len())
+            .field("lane_failures", &self.lane_failures)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a request ended.
+#[derive(Debug)]
+enum Outcome {
+    Response { status: u16, body: Vec<u8> },
+    Failure(Failure),
+}
+
+impl Outcome {
+    /// The body of a 2xx response, or the problem to report.
+    fn body_2xx(self) -> Result<Vec<u8>, ProblemKind> {
+        match self {
+            Outcome::Response { status, body } if (200..300).contains(&status) => Ok(body),
+            Outcome::Response { status, .. } => Err(ProblemKind::HttpStatus(status)),
+            Outcome::Failure(f) => Err(ProblemKind::Transport(f)),
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! What the core asks a driver to send ([`Request`]), its identity and purpose, and the
+//! categories of transport failure a driver reports back ([`Failure`]).
+
+use std::fmt;
+use std::time::Duration;
+
+/// Names one HTTP exchange. Every polled request gets exactly one response or failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u64);
+
+/// Which endpoint a request calls (for logs, metrics and slot rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestKind {
+    /// `jslogin`: get a uuid.
+    JsLogin,
+    /// Login poll (long poll).
+    LoginPoll,
+    /// `webwxnewloginpage`.
+    LoginPage,
+    /// `webwxpushloginurl`.
+    PushLogin,
+    /// `webwxinit`.
+    Init,
+    /// `webwxstatusnotify`.
+    StatusNotify,
+    /// `webwxgetcontact`.
+    GetContact,
+    /// `webwxbatchgetcontact`.
+    BatchGetContact,
+    /// `synccheck` (long poll).
+    SyncCheck,
+    /// `webwxsync`.
+    Sync,
+    /// `webwxsendmsg`.
+    SendMsg,
+    /// `webwxsendmsgimg`.
+    SendMsgImg,
+    /// `webwxrevokemsg`.
+    Revoke,
+    /// `webwxoplog`.
+    OpLog,
+    /// `webwxupdatechatroom`.
+    UpdateChatRoom,
+    /// `webwxlogout`.
+    Logout,
+}
+
+impl RequestKind {
+    /// The endpoint name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestKind::JsLogin => "jslogin",
+            RequestKind::LoginPoll => "login",
+            RequestKind::LoginPage => "webwxnewloginpage",
+            RequestKind::PushLogin => "webwxpushloginurl",
+            RequestKind::Init => "webwxinit",
+            RequestKind::StatusNotify => "webwxstatusnotify",
+            RequestKind::GetContact => "webwxgetcontact",
+            RequestKind::BatchGetContact => "webwxbatchgetcontact",
+            RequestKind::SyncCheck => "synccheck",
+            RequestKind::Sync => "webwxsync",
+            RequestKind::SendMsg => "webwxsendmsg",
+            RequestKind::SendMsgImg => "webwxsendmsgimg",
+            RequestKind::Revoke => "webwxrevokemsg",
+            RequestKind::OpLog => "webwxoplog",
+            RequestKind::UpdateChatRoom => "webwxupdatechatroom",
+            RequestKind::Logout => "webwxlogout",
+        }
+    }
+}
+
+/// A request for the driver to send. The driver must not follow redirects or store cookies.
+pub struct Request {
+    /// Its id, to pass back with the response or failure.
+    pub id: RequestId,
+    /// The endpoint.
+    pub kind: RequestKind,
+    /// How long the driver should wait for the whole response.
+    pub timeout: Duration,
+    /// The HTTP request (absolute URI, headers including `Cookie`, body).
+    pub http: http::Request<Vec<u8>>,
+}
+
+impl fmt::Debug for Request {
+    /// Shows id, kind, method, host, path and body length: never the query or the cookies.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("id", &self.id.0)
+            .field("kind", &self.kind)
+            .field("method", self.http.method())
+            .field("host", &self.http.uri().host().unwrap_or(""))
+            .field("path", &self.http.uri().path())
+            .field("body_len", &self.http.body().len())
+            .finish()
+    }
+}
+
+/// Why a request produced no response: a category, never a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Failure {
+    /// No complete response within the request's timeout.
+    Timeout,
+    /// The connection could not be made (DNS, refused, unreachable).
+    Connect,
+    /// The TLS handshake failed.
+    Tls,
+    /// The connection broke while sending or receiving.
+    Io,
+    /// The body exceeded the driver's size cap.
+    BodyTooLarge,
+    /// The driver dropped the request (shutting down).
+    Cancelled,
+}

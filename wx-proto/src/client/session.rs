@@ -1,0 +1,274 @@
+//! Session start: webwxinit (and re-init after repeated sync failures), webwxstatusnotify
+//! Code 3, the contact list by `Seq` paging, and webwxbatchgetcontact for groups whose
+//! members are missing and for unknown chats, then the `Ready` event.
+
+use std::time::Instant;
+
+use super::{
+    Client, ContactsStep, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose,
+};
+use crate::build;
+use crate::client::request::RequestKind;
+use crate::parse::{Contact, parse_batch_get_contact, parse_get_contact, parse_init};
+use crate::ret_code::RetCode;
+
+/// At most this many contact pages are fetched (the official client stops after 16 extra).
+const MAX_CONTACT_PAGES: u32 = 64;
+/// webwxbatchgetcontact takes at most 50 names per call.
+const BATCH_SIZE: usize = 50;
+/// A contact-loading step is retried this many times before it is skipped.
+const CONTACT_ATTEMPTS: u32 = 3;
+
+impl Client {
+    pub(super) fn send_init(&mut self, now: Instant) {
+        let (ctx, creds) = self.ctx(now);
+        let Some(creds) = creds else { return };
+        let req = build::init(&ctx, creds);
+        self.send(RequestKind::Init, req, Purpose::Lane, now);
+    }
+
+    pub(super) fn on_init(&mut self, outcome: Outcome, now: Instant) {
+        let parsed = outcome
+            .body_2xx()
+            .and_then(|b| parse_init(&b).map_err(ProblemKind::Malformed));
+        let init = match parsed {
+            Ok(init) if init.base_response.ret.is_ok() => init,
+            Ok(init) if init.base_response.ret.is_logout() => {
+                return self.end_session(LogoutReason::from_code(init.base_response.ret));
+            }
+            Ok(init) if init.base_response.ret == RetCode::Throttled => {
+                return self.init_failed(ProblemKind::Throttled, now);
+            }
+            Ok(init) => return self.init_failed(ProblemKind::Server(init.base_response.ret), now),
+            Err(problem) => return self.init_failed(problem, now),
+        };
+        self.lane_failures = 0;
+        self.reinit_failures = 0;
+        if init.sync_key.is_usable() {
+            self.sync_key = init.sync_key.clone();
+        }
+        if let Some(creds) = self.creds.as_mut()
+            && !init.skey.expose().is_empty()
+        {
+            creds.skey = init.skey.clone();
+        }
+        if init.user.uin != 0
+            && let Some(creds) = self.creds.as_mut()
+        {
+            creds.uin = init.user.uin;
+        }
+        for c in &init.contact_list {
+            self.contacts.insert(c.user_name.clone(), c.clone());
+        }
+        let was_reinit = std::mem::replace(&mut self.reinit, false);
+        self.me = Some(init.user.clone());
+        if !was_reinit {
+            self.phase = Phase::Running;
+            self.session_start_s = self.wall_ms(now) / 1000;
+            self.events.push_back(Event::LoggedIn {
+                uin: init.user.uin,
+                user_name: init.user.user_name.clone(),
+                nick_name: init.user.nick_name.clone(),
+            });
+            // Code 3: the phone shows "web WeChat logged in". Its answer is not awaited.
+            let me = init.user.user_name.clone();
+            let (ctx, creds) = self.ctx(now);
+            if let Some(creds) = creds {
+                let req = build::status_notify(&ctx, creds, 3, &me, &me);
+                self.send(RequestKind::StatusNotify, req, Purpose::FireAndForget, now);
+            }
+            self.fire_contacts(ContactsStep::GetContact(0), now);
+        }
+        self.send_synccheck(now);
+    }
+
+    fn init_failed(&mut self, problem: ProblemKind, now: Instant) {
+        self.reinit_failures += 1;
+        if self.reinit_failures >= self.config.max_reinit_failures {
+            self.problem(problem, RequestKind::Init, None);
+            return self.end_session(LogoutReason::InitFailed);
+        }
+        self.retry_lane(RequestKind::Init, problem, Lane::Init, now);
+    }
+
+    /// Re-runs webwxinit with the current credentials after repeated sync failures.
+    pub(super) fn start_reinit(&mut self, now: Instant) {
+        self.reinit = true;
+        self.problem(ProblemKind::Reinitialising, RequestKind::Init, None);
+        self.send_init(now);
+    }
+
+    pub(super) fn fire_contacts(&mut self, step: ContactsStep, now: Instant) {
+        if self.phase == Phase::LoggedOut {
+            return;
+        }
+        let (ctx, creds) = self.ctx(now);
+        let Some(creds) = creds else { return };
+        match step {
+            ContactsStep::GetContact(seq) => {
+                let req = build::get_contact(&ctx, creds, seq);
+                self.send(RequestKind::GetContact, req, Purpose::Contacts, now);
+            }
+            ContactsStep::Batch => {
+                let n = self.batch_queue.len().min(BATCH_SIZE);
+                if n == 0 {
+                    return self.contacts_loaded();
+                }
+                let names: Vec<String> = self.batch_queue.iter().take(n).cloned().collect();
+                let req = build::batch_get_contact(&ctx, creds, &names);
+                self.send(RequestKind::BatchGetContact, req, Purpose::Contacts, now);
+            }
+        }
+    }
+
+    pub(super) fn on_contacts(&mut self, kind: RequestKind, outcome: Outcome, now: Instant) {
+        let body = outcome.body_2xx();
+        match kind {
+            RequestKind::GetContact => {
+                let page = body.and_then(|b| parse_get_contact(&b).map_err(ProblemKind::Malformed));
+                match page {
+                    Ok(page) if page.base_response.ret.is_ok() => {
+                        self.contacts_failures = 0;
+                        self.contact_pages += 1;
+                        for c in page.member_list {
+                            self.contacts.insert(c.user_name.clone(), c);
+                        }
+                        let more = page.seq != 0
+                            && self.contact_seqs.insert(page.seq)
+                            && self.contact_pages < MAX_CONTACT_PAGES;
+                        if more {
+                            self.fire_contacts(ContactsStep::GetContact(page.seq), now);
+                        } else {
+                            self.queue_groups_without_members();
+                            self.fire_contacts(ContactsStep::Batch, now);
+                        }
+                    }
+                    Ok(page) if page.base_response.ret.is_logout() => {
+                        self.end_session(LogoutReason::from_code(page.base_response.ret));
+                    }
+                    Ok(page) => {
+                        let step = ContactsStep::GetContact(self.last_contact_seq());
+                        self.contacts_retry(
+                            kind,
+                            ProblemKind::Server(page.base_response.ret),
+                            step,
+                            now,
+                        );
+                    }
+                    Err(p) => {
+                        let step = ContactsStep::GetContact(self.last_contact_seq());
+                        self.contacts_retry(kind, p, step, now);
+                    }
+                }
+            }
+            RequestKind::BatchGetContact => {
+                let parsed =
+                    body.and_then(|b| parse_batch_get_contact(&b).map_err(ProblemKind::Malformed));
+                match parsed {
+                    Ok(r) if r.base_response.ret.is_ok() => {
+                        self.contacts_failures = 0;
+                        let n = self.batch_queue.len().min(BATCH_SIZE);
+                        self.batch_queue.drain(..n);
+                        let changed: Vec<Contact> = r.contact_list;
+                        for c in &changed {
+                            self.contacts.insert(c.user_name.clone(), c.clone());
+                        }
+                        if self.ready_sent && !changed.is_empty() {
+                            self.events.push_back(Event::ContactsChanged(changed));
+                        }
+                        self.fire_contacts(ContactsStep::Batch, now);
+                    }
+                    Ok(r) if r.base_response.ret.is_logout() => {
+                        self.end_session(LogoutReason::from_code(r.base_response.ret));
+                    }
+                    Ok(r) => self.contacts_retry(
+                        kind,
+                        ProblemKind::Server(r.base_response.ret),
+                        ContactsStep::Batch,
+                        now,
+                    ),
+                    Err(p) => self.contacts_retry(kind, p, ContactsStep::Batch, now),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn last_contact_seq(&self) -> u64 {
+        self.contact_seqs.last().copied().unwrap_or(0)
+    }
+
+    fn contacts_retry(
+        &mut self,
+        kind: RequestKind,
+        problem: ProblemKind,
+        step: ContactsStep,
+        now: Instant,
+    ) {
+        self.contacts_failures += 1;
+        if self.contacts_failures >= CONTACT_ATTEMPTS {
+            // Give up on this step: what is known so far is kept.
+            self.problem(problem, kind, None);
+            self.contacts_failures = 0;
+            if step == ContactsStep::Batch {
+                let n = self.batch_queue.len().min(BATCH_SIZE);
+                self.batch_queue.drain(..n);
+                return self.fire_contacts(ContactsStep::Batch, now);
+            }
+            self.queue_groups_without_members();
+            return self.fire_contacts(ContactsStep::Batch, now);
+        }
+        let delay = self.backoff(self.contacts_failures);
+        self.problem(problem, kind, Some(delay));
+        self.contacts_timer = Some((now + delay, step));
+    }
+
+    fn queue_groups_without_members(&mut self) {
+        let missing: Vec<String> = self
+            .contacts
+            .values()
+            .filter(|c| c.is_group() && c.member_list.is_empty())
+            .map(|c| c.user_name.clone())
+            .collect();
+        for name in missing {
+            if !self.batch_queue.contains(&name) {
+                self.batch_queue.push_back(name);
+            }
+        }
+    }
+
+    fn contacts_loaded(&mut self) {
+        if self.ready_sent {
+            return;
+        }
+        self.ready_sent = true;
+        let groups = self.contacts.values().filter(|c| c.is_group()).count();
+        self.events.push_back(Event::Ready {
+            contacts: self.contacts.len(),
+            groups,
+        });
+    }
+
+    /// Queues a batch fetch of a chat the client does not know yet (a message from a new
+    /// group or stranger).
+    pub(super) fn learn_unknown_chat(&mut self, name: &str, now: Instant) {
+        let special = !name.starts_with('@');
+        if special
+            || name.is_empty()
+            || self.contacts.contains_key(name)
+            || self.batch_queue.iter().any(|n| n == name)
+        {
+            return;
+        }
+        self.batch_queue.push_back(name.to_owned());
+        let idle = self.ready_sent
+            && self.contacts_timer.is_none()
+            && !self
+                .pending
+                .values()
+                .any(|p| p.purpose == Purpose::Contacts);
+        if idle {
+            self.fire_contacts(ContactsStep::Batch, now);
+        }
+    }
+}
