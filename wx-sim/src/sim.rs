@@ -39,6 +39,8 @@ pub struct Config {
     pub steady_rate: Option<Duration>,
     /// Seed for ids and tickets.
     pub seed: u64,
+    /// Draw new UserNames at every login, as the real server does (off: fixed per world).
+    pub redraw_user_names: bool,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             control_api: true,
             steady_rate: None,
             seed: 7,
+            redraw_user_names: true,
         }
     }
 }

@@ -229,6 +229,44 @@ impl World {
     }
 }
 
+impl World {
+    /// Draws new UserNames for an account's self, contacts and group members, as the real
+    /// server does at every login (special names like `filehelper` stay). Returns the map
+    /// from old to new names.
+    pub fn redraw_user_names(
+        &mut self,
+        account: usize,
+        rng: &mut Rng,
+    ) -> std::collections::HashMap<String, String> {
+        let mut map = std::collections::HashMap::new();
+        let Some(acc) = self.accounts.get_mut(account) else {
+            return map;
+        };
+        let mut fresh = |old: &str| -> String {
+            if let Some(n) = map.get(old) {
+                return n.clone();
+            }
+            let new = if old.starts_with("@@") {
+                format!("@@{}", rng.hex(64))
+            } else if old.starts_with('@') {
+                format!("@{}", rng.hex(32))
+            } else {
+                old.to_string()
+            };
+            map.insert(old.to_string(), new.clone());
+            new
+        };
+        acc.me.user_name = fresh(&acc.me.user_name);
+        for c in acc.contacts.iter_mut().chain(acc.strangers.iter_mut()) {
+            c.user_name = fresh(&c.user_name);
+            for m in &mut c.member_list {
+                m.user_name = fresh(&m.user_name);
+            }
+        }
+        map
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -251,5 +289,21 @@ mod tests {
         assert_eq!(g.member_list.len(), 9);
         assert_eq!(g.member_list[0].user_name, acc.me.user_name);
         assert!(acc.person(&g.member_list[8].user_name).is_some());
+    }
+
+    #[test]
+    fn redrawn_names_stay_consistent() {
+        let mut w = World::generate(&WorldSpec::default());
+        let before = w.accounts[0].clone();
+        let map = w.redraw_user_names(0, &mut Rng::new(9));
+        let acc = &w.accounts[0];
+        assert_ne!(acc.me.user_name, before.me.user_name);
+        assert_eq!(acc.contacts[0].user_name, "filehelper");
+        let g = acc.groups().next().unwrap();
+        assert_eq!(g.member_list[0].user_name, acc.me.user_name);
+        for m in &g.member_list {
+            assert!(acc.person(&m.user_name).is_some());
+        }
+        assert_eq!(map[&before.me.user_name], acc.me.user_name);
     }
 }

@@ -272,6 +272,18 @@ impl Sim {
     fn start_session(&mut self, account: usize, now: Instant) -> usize {
         // A new web login ends the account's other web sessions ("logged in elsewhere").
         self.end_sessions(account, 1101);
+        if self.cfg.redraw_user_names && self.sessions.iter().any(|s| s.account == account) {
+            let map = self.world.redraw_user_names(account, &mut self.rng);
+            for f in self
+                .friend_requests
+                .iter_mut()
+                .filter(|f| f.account == account)
+            {
+                if let Some(n) = map.get(&f.user_name) {
+                    f.user_name = n.clone();
+                }
+            }
+        }
         let uin = self.world.accounts.get(account).map(|a| a.uin).unwrap_or(0);
         const SID: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let sid = self.rng.string(SID, 16);
