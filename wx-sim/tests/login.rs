@@ -267,7 +267,12 @@ fn a_second_login_ends_the_first_session_with_1101() {
     let first = h.login();
     let jar1 = h.jar.clone();
     h.jar.clear();
-    let _second = h.login();
+    let second = h.login();
+    assert_ne!(
+        first.user_name, second.user_name,
+        "UserNames are drawn again at every login"
+    );
+    assert_ne!(first.sid, second.sid);
     h.jar = jar1;
     let pq = format!(
         "{API}/synccheck?r=1&skey={}&sid={}&uin={}&deviceid=e1&synckey=1_1&_=1",
