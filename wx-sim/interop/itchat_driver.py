@@ -6,6 +6,7 @@ contacts loaded, a text from a friend and one from a group received and answered
 downloaded, logged out.
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -46,7 +47,7 @@ if not hasattr(html.parser.HTMLParser, 'unescape'):
     html.parser.HTMLParser.unescape = lambda self, s: html.unescape(s)
 
 import itchat  # noqa: E402
-from itchat.content import PICTURE, TEXT  # noqa: E402
+from itchat.content import ATTACHMENT, FRIENDS, PICTURE, TEXT  # noqa: E402
 
 itchat.config.BASE_URL = BASE
 seen = {}
@@ -78,6 +79,18 @@ def on_group_text(msg):
 @itchat.msg_register(PICTURE, isFriendChat=True)
 def on_picture(msg):
     seen['picture'] = msg.download(None)
+
+
+@itchat.msg_register(ATTACHMENT, isFriendChat=True)
+def on_attachment(msg):
+    seen['attachment'] = (msg['FileName'], msg.download(None))
+
+
+@itchat.msg_register(FRIENDS)
+def on_friend_request(msg):
+    seen['request'] = msg['RecommendInfo']['UserName']
+    msg.user.verify()  # itchat's accept: webwxverifyuser Opcode 3, then batchgetcontact
+    seen['accepted'] = True
 
 
 itchat.auto_login(hotReload=False, qrCallback=on_qr, loginCallback=lambda: None,
@@ -117,6 +130,59 @@ wait_for('the picture', lambda: seen.get('picture'))
 if not seen['picture'].startswith(b'\xff\xd8'):
     fail('the downloaded picture is not a JPEG')
 print('interop: received from a friend and a group, replied, downloaded an image', flush=True)
+
+# Phase 2: files, images, video (chunked multipart uploads), revoke, remark, groups, a friend
+# request and an attachment download, each checked on the simulator's side.
+friend = world['friends'][1]['user_name']
+big = os.path.abspath('big.bin')
+with open(big, 'wb') as f:
+    f.write(bytes(range(256)) * 2400)  # 614400 bytes: two 512 KiB chunks
+with open('pic.jpg', 'wb') as f:
+    f.write(seen['picture'])
+with open('clip.mp4', 'wb') as f:
+    f.write(b'\x00\x00\x00\x18ftypmp42' + bytes(5000))
+for what, r in (('send_file', itchat.send_file(big, toUserName=friend)),
+                ('send_image', itchat.send_image('pic.jpg', toUserName=friend)),
+                ('send_video', itchat.send_video('clip.mp4', toUserName=friend))):
+    if not r:
+        fail('%s: %s' % (what, r))
+oops = itchat.send('to be recalled', toUserName=friend)
+if not oops or not itchat.revoke(oops['MsgID'], friend, oops['LocalID']):
+    fail('send then revoke')
+for what, r in (('set_alias', itchat.set_alias(friend, '老同学')),):
+    if not r:
+        fail('%s: %s' % (what, r))
+room = itchat.create_chatroom([{'UserName': world['friends'][2]['user_name']},
+                               {'UserName': world['friends'][3]['user_name']}], topic='')
+if not room or not room['ChatRoomName'].startswith('@@'):
+    fail('create_chatroom: %s' % room)
+if not itchat.set_chatroom_name(room['ChatRoomName'], 'wx-sim 群'):
+    fail('set_chatroom_name')
+if not itchat.add_member_into_chatroom(room['ChatRoomName'], [{'UserName': world['friends'][4]['user_name']}]):
+    fail('add_member_into_chatroom')
+ctl('push', {'body': {'kind': 'friend_request', 'nick': '新朋友', 'greeting': '你好'}})
+ctl('push', {'from': '0', 'body': {'kind': 'file', 'name': 'report.pdf', 'size': 70000}})
+wait_for('the friend request to be accepted', lambda: seen.get('accepted'))
+wait_for('the attachment', lambda: seen.get('attachment'))
+name, data = seen['attachment']
+if name != 'report.pdf' or len(data) != 70000:
+    fail('attachment %s of %d bytes' % (name, len(data)))
+sent = json.loads(ctl('sent'))
+by_endpoint = {}
+for s_ in sent:
+    by_endpoint.setdefault(s_['endpoint'], []).append(s_)
+for ep in ('webwxsendappmsg', 'webwxsendmsgimg', 'webwxsendvideomsg'):
+    if ep not in by_endpoint:
+        fail('no %s reached the simulator' % ep)
+if '<totallen>614400</totallen>' not in by_endpoint['webwxsendappmsg'][0]['content']:
+    fail('the file appmsg does not carry the size')
+if not any(s_['revoked'] for s_ in by_endpoint['webwxsendmsg']):
+    fail('the revoke did not reach the simulator')
+world2 = json.loads(ctl('world'))
+if world2['contacts'] != world['contacts'] + 2:
+    fail('expected the new group and the new friend: %d -> %d' % (world['contacts'], world2['contacts']))
+print('interop: sent a 2-chunk file, an image and a video, revoked, set a remark, made and renamed a group, '
+      'added a member, accepted a friend request, downloaded an attachment', flush=True)
 
 itchat.logout()
 state = json.loads(ctl('state'))

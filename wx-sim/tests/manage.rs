@@ -123,6 +123,22 @@ fn accepting_a_friend_request_adds_the_contact() {
     );
     // The ticket works once.
     assert_eq!(h.post_json(&url, &body(ticket))["BaseResponse"]["Ret"], 1);
+    // itchat's form: no ticket, but a pending request from that user.
+    h.sim.push_friend_request(0, "又一个", "hi", h.now).unwrap();
+    let s = sync(&mut h, &c);
+    let m = s["AddMsgList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["MsgType"] == 37)
+        .unwrap()
+        .clone();
+    let user = m["RecommendInfo"]["UserName"].as_str().unwrap();
+    let itchat = json!({"BaseRequest": base_request(&c), "Opcode": 3, "VerifyUserListSize": 1, "VerifyUserList": [{"Value": user, "VerifyUserTicket": ""}], "VerifyContent": m["Ticket"], "SceneListCount": 1, "SceneList": [33], "skey": c.skey});
+    assert_eq!(h.post_json(&url, &itchat)["BaseResponse"]["Ret"], 0);
+    let stranger = json!({"BaseRequest": base_request(&c), "Opcode": 3, "VerifyUserList": [{"Value": "@nobody", "VerifyUserTicket": ""}]});
+    assert_eq!(h.post_json(&url, &stranger)["BaseResponse"]["Ret"], 1);
 }
 
 #[test]

@@ -114,8 +114,12 @@ impl Sim {
         let ticket = text(first.get("VerifyUserTicket")).unwrap_or_default();
         match int(body.get("Opcode")) {
             Some(3) => {
+                // itchat accepts with an empty VerifyUserTicket (it puts the ticket in
+                // VerifyContent), and that worked: a pending request is enough then.
                 let Some(i) = self.friend_requests.iter().position(|f| {
-                    f.account == account && f.user_name == value && f.ticket == ticket
+                    f.account == account
+                        && f.user_name == value
+                        && (ticket.is_empty() || f.ticket == ticket)
                 }) else {
                     return json(bare(1));
                 };
