@@ -520,6 +520,10 @@ impl Sim {
                 }
                 next = clock::after(next, rate.max(Duration::from_millis(1)));
             }
+            if budget == 0 && next <= now {
+                // Far behind (a big time jump): skip ahead instead of flooding.
+                next = clock::after(now, rate);
+            }
             self.next_steady = Some(next);
         }
     }
