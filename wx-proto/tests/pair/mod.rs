@@ -1,0 +1,181 @@
+//! A Client and a wx-sim core wired together in memory, with virtual time that jumps to the
+//! earliest wake-up of either side: a day of sync loop runs in milliseconds.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use wx_proto::client::{Client, Config, Event, Failure, RequestId};
+use wx_sim::{HeldId, LoginPolicy, Reply, Sim};
+
+pub const BASE: &str = "http://127.0.0.1:8080";
+
+pub struct Pair {
+    pub client: Client,
+    pub sim: Sim,
+    pub now: Instant,
+    pub start: Instant,
+    held: BTreeMap<HeldId, RequestId>,
+    later: Vec<(Instant, RequestId, http::Response<Vec<u8>>)>,
+    /// Every event the client emitted, in order.
+    pub events: Vec<Event>,
+    pub requests: u64,
+}
+
+pub fn wall() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+/// A simulator that scans and confirms by itself (3 s, then 2 s).
+pub fn auto_sim(world: wx_sim::WorldSpec, now: Instant) -> Sim {
+    let cfg = wx_sim::Config {
+        base_url: BASE.into(),
+        world,
+        login: LoginPolicy::Auto {
+            scan_after: Duration::from_secs(3),
+            confirm_after: Duration::from_secs(2),
+            account: 0,
+        },
+        ..wx_sim::Config::default()
+    };
+    Sim::new(cfg, now, wall())
+}
+
+impl Pair {
+    pub fn new(config: Config, sim: Sim, now: Instant) -> Self {
+        Self {
+            client: Client::new(config, [3; 32], now, wall()),
+            sim,
+            now,
+            start: now,
+            held: BTreeMap::new(),
+            later: Vec::new(),
+            events: Vec::new(),
+            requests: 0,
+        }
+    }
+
+    pub fn with_world(world: wx_sim::WorldSpec) -> Self {
+        let now = Instant::now();
+        let sim = auto_sim(world, now);
+        Self::new(Config::for_base_url(BASE), sim, now)
+    }
+
+    fn deliver(&mut self, id: RequestId, reply: Reply) {
+        match reply {
+            Reply::Now(resp) => self.client.handle_response(id, resp, self.now).unwrap(),
+            Reply::Later(resp, at) => self.later.push((at, id, resp)),
+            Reply::Held(h) => {
+                self.held.insert(h, id);
+            }
+            Reply::Drop => self
+                .client
+                .handle_failure(id, Failure::Io, self.now)
+                .unwrap(),
+        }
+    }
+
+    /// Runs everything due at `now` until both sides are quiet.
+    fn settle(&mut self) {
+        for _ in 0..10_000 {
+            let mut busy = false;
+            while let Some(req) = self.client.poll_request() {
+                busy = true;
+                self.requests += 1;
+                let reply = self.sim.handle(&req.http, self.now);
+                self.deliver(req.id, reply);
+            }
+            let ids: Vec<HeldId> = self.held.keys().copied().collect();
+            for h in ids {
+                if let Some(reply) = self.sim.poll_held(h, self.now) {
+                    busy = true;
+                    let id = self.held.remove(&h).unwrap();
+                    self.deliver(id, reply);
+                }
+            }
+            let due: Vec<usize> = (0..self.later.len())
+                .filter(|&i| self.later[i].0 <= self.now)
+                .collect();
+            for i in due.into_iter().rev() {
+                busy = true;
+                let (_, id, resp) = self.later.remove(i);
+                self.client.handle_response(id, resp, self.now).unwrap();
+            }
+            while let Some(e) = self.client.poll_event() {
+                busy = true;
+                self.events.push(e);
+            }
+            if !busy {
+                return;
+            }
+        }
+        panic!("busy loop: the pair never settled at one instant");
+    }
+
+    /// Advances virtual time to the next wake-up of either side and runs it. Returns false
+    /// when nothing is scheduled any more.
+    pub fn step(&mut self) -> bool {
+        self.settle();
+        let next = [
+            self.client.poll_timeout(),
+            self.sim.next_wake(),
+            self.later.iter().map(|l| l.0).min(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let Some(at) = next else { return false };
+        assert!(at >= self.now, "a wake-up in the past after draining");
+        self.now = at.max(self.now);
+        self.sim.advance(self.now);
+        self.client.handle_timeout(self.now);
+        true
+    }
+
+    /// Steps until `done` holds (checked after each step) or `limit` of virtual time passes.
+    pub fn run_until(&mut self, limit: Duration, mut done: impl FnMut(&Pair) -> bool) -> bool {
+        let end = self.now + limit;
+        while self.now < end {
+            if done(self) {
+                return true;
+            }
+            if !self.step() {
+                return done(self);
+            }
+        }
+        done(self)
+    }
+
+    /// Steps for `d` of virtual time.
+    pub fn run_for(&mut self, d: Duration) {
+        let end = self.now + d;
+        while self.now < end && self.step() {}
+    }
+
+    pub fn count(&self, f: impl Fn(&Event) -> bool) -> usize {
+        self.events.iter().filter(|e| f(e)).count()
+    }
+
+    pub fn ready(&self) -> bool {
+        self.events.iter().any(|e| matches!(e, Event::Ready { .. }))
+    }
+
+    pub fn messages(&self) -> Vec<&wx_proto::model::Message> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Message { message, .. } => Some(&**message),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Logs in and waits for `Ready`.
+    pub fn login(&mut self) {
+        assert!(
+            self.run_until(Duration::from_secs(120), Pair::ready),
+            "not ready: {:?}",
+            self.events
+        );
+    }
+}
