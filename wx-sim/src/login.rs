@@ -29,6 +29,8 @@ pub enum LoginState {
     Confirmed,
     /// Too old (400).
     Expired,
+    /// The user pressed "cancel" on the phone (202 once, then 400).
+    Cancelled,
 }
 
 /// One uuid.
@@ -58,6 +60,8 @@ pub struct Login {
     pub scan_s: u64,
     /// The ticket has been exchanged for a session.
     pub redeemed: bool,
+    /// Cancelled on the phone.
+    pub cancelled: bool,
 }
 
 impl Login {
@@ -84,6 +88,8 @@ impl Login {
     pub fn state(&self, now: Instant) -> LoginState {
         if self.confirmed_at.is_some() {
             LoginState::Confirmed
+        } else if self.cancelled {
+            LoginState::Cancelled
         } else if now >= self.expires {
             LoginState::Expired
         } else if self.scanned_at.is_some() {
@@ -97,7 +103,7 @@ impl Login {
     pub fn next_change(&self) -> Option<Instant> {
         let mut t = None::<Instant>;
         let mut consider = |x: Instant| t = Some(t.map_or(x, |t: Instant| t.min(x)));
-        if self.confirmed_at.is_none() {
+        if self.confirmed_at.is_none() && !self.cancelled {
             consider(self.expires);
         }
         if let (Some((at, _)), None) = (self.auto_scan, self.scanned_at) {

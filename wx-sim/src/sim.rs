@@ -575,6 +575,32 @@ impl Sim {
         Ok(())
     }
 
+    /// The user presses "cancel" on the phone after scanning `uuid`: the next poll answers
+    /// 202 (the official client's code), later ones 400.
+    pub fn cancel(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.advance(now);
+        if l.state(now) != LoginState::Scanned {
+            return Err(SimError::NoLogin);
+        }
+        l.cancelled = true;
+        l.reported_scan = true;
+        Ok(())
+    }
+
+    /// Throttles: the next `times` requests to `endpoint` (any when `None`) answer `Ret` 1205.
+    pub fn throttle(&mut self, endpoint: Option<&str>, times: u32) {
+        self.inject(FaultRule {
+            endpoint: endpoint.map(str::to_string),
+            fault: Fault::Ret { ret: 1205 },
+            times,
+        });
+    }
+
     /// Makes `uuid` expire now (the next poll answers 400).
     pub fn expire_qr(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
         let l = self

@@ -334,3 +334,30 @@ fn logout_ends_the_session_and_clears_cookies() {
     );
     assert_eq!(v["BaseResponse"]["Ret"], 1101);
 }
+
+#[test]
+fn cancel_on_the_phone_gives_202_then_400() {
+    let mut h = H::new(config());
+    let uuid = h.jslogin();
+    assert!(h.sim.cancel(&uuid, h.now).is_err(), "not scanned yet");
+    h.sim.scan(&uuid, 0, h.now).unwrap();
+    let poll = format!("{API}/login?uuid={uuid}&tip=1");
+    assert!(text(&h.get(&poll)).starts_with("window.code=201;"));
+    h.sim.cancel(&uuid, h.now).unwrap();
+    assert_eq!(text(&h.get(&poll)), "window.code=202;");
+    assert_eq!(text(&h.get(&poll)), "window.code=400;");
+    assert!(h.sim.confirm(&uuid, h.now).is_err());
+}
+
+#[test]
+fn throttle_knob_answers_1205() {
+    let mut h = H::new(config());
+    let c = h.login();
+    h.sim.throttle(Some("webwxsync"), 2);
+    let url = format!("{API}/webwxsync?sid={}&skey={}", c.sid, c.skey);
+    let body =
+        serde_json::json!({"BaseRequest": base_request(&c), "SyncKey": {"Count": 0, "List": []}});
+    assert_eq!(h.post_json(&url, &body)["BaseResponse"]["Ret"], 1205);
+    assert_eq!(h.post_json(&url, &body)["BaseResponse"]["Ret"], 1205);
+    assert_eq!(h.post_json(&url, &body)["BaseResponse"]["Ret"], 0);
+}

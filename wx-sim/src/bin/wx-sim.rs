@@ -14,7 +14,8 @@ const USAGE: &str =
 Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 `wx-sim listening on <base url>` (and `wx-sim certificate <path>` with --https).
 Control API: GET /__sim/state, /__sim/world, /__sim/sent; POST /__sim/login, /__sim/scan,
-/__sim/confirm, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON), /__sim/end?code=,
+/__sim/confirm, /__sim/cancel, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON),
+/__sim/throttle?endpoint=&times=, /__sim/end?code=,
 /__sim/refuse, /__sim/rotate_skey.";
 
 fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {

@@ -90,6 +90,7 @@ impl Sim {
                             LoginState::Scanned => "scanned",
                             LoginState::Confirmed => "confirmed",
                             LoginState::Expired => "expired",
+                            LoginState::Cancelled => "cancelled",
                         },
                     })
                     .collect();
@@ -143,6 +144,15 @@ impl Sim {
                 ),
                 None => bad("no login"),
             },
+            "cancel" => match uuid {
+                Some(u) => done(self.cancel(&u, now)),
+                None => bad("no login"),
+            },
+            "throttle" => {
+                let times = r.q.get("times").and_then(|t| t.parse().ok()).unwrap_or(1);
+                self.throttle(r.q.get("endpoint"), times);
+                respond(200, "text/plain", b"ok".to_vec())
+            }
             "expire_qr" => match uuid {
                 Some(u) => done(self.expire_qr(&u, now)),
                 None => bad("no login"),

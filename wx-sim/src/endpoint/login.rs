@@ -61,6 +61,7 @@ impl Sim {
             ticket,
             scan_s: 0,
             redeemed: false,
+            cancelled: false,
         });
         // Keep the table small under load: forget logins long gone.
         if self.logins.len() > 4096 {
@@ -140,6 +141,13 @@ impl Sim {
                 Some(js_resp(js::login_confirmed(&uri)))
             }
             LoginState::Expired => Some(js_resp(js::login_code(400))),
+            LoginState::Cancelled => {
+                // 202 once (the official client's "cancelled" code), then the uuid is gone.
+                let code = if l.reported_scan { 202 } else { 400 };
+                l.reported_scan = false;
+                l.expires = now;
+                Some(js_resp(js::login_code(code)))
+            }
             LoginState::Scanned if !l.reported_scan => {
                 l.reported_scan = true;
                 Some(js_resp(js::login_scanned(&media::base64(media::TINY_JPEG))))
