@@ -14,6 +14,14 @@ pub enum Body {
     },
     /// MsgType 3 (XML Content), downloadable with webwxgetmsgimg.
     Image,
+    /// MsgType 3 whose Content is an opaque `@<hex>` token, the other form the real server
+    /// uses (protocol.md §13 item 31); downloadable like `Image`.
+    ImageToken,
+    /// MsgType 34 whose Content is an opaque `@<hex>` token; downloadable like `Voice`.
+    VoiceToken {
+        /// Length in ms.
+        ms: u32,
+    },
     /// MsgType 34, downloadable with webwxgetvoice.
     Voice {
         /// Length in ms.
@@ -163,6 +171,16 @@ pub fn build(body: &Body, route: &Route, msg_id: u64, now_s: u64, media_key: &st
                 "<msg><img aeskey=\"{k}\" encryver=\"1\" cdnthumbaeskey=\"{k}\" cdnthumburl=\"{media_key}\" cdnthumblength=\"159\" cdnthumbheight=\"120\" cdnthumbwidth=\"67\" cdnmidheight=\"0\" cdnmidwidth=\"0\" cdnhdheight=\"0\" cdnhdwidth=\"0\" cdnmidimgurl=\"{media_key}\" length=\"159\" md5=\"{k}\" /></msg>",
                 k = "00112233445566778899aabbccddeeff"
             ))
+        }
+        Body::ImageToken => {
+            m.msg_type = 3;
+            m.img_status = 2;
+            format!("@{media_key}{media_key}")
+        }
+        Body::VoiceToken { ms } => {
+            m.msg_type = 34;
+            m.voice_length = *ms;
+            format!("@{media_key}{media_key}")
         }
         Body::Voice { ms } => {
             m.msg_type = 34;

@@ -471,6 +471,16 @@ fn every_pushed_type_has_the_shape_of_its_sample() {
     let samples = [
         (Body::Image, Some("0"), "addmsg/wwdk-image3-group.jsonc"),
         (
+            Body::ImageToken,
+            Some("0"),
+            "addmsg/wwdk-image3-group.jsonc",
+        ),
+        (
+            Body::VoiceToken { ms: 3215 },
+            Some("0"),
+            "addmsg/wwdk-voice34-group.jsonc",
+        ),
+        (
             Body::Voice { ms: 3215 },
             Some("0"),
             "addmsg/wwdk-voice34-group.jsonc",
@@ -548,6 +558,14 @@ fn every_pushed_type_has_the_shape_of_its_sample() {
             assert!(
                 m["Content"].as_str().unwrap().contains(":<br/>"),
                 "{f}: group prefix"
+            );
+        }
+        if matches!(body, Body::ImageToken | Body::VoiceToken { .. }) {
+            // `@member:<br/>@token`, the sample's form.
+            assert_eq!(
+                layout(m["Content"].as_str().unwrap()),
+                layout(sample["Content"].as_str().unwrap()),
+                "{f}"
             );
         }
     }
