@@ -6,6 +6,7 @@ use serde::Deserialize;
 /// What a pushed message carries. The JSON form (control API) is tagged by `kind`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Body {
     /// MsgType 1.
     Text {

@@ -5,6 +5,7 @@ use serde::Deserialize;
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Fault {
     /// Answer with this HTTP status and an empty body.
     Status {

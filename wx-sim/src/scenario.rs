@@ -24,6 +24,8 @@ pub enum Step {
     Confirm,
     /// Make the newest uuid expire.
     ExpireQr,
+    /// "Cancel" on the phone after the scan of the newest uuid.
+    Cancel,
     /// Wait until account 0 has a live session whose client called webwxinit.
     AwaitSession,
     /// Let this much time pass before the next step.
@@ -42,7 +44,8 @@ pub enum Step {
     RotateSkey,
 }
 
-/// What a correct client ends up showing.
+/// What a correct client ends up showing. Deliberately exhaustive: a new expectation must
+/// be handled by every adapter's replay.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expect {
     /// The client reported a successful login.
@@ -135,6 +138,22 @@ pub fn cases() -> Vec<Case> {
             script: vec![
                 Step::AwaitQr(1),
                 Step::ExpireQr,
+                Step::AwaitQr(2),
+                Step::Scan,
+                Step::Confirm,
+                Step::AwaitSession,
+            ],
+            expect: vec![Expect::UuidsAtLeast(2), Expect::LoggedIn],
+        },
+        Case {
+            name: "cancel_then_rescan",
+            world: small.clone(),
+            contact_page: 500,
+            script: vec![
+                Step::AwaitQr(1),
+                Step::Scan,
+                Step::Wait(Duration::from_secs(2)),
+                Step::Cancel,
                 Step::AwaitQr(2),
                 Step::Scan,
                 Step::Confirm,
@@ -384,6 +403,10 @@ impl Runner {
                     .latest_uuid()
                     .map(str::to_string)
                     .is_some_and(|u| sim.expire_qr(&u, now).is_ok()),
+                Step::Cancel => sim
+                    .latest_uuid()
+                    .map(str::to_string)
+                    .is_some_and(|u| sim.cancel(&u, now).is_ok()),
                 Step::AwaitSession => sim
                     .sessions
                     .iter()

@@ -136,7 +136,7 @@ impl<'c> Replay<'c> {
                 if b.starts_with("window.code=408;") || b.starts_with("window.code=201;") {
                     continue;
                 }
-                if b.starts_with("window.code=400;") {
+                if b.starts_with("window.code=400;") || b.starts_with("window.code=202;") {
                     continue 'qr;
                 }
                 let uri = b
