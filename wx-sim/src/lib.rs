@@ -28,6 +28,8 @@ pub mod clock;
 pub mod content;
 mod endpoint;
 pub mod fault;
+mod held;
+mod knobs;
 pub mod login;
 pub mod model;
 pub mod rng;

@@ -1,0 +1,115 @@
+//! Long polls: holding a request, re-polling it after events or at its deadline, and time-driven
+//! changes (scheduled logins, the steady message rate).
+
+use crate::clock;
+use crate::content::Body;
+use crate::sim::{Held, HeldId, HeldKind, Push, Reply, Sim, apply_post};
+use std::time::{Duration, Instant};
+
+impl Sim {
+    pub(crate) fn hold(&mut self, kind: HeldKind, now: Instant) -> Reply {
+        let id = HeldId(self.next_held);
+        self.next_held += 1;
+        let deadline = clock::after(now, self.cfg.poll_hold);
+        self.held.insert(
+            id,
+            Held {
+                kind,
+                deadline,
+                post: None,
+            },
+        );
+        Reply::Held(id)
+    }
+
+    /// Re-examines a held request at `now`: `Some` when it is answered (it is then forgotten).
+    pub fn poll_held(&mut self, id: HeldId, now: Instant) -> Option<Reply> {
+        self.advance(now);
+        let held = self.held.get(&id)?.clone();
+        let resp = match &held.kind {
+            HeldKind::LoginPoll { uuid } => self.login_ready(uuid, now, now >= held.deadline),
+            HeldKind::SyncCheck {
+                session,
+                client_seq,
+            } => self.synccheck_ready(*session, *client_seq, now >= held.deadline),
+        }?;
+        self.held.remove(&id);
+        Some(match held.post {
+            Some(f) => apply_post(resp, &f, now),
+            None => Reply::Now(resp),
+        })
+    }
+
+    /// When a held request must be polled again even if nothing happens.
+    pub fn wake_at(&self, id: HeldId) -> Option<Instant> {
+        let h = self.held.get(&id)?;
+        let mut t = h.deadline;
+        if let HeldKind::LoginPoll { uuid } = &h.kind
+            && let Some(c) = self
+                .logins
+                .iter()
+                .find(|l| &l.uuid == uuid)
+                .and_then(|l| l.next_change())
+        {
+            t = t.min(c);
+        }
+        Some(t)
+    }
+
+    /// The earliest instant anything held, or the steady message rate, needs attention.
+    pub fn next_wake(&self) -> Option<Instant> {
+        let held = self.held.keys().filter_map(|id| self.wake_at(*id)).min();
+        match (held, self.next_steady) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Ids of the requests being held.
+    pub fn held_ids(&self) -> Vec<HeldId> {
+        self.held.keys().copied().collect()
+    }
+
+    /// Forgets a held request whose connection went away.
+    pub fn cancel_held(&mut self, id: HeldId) {
+        self.held.remove(&id);
+    }
+
+    /// Applies what is due by `now`: scheduled logins and the steady message rate.
+    pub fn advance(&mut self, now: Instant) {
+        for l in &mut self.logins {
+            l.advance(now);
+        }
+        if let (Some(rate), Some(mut next)) = (self.cfg.steady_rate, self.next_steady) {
+            let mut budget = 1000;
+            while next <= now && budget > 0 {
+                budget -= 1;
+                let live: Vec<usize> = self
+                    .sessions
+                    .iter()
+                    .filter(|s| s.ended.is_none())
+                    .map(|s| s.account)
+                    .collect();
+                for acc in live {
+                    let n = self.rng.below(1_000_000);
+                    let _ = self.push(
+                        &Push {
+                            account: acc,
+                            ..Push::default()
+                        },
+                        &Body::Text {
+                            text: format!("steady {n}"),
+                        },
+                        now,
+                    );
+                }
+                next = clock::after(next, rate.max(Duration::from_millis(1)));
+            }
+            if budget == 0 && next <= now {
+                // Far behind (a big time jump): skip ahead instead of flooding.
+                next = clock::after(now, rate);
+            }
+            self.next_steady = Some(next);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! The knobs tests and the control API turn: scan, confirm, cancel, expire, end sessions,
+//! refuse, throttle, rotate the skey, push messages.
+
+use crate::content::{self, Body, Route};
+use crate::fault::{Fault, FaultRule};
+use crate::login::LoginState;
+use crate::session::Event;
+use crate::sim::{Blob, FriendRequest, Push, Sim, SimError};
+use std::time::Instant;
+
+impl Sim {
+    /// The newest uuid issued by jslogin or push login.
+    pub fn latest_uuid(&self) -> Option<&str> {
+        self.logins.last().map(|l| l.uuid.as_str())
+    }
+
+    /// Every uuid issued so far, oldest first.
+    pub fn uuids(&self) -> Vec<String> {
+        self.logins.iter().map(|l| l.uuid.clone()).collect()
+    }
+
+    /// The phone of `account` scans `uuid`.
+    pub fn scan(&mut self, uuid: &str, account: usize, now: Instant) -> Result<(), SimError> {
+        if account >= self.world.accounts.len() {
+            return Err(SimError::NoAccount);
+        }
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.advance(now);
+        if l.state(now) != LoginState::Waiting {
+            return Err(SimError::NoLogin);
+        }
+        l.scanned_at = Some(now);
+        l.account = Some(account);
+        Ok(())
+    }
+
+    /// The phone confirms a scanned `uuid`.
+    pub fn confirm(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.advance(now);
+        if l.state(now) != LoginState::Scanned {
+            return Err(SimError::NoLogin);
+        }
+        l.confirmed_at = Some(now);
+        l.scan_s = self.clock.secs(now);
+        Ok(())
+    }
+
+    /// The user presses "cancel" on the phone after scanning `uuid`: the next poll answers
+    /// 202 (the official client's code), later ones 400.
+    pub fn cancel(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.advance(now);
+        if l.state(now) != LoginState::Scanned {
+            return Err(SimError::NoLogin);
+        }
+        l.cancelled = true;
+        l.reported_scan = true;
+        Ok(())
+    }
+
+    /// Throttles: the next `times` requests to `endpoint` (any when `None`) answer `Ret` 1205.
+    pub fn throttle(&mut self, endpoint: Option<&str>, times: u32) {
+        self.inject(FaultRule {
+            endpoint: endpoint.map(str::to_string),
+            fault: Fault::Ret { ret: 1205 },
+            times,
+        });
+    }
+
+    /// Makes `uuid` expire now (the next poll answers 400).
+    pub fn expire_qr(&mut self, uuid: &str, now: Instant) -> Result<(), SimError> {
+        let l = self
+            .logins
+            .iter_mut()
+            .find(|l| l.uuid == uuid)
+            .ok_or(SimError::NoLogin)?;
+        l.expires = now;
+        Ok(())
+    }
+
+    /// Ends every live session of `account` with `code`: 1100 (expired / logged out on the
+    /// phone), 1101 (logged in elsewhere) or 1102 (kicked). Returns how many ended.
+    pub fn end_sessions(&mut self, account: usize, code: u32) -> usize {
+        let mut n = 0;
+        for s in self
+            .sessions
+            .iter_mut()
+            .filter(|s| s.account == account && s.ended.is_none())
+        {
+            s.ended = Some(code);
+            n += 1;
+        }
+        n
+    }
+
+    /// Expires the sessions of `account` (1100).
+    pub fn expire_sessions(&mut self, account: usize) -> usize {
+        self.end_sessions(account, 1100)
+    }
+
+    /// Kicks the sessions of `account` (1102).
+    pub fn kick(&mut self, account: usize) -> usize {
+        self.end_sessions(account, 1102)
+    }
+
+    /// Makes the login page refuse `account` with ret 1203 (or allow it again).
+    pub fn refuse_login(&mut self, account: usize, refuse: bool) -> Result<(), SimError> {
+        let a = self
+            .world
+            .accounts
+            .get_mut(account)
+            .ok_or(SimError::NoAccount)?;
+        a.refuse_login = refuse;
+        Ok(())
+    }
+
+    /// Rotates the skey of the live sessions of `account`; the next webwxsync announces it.
+    pub fn rotate_skey(&mut self, account: usize) {
+        for i in 0..self.sessions.len() {
+            let fresh = format!("@crypt_{}_{}", self.rng.hex(8), self.rng.hex(32));
+            if let Some(s) = self.sessions.get_mut(i)
+                && s.account == account
+                && s.ended.is_none()
+            {
+                s.prev_skey = Some(std::mem::replace(&mut s.skey, fresh));
+                s.announce_skey = true;
+            }
+        }
+    }
+
+    /// Live sessions of `account`.
+    pub fn live_sessions(&self, account: usize) -> usize {
+        self.sessions
+            .iter()
+            .filter(|s| s.account == account && s.ended.is_none())
+            .count()
+    }
+
+    /// Pushes a message into `push.account` as if a contact (or group member) sent it.
+    /// Returns the MsgId. Every live session of the account gets it via webwxsync.
+    pub fn push(&mut self, push: &Push, body: &Body, now: Instant) -> Result<String, SimError> {
+        let acc = self
+            .world
+            .accounts
+            .get(push.account)
+            .ok_or(SimError::NoAccount)?;
+        let me = acc.me.user_name.clone();
+        let route = match &push.group {
+            Some(g) => {
+                let group = pick(acc.groups(), g).ok_or(SimError::NoContact)?;
+                let others: Vec<_> = group
+                    .member_list
+                    .iter()
+                    .filter(|m| m.user_name != me)
+                    .collect();
+                let member = match &push.from {
+                    Some(f) => match f.parse::<usize>() {
+                        Ok(i) => others.get(i).map(|m| m.user_name.clone()),
+                        Err(_) => others
+                            .iter()
+                            .find(|m| &m.user_name == f)
+                            .map(|m| m.user_name.clone()),
+                    },
+                    None => others.first().map(|m| m.user_name.clone()),
+                }
+                .ok_or(SimError::NoContact)?;
+                Route {
+                    from: group.user_name.clone(),
+                    to: me.clone(),
+                    group_sender: Some(member),
+                }
+            }
+            None if matches!(body, Body::FriendRequest { .. }) => Route {
+                from: format!("@{}", self.rng.hex(32)),
+                to: me.clone(),
+                group_sender: None,
+            },
+            None if matches!(body, Body::StatusNotify { .. }) => Route {
+                from: me.clone(),
+                to: me.clone(),
+                group_sender: None,
+            },
+            None => {
+                let from = match &push.from {
+                    Some(f) => pick(acc.friends(), f).or_else(|| acc.contact(f)),
+                    None => acc.friends().next(),
+                }
+                .ok_or(SimError::NoContact)?;
+                Route {
+                    from: from.user_name.clone(),
+                    to: me.clone(),
+                    group_sender: None,
+                }
+            }
+        };
+        let msg_id = self.rng.msg_id();
+        let key = self.rng.hex(32);
+        let now_s = self.clock.secs(now);
+        let msg = content::build(body, &route, msg_id, now_s, &key);
+        self.store_media(body, &msg, &key);
+        if let Body::FriendRequest { nick, .. } = body {
+            self.friend_requests.push(FriendRequest {
+                account: push.account,
+                user_name: route.from.clone(),
+                nick: nick.clone(),
+                ticket: msg.recommend_info.ticket.clone(),
+            });
+        }
+        let id = msg.msg_id.clone();
+        self.deliver(push.account, Event::Msg(Box::new(msg)), now);
+        Ok(id)
+    }
+
+    fn store_media(&mut self, body: &Body, msg: &crate::model::Message, key: &str) {
+        let jpeg = || crate::wire::media::TINY_JPEG.to_vec();
+        let (ct, bytes, name) = match body {
+            Body::Image | Body::Emoticon | Body::Card { .. } => {
+                ("image/jpeg", jpeg(), String::new())
+            }
+            Body::Voice { ms } => (
+                "audio/mp3",
+                crate::wire::media::voice_mp3(*ms as usize * 2),
+                String::new(),
+            ),
+            Body::Video { size, .. } => (
+                "video/mp4",
+                crate::wire::media::video_mp4(*size),
+                String::new(),
+            ),
+            Body::Location { .. } => ("image/jpeg", jpeg(), String::new()),
+            Body::File { name, size } => {
+                let bytes: Vec<u8> = (0..*size).map(|i| b'a' + (i % 26) as u8).collect();
+                self.blobs.insert(
+                    format!("@crypt_{key}"),
+                    Blob {
+                        content_type: "application/octet-stream".into(),
+                        bytes: bytes.clone(),
+                        name: name.clone(),
+                    },
+                );
+                ("application/octet-stream", bytes, name.clone())
+            }
+            _ => return,
+        };
+        self.blobs.insert(
+            msg.msg_id.clone(),
+            Blob {
+                content_type: ct.into(),
+                bytes,
+                name,
+            },
+        );
+    }
+
+    /// Queues an event for every live session of `account`.
+    pub(crate) fn deliver(&mut self, account: usize, e: Event, now: Instant) {
+        let now_s = self.clock.secs(now);
+        for s in self
+            .sessions
+            .iter_mut()
+            .filter(|s| s.account == account && s.ended.is_none())
+        {
+            s.push(e.clone(), now_s);
+        }
+    }
+
+    /// Pushes a friend request (MsgType 37); accept it with webwxverifyuser Opcode 3.
+    pub fn push_friend_request(
+        &mut self,
+        account: usize,
+        nick: &str,
+        greeting: &str,
+        now: Instant,
+    ) -> Result<String, SimError> {
+        self.push(
+            &Push {
+                account,
+                ..Push::default()
+            },
+            &Body::FriendRequest {
+                nick: nick.into(),
+                greeting: greeting.into(),
+            },
+            now,
+        )
+    }
+}
+
+fn pick<'a>(
+    mut it: impl Iterator<Item = &'a crate::model::Contact>,
+    sel: &str,
+) -> Option<&'a crate::model::Contact> {
+    match sel.parse::<usize>() {
+        Ok(i) => it.nth(i),
+        Err(_) => it.find(|c| c.user_name == sel),
+    }
+}
