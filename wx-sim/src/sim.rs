@@ -40,6 +40,9 @@ pub struct Config {
     pub seed: u64,
     /// Draw new UserNames at every login, as the real server does (off: fixed per world).
     pub redraw_user_names: bool,
+    /// Gzip `text/plain` replies (JSON, the login XML) when the request accepts gzip, as the
+    /// real server does.
+    pub gzip: bool,
 }
 
 impl Default for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             steady_rate: None,
             seed: 7,
             redraw_user_names: true,
+            gzip: true,
         }
     }
 }
@@ -299,7 +303,13 @@ impl Sim {
             Some(Fault::Ret { ret }) => return Reply::Now(self.ret_reply(&endpoint, *ret)),
             _ => {}
         }
-        let reply = self.route(&path, &endpoint, &r, now, fault.as_ref());
+        let mut reply = self.route(&path, &endpoint, &r, now, fault.as_ref());
+        if let Reply::Now(resp) = &mut reply
+            && self.cfg.gzip
+            && accepts_gzip(req.headers())
+        {
+            crate::wire::gzip::encode_text(resp);
+        }
         match (reply, fault) {
             (Reply::Now(resp), Some(f)) => apply_post(resp, &f, now),
             (Reply::Held(id), Some(f)) => {
@@ -418,6 +428,16 @@ impl Sim {
     pub fn pending_faults(&self) -> usize {
         self.faults.len()
     }
+}
+
+fn accepts_gzip(h: &http::HeaderMap) -> bool {
+    h.get_all(http::header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .any(|e| e.trim().split(';').next() == Some("gzip"))
+        })
 }
 
 /// The last path segment, which names the endpoint (`/cgi-bin/mmwebwx-bin/synccheck`).

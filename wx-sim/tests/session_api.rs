@@ -596,3 +596,24 @@ fn redelivery_fault_hands_the_same_message_twice() {
     let d = sync(&mut h, &c, &b["SyncKey"]);
     assert_eq!(d["AddMsgCount"], 0);
 }
+
+#[test]
+fn json_is_gzipped_when_the_client_accepts_it() {
+    let mut h = H::new(config());
+    let c = h.login();
+    let mut req = h.request(
+        Method::POST,
+        &init_url(&c),
+        json!({"BaseRequest": base_request(&c)})
+            .to_string()
+            .into_bytes(),
+    );
+    req.headers_mut()
+        .insert("accept-encoding", "gzip, deflate, br".parse().unwrap());
+    let r = h.send(req);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(&r.body()[..2], &[0x1f, 0x8b]);
+    // Without Accept-Encoding: plain.
+    let r = h.post(&init_url(&c), &json!({"BaseRequest": base_request(&c)}));
+    assert!(r.headers().get("content-encoding").is_none());
+}

@@ -1,6 +1,7 @@
 //! The simulator's own reading and writing of the webwx wire formats (no wx-proto).
 
 pub mod cookie;
+pub mod gzip;
 pub mod js;
 pub mod json;
 pub mod media;
