@@ -17,3 +17,4 @@ seed contacts webwxinit webwxgetcontact webwxbatchgetcontact
 seed json_small webwxsendmsg webwxstatusnotify webwxuploadmedia webwxcheckupload webwxrevokemsg webwxoplog webwxupdatechatroom webwxcreatechatroom webwxverifyuser webwxpushloginurl
 seed message addmsg
 seed content content
+seed session synccheck

@@ -5,6 +5,9 @@
 
 use crate::parse::{self, BodyKind, JsValue};
 
+#[path = "fuzzing_session.rs"]
+mod session_check;
+
 /// The JavaScript-assignment parsers: the raw statements, jslogin and the login poll.
 pub fn js_assignment(data: &[u8]) {
     if let Ok(items) = parse::js_assignments(data) {
@@ -120,6 +123,17 @@ pub fn content(data: &[u8]) {
     let _ = crate::model::is_mentioned(&text, "Me");
 }
 
+/// A whole session: a logged-in client fed arbitrary responses, statuses, failures,
+/// orderings, commands and time steps, with the invariants checked after every step.
+pub fn session(data: &[u8]) {
+    session_report(data);
+}
+
+/// As [`session`], returning how many messages were delivered and requests issued.
+pub fn session_report(data: &[u8]) -> (usize, usize) {
+    session_check::run(data)
+}
+
 /// Dispatches by name: used by the corpus replay test.
 pub fn by_target(target: &str, data: &[u8]) -> bool {
     let f: fn(&[u8]) = match target {
@@ -132,6 +146,7 @@ pub fn by_target(target: &str, data: &[u8]) -> bool {
         "json_small" => json_small,
         "message" => message,
         "content" => content,
+        "session" => session,
         _ => return false,
     };
     f(data);

@@ -31,7 +31,7 @@ pub mod fuzzing;
 
 pub use error::{Endpoint, ErrorKind, Format, ParseError};
 pub use ret_code::RetCode;
-pub use secret::Secret;
+pub use secret::{Secret, Uin};
 
 /// The README's code blocks run as doctests.
 #[cfg(doctest)]

@@ -53,3 +53,38 @@ mod tests {
         assert_eq!(s.expose(), "@crypt_deadbeef");
     }
 }
+
+/// An account's uin: a number that identifies the account, so `Debug` hides it like a
+/// credential. `Serialize` and `Deserialize` keep the number (for snapshots); read it with
+/// [`Uin::get`].
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uin(pub u64);
+
+impl Uin {
+    /// The number.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Debug for Uin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            f.write_str("Uin(0)")
+        } else {
+            f.write_str("Uin(***)")
+        }
+    }
+}
+
+impl serde::Serialize for Uin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Uin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::parse::json::lenient::u64(d).map(Uin)
+    }
+}

@@ -201,7 +201,7 @@ fn login_walks_every_step_with_the_right_requests() {
     match h.events().as_slice() {
         [
             Event::LoggedIn {
-                uin: 1234567890,
+                uin: wx_proto::Uin(1234567890),
                 user_name,
                 nick_name,
             },

@@ -92,7 +92,7 @@ fn login_page_samples() {
     else {
         panic!("not ok")
     };
-    assert_eq!(c.wxuin, 3_600_000_001, "uin beyond 2^31");
+    assert_eq!(c.wxuin.get(), 3_600_000_001, "uin beyond 2^31");
     match parse_login_page(&load("webwxnewloginpage/refused-1203.xml")).expect("parses") {
         LoginPage::Refused { ret, message } => {
             assert_eq!(ret, RetCode::LoginRefused);
@@ -146,7 +146,7 @@ fn set_cookie_samples() {
 #[test]
 fn init_and_contact_samples() {
     let init = parse_init(&load("webwxinit/full.json")).expect("parses");
-    assert_eq!(init.user.uin, 1_234_567_890);
+    assert_eq!(init.user.uin.get(), 1_234_567_890);
     assert_eq!(init.contact_list.len(), 3);
     assert!(init.contact_list[1].is_group());
     assert_eq!(init.contact_list[1].member_list.len(), 2);

@@ -110,7 +110,7 @@ fn login_page_samples() {
             panic!("{file}: not ok");
         };
         assert_eq!(c.skey.expose(), skey);
-        assert_eq!(c.wxuin, uin);
+        assert_eq!(c.wxuin.get(), uin);
         assert_eq!(c.pass_ticket.expose(), ticket, "decoded once");
         assert!(c.pass_ticket_raw.expose().contains("%2B"));
         assert_eq!(c.is_grayscale, Some(1));
@@ -147,7 +147,7 @@ fn init_samples() {
     ] {
         let init = parse_init(&load(file)).expect(file);
         assert_eq!(init.base_response.ret, RetCode::Ok);
-        assert_eq!(init.user.uin, uin, "{file}");
+        assert_eq!(init.user.uin.get(), uin, "{file}");
         assert!(init.user.user_name.starts_with(user_prefix), "{file}");
         assert_eq!(
             (init.count, init.contact_list.len()),

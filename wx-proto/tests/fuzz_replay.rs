@@ -35,6 +35,7 @@ const SEEDS: &[(&str, &[&str])] = &[
     ),
     ("message", &["addmsg"]),
     ("content", &["content"]),
+    ("session", &["webwxsync", "synccheck"]),
 ];
 
 #[test]

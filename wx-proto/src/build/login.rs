@@ -59,6 +59,6 @@ pub(crate) fn logout(ctx: &Ctx<'_>, creds: &Creds, kind: u8) -> http::Request<Ve
         ("type", &kind.to_string()),
         ("skey", &encode(creds.skey.expose())),
     ]);
-    let body = format!("sid={}&uin={}", encode(creds.sid.expose()), creds.uin);
+    let body = format!("sid={}&uin={}", encode(creds.sid.expose()), creds.uin.get());
     ctx.post_form(format!("{}{API}/webwxlogout?{q}", ctx.hosts.main), body)
 }

@@ -27,7 +27,7 @@ pub(crate) const API: &str = "/cgi-bin/mmwebwx-bin";
 /// The session credentials every API call carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Creds {
-    pub(crate) uin: u64,
+    pub(crate) uin: crate::secret::Uin,
     pub(crate) sid: Secret<String>,
     pub(crate) skey: Secret<String>,
     /// As received in the XML (already percent-encoded once).
@@ -38,7 +38,7 @@ pub(crate) struct Creds {
 impl Creds {
     pub(crate) fn base_request(&self) -> Value {
         json!({
-            "Uin": self.uin,
+            "Uin": self.uin.get(),
             "Sid": self.sid.expose(),
             "Skey": self.skey.expose(),
             "DeviceID": self.device_id,

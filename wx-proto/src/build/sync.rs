@@ -17,7 +17,7 @@ pub(crate) fn synccheck(
         ("r", &ctx.wall_ms.to_string()),
         ("skey", &encode(creds.skey.expose())),
         ("sid", &encode(creds.sid.expose())),
-        ("uin", &creds.uin.to_string()),
+        ("uin", &creds.uin.get().to_string()),
         ("deviceid", &creds.device_id),
         ("synckey", &encode(&key.to_query_value())),
         ("_", &ctx.wall_ms.to_string()),

@@ -42,7 +42,7 @@ pub enum Event {
     /// webwxinit succeeded: the session is running (messages may arrive from now on).
     LoggedIn {
         /// Your uin.
-        uin: u64,
+        uin: crate::secret::Uin,
         /// Your session UserName.
         user_name: String,
         /// Your nickname.

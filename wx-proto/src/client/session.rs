@@ -52,7 +52,7 @@ impl Client {
         {
             creds.skey = init.skey.clone();
         }
-        if init.user.uin != 0
+        if init.user.uin.get() != 0
             && let Some(creds) = self.creds.as_mut()
         {
             creds.uin = init.user.uin;

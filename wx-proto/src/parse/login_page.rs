@@ -5,7 +5,7 @@ use quick_xml::{Reader, events::Event};
 use crate::error::{ErrorKind, Format, ParseError};
 use crate::percent;
 use crate::ret_code::RetCode;
-use crate::secret::Secret;
+use crate::secret::{Secret, Uin};
 
 /// The credentials of a successful login.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub struct LoginCredentials {
     /// `<wxsid>`.
     pub wxsid: Secret<String>,
     /// `<wxuin>`.
-    pub wxuin: u64,
+    pub wxuin: Uin,
     /// `<pass_ticket>` exactly as received (it arrives percent-encoded).
     pub pass_ticket_raw: Secret<String>,
     /// `<pass_ticket>` percent-decoded once.
@@ -108,7 +108,7 @@ pub fn parse_login_page(body: &[u8]) -> Result<LoginPage, ParseError> {
     Ok(LoginPage::Ok(LoginCredentials {
         skey: Secret::new(skey),
         wxsid: Secret::new(wxsid),
-        wxuin,
+        wxuin: Uin(wxuin),
         pass_ticket: Secret::new(percent::decode(&raw_ticket)),
         pass_ticket_raw: Secret::new(raw_ticket),
         is_grayscale,
@@ -229,7 +229,7 @@ mod tests {
         };
         assert_eq!(c.skey.expose(), "@crypt_0a1b2c3d_00");
         assert_eq!(c.wxsid.expose(), "AbC+/d");
-        assert_eq!(c.wxuin, 3_600_000_000);
+        assert_eq!(c.wxuin.get(), 3_600_000_000);
         assert_eq!(c.pass_ticket.expose(), "AbC+dEf/gHi=");
         assert_eq!(c.pass_ticket_raw.expose(), "AbC%2BdEf%2FgHi%3D");
         assert_eq!(c.is_grayscale, Some(1));

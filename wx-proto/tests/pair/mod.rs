@@ -20,10 +20,50 @@ pub struct Pair {
     /// Every event the client emitted, in order.
     pub events: Vec<Event>,
     pub requests: u64,
+    /// Every credential seen on the wire (cookie values, Sid, Skey, pass_ticket, uin).
+    pub secrets: std::collections::BTreeSet<String>,
+}
+
+/// Collects the credentials a request carries, so tests can look for them elsewhere.
+fn collect_secrets(req: &http::Request<Vec<u8>>, out: &mut std::collections::BTreeSet<String>) {
+    if let Some(cookie) = req
+        .headers()
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+    {
+        for pair in cookie.split("; ") {
+            if let Some((_, v)) = pair.split_once('=')
+                && v.len() >= 6
+            {
+                out.insert(v.to_owned());
+            }
+        }
+    }
+    if let Some(q) = req.uri().query() {
+        for pair in q.split('&') {
+            if let Some((k, v)) = pair.split_once('=')
+                && matches!(k, "pass_ticket" | "skey" | "sid")
+                && v.len() >= 6
+            {
+                out.insert(v.to_owned());
+            }
+        }
+    }
+    if let Ok(body) = serde_json::from_slice::<serde_json::Value>(req.body()) {
+        let br = &body["BaseRequest"];
+        for k in ["Sid", "Skey"] {
+            if let Some(v) = br[k].as_str() {
+                out.insert(v.to_owned());
+            }
+        }
+        if let Some(uin) = br["Uin"].as_u64() {
+            out.insert(uin.to_string());
+        }
+    }
 }
 
 pub fn wall() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000)
 }
 
 /// A simulator that scans and confirms by itself (3 s, then 2 s).
@@ -52,6 +92,7 @@ impl Pair {
             later: Vec::new(),
             events: Vec::new(),
             requests: 0,
+            secrets: std::collections::BTreeSet::new(),
         }
     }
 
@@ -82,6 +123,7 @@ impl Pair {
             while let Some(req) = self.client.poll_request() {
                 busy = true;
                 self.requests += 1;
+                collect_secrets(&req.http, &mut self.secrets);
                 let reply = self.sim.handle(&req.http, self.now);
                 self.deliver(req.id, reply);
             }

@@ -7,14 +7,14 @@ use super::common::{BaseResponse, from_body};
 use super::lenient;
 use super::url::RedactedUrl;
 use crate::error::{Endpoint, ParseError};
+use crate::secret::Uin;
 
 /// A group member entry (`MemberList` item of a group).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Member {
     /// `Uin` (usually 0).
-    #[serde(deserialize_with = "lenient::u64")]
-    pub uin: u64,
+    pub uin: Uin,
     /// Session-scoped id (`@…`).
     #[serde(deserialize_with = "lenient::string")]
     pub user_name: String,
@@ -40,8 +40,7 @@ pub struct Member {
 #[serde(rename_all = "PascalCase", default)]
 pub struct Contact {
     /// `Uin` (usually 0; non-zero for yourself).
-    #[serde(deserialize_with = "lenient::u64")]
-    pub uin: u64,
+    pub uin: Uin,
     /// Session-scoped id: `@…` users, `@@…` groups, plain names for special accounts.
     #[serde(deserialize_with = "lenient::string")]
     pub user_name: String,

@@ -1,0 +1,198 @@
+//! The whole-session fuzz driver: logs a client in with canned answers, then lets the input
+//! choose what the "server" does, checking the session invariants after every step:
+//! no panic, at most one synccheck and one webwxsync in flight, no MsgId delivered twice,
+//! no busy loop (after a timeout is handled, the next wake-up is in the future), and no
+//! credential in any Debug output.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::client::{Client, Command, Config, Event, Failure, Request, RequestKind};
+
+const JSLOGIN: &[u8] = include_bytes!("../../fixtures/jslogin/ok.txt");
+const CONFIRMED: &[u8] = include_bytes!("../../fixtures/login/200-confirmed-wx8.txt");
+const LOGIN_PAGE: &[u8] = include_bytes!("../../fixtures/webwxnewloginpage/ok.xml");
+const INIT: &[u8] = include_bytes!("../../fixtures/webwxinit/full.json");
+const SYNC_BODIES: [&[u8]; 4] = [
+    include_bytes!("../../fixtures/webwxsync/text-private-and-group.json"),
+    include_bytes!("../../fixtures/webwxsync/one-malformed-message.json"),
+    include_bytes!("../../fixtures/webwxsync/mod-del-profile-skey.json"),
+    include_bytes!("../../fixtures/webwxsync/ret-1101.json"),
+];
+const CHECK_BODIES: [&[u8]; 5] = [
+    b"window.synccheck={retcode:\"0\",selector:\"2\"}",
+    b"window.synccheck={retcode:\"0\",selector:\"0\"}",
+    b"window.synccheck={retcode:\"1205\",selector:\"0\"}",
+    b"window.synccheck={retcode:\"1100\",selector:\"0\"}",
+    b"window.synccheck={retcode:\"7\",selector:\"0\"}",
+];
+const OK_SEND: &[u8] = include_bytes!("../../fixtures/webwxsendmsg/ok.json");
+/// Credentials of the canned login: none may appear in Debug output.
+const SECRETS: [&str; 4] = ["@crypt_0a1b2c3d", "AbCdEfGh+IjK", "AbC%2BdEf", "AbC+dEf/"];
+
+struct Run {
+    client: Client,
+    now: Instant,
+    /// Polled requests with the time they were sent.
+    in_flight: Vec<(Instant, Request)>,
+    delivered: BTreeSet<String>,
+    requests: usize,
+}
+
+impl Run {
+    fn drain(&mut self) {
+        while let Some(r) = self.client.poll_request() {
+            let dump = format!("{r:?}");
+            for s in SECRETS {
+                assert!(!dump.contains(s), "credential in a Request's Debug");
+            }
+            self.requests += 1;
+            self.in_flight.push((self.now, r));
+        }
+        let lanes = |k: RequestKind| self.in_flight.iter().filter(|(_, r)| r.kind == k).count();
+        assert!(
+            lanes(RequestKind::SyncCheck) <= 1,
+            "two synccheck in flight"
+        );
+        assert!(lanes(RequestKind::Sync) <= 1, "two webwxsync in flight");
+        while let Some(e) = self.client.poll_event() {
+            let dump = format!("{e:?}");
+            for s in SECRETS {
+                assert!(!dump.contains(s), "credential in an Event's Debug");
+            }
+            if let Event::Message { message, .. } = &e {
+                assert!(
+                    self.delivered.insert(message.msg_id.clone()),
+                    "a message delivered twice"
+                );
+            }
+        }
+    }
+
+    fn answer(&mut self, index: usize, status: u16, body: &[u8]) {
+        if self.in_flight.is_empty() {
+            return;
+        }
+        let (_, req) = self.in_flight.remove(index % self.in_flight.len());
+        let mut resp = http::Response::new(body.to_vec());
+        *resp.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+        let r = self.client.handle_response(req.id, resp, self.now);
+        assert!(r.is_ok(), "a polled request's response was refused");
+    }
+
+    fn answer_kind(&mut self, kind: RequestKind, body: &[u8]) {
+        if let Some(i) = self.in_flight.iter().position(|(_, r)| r.kind == kind) {
+            self.answer(i, 200, body);
+        }
+    }
+
+    fn tick(&mut self, ms: u64) {
+        self.now += Duration::from_millis(ms);
+        // As a driver does: a request past its own timeout fails with Timeout.
+        let now = self.now;
+        let (expired, alive): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight)
+            .into_iter()
+            .partition(|(sent, r)| *sent + r.timeout <= now);
+        self.in_flight = alive;
+        for (_, r) in expired {
+            assert!(
+                self.client
+                    .handle_failure(r.id, Failure::Timeout, now)
+                    .is_ok()
+            );
+        }
+        self.client.handle_timeout(self.now);
+        self.drain();
+        if let Some(at) = self.client.poll_timeout() {
+            assert!(
+                at > self.now,
+                "busy loop: a wake-up not in the future after a timeout"
+            );
+        }
+    }
+}
+
+pub(super) fn run(data: &[u8]) -> (usize, usize) {
+    let now = Instant::now();
+    let wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    let mut run = Run {
+        client: Client::new(Config::default(), [5; 32], now, wall),
+        now,
+        in_flight: Vec::new(),
+        delivered: BTreeSet::new(),
+        requests: 0,
+    };
+    run.drain();
+    run.answer_kind(RequestKind::JsLogin, JSLOGIN);
+    run.drain();
+    run.answer_kind(RequestKind::LoginPoll, CONFIRMED);
+    run.drain();
+    run.answer_kind(RequestKind::LoginPage, LOGIN_PAGE);
+    run.drain();
+    run.answer_kind(RequestKind::Init, INIT);
+    run.drain();
+
+    let mut bytes = data.iter().copied();
+    while let Some(op) = bytes.next() {
+        let arg = bytes.next().unwrap_or(0) as usize;
+        match op % 8 {
+            0 => {
+                // Arbitrary bytes with an arbitrary status.
+                let len = bytes.next().unwrap_or(0) as usize;
+                let body: Vec<u8> = bytes.by_ref().take(len).collect();
+                let status = [200, 200, 200, 301, 404, 500, 502, 204][arg % 8];
+                run.answer(arg, status, &body);
+            }
+            1 => run.answer_kind(
+                RequestKind::SyncCheck,
+                CHECK_BODIES[arg % CHECK_BODIES.len()],
+            ),
+            2 => run.answer_kind(RequestKind::Sync, SYNC_BODIES[arg % SYNC_BODIES.len()]),
+            3 => {
+                if !run.in_flight.is_empty() {
+                    let (_, req) = run.in_flight.remove(arg % run.in_flight.len());
+                    let f = [
+                        Failure::Timeout,
+                        Failure::Connect,
+                        Failure::Io,
+                        Failure::Tls,
+                    ][arg % 4];
+                    assert!(run.client.handle_failure(req.id, f, run.now).is_ok());
+                }
+            }
+            4 => run.tick(arg as u64 * 250),
+            5 => {
+                let cmd = match arg % 4 {
+                    0 => Command::SendText {
+                        to: "@peer".into(),
+                        text: "hi".into(),
+                    },
+                    1 => Command::MarkRead {
+                        chat: "@peer".into(),
+                    },
+                    2 => Command::SetRemark {
+                        user: "@peer".into(),
+                        remark: "r".into(),
+                    },
+                    _ if arg > 250 => Command::Logout,
+                    _ => Command::RenameGroup {
+                        group: "@@g".into(),
+                        topic: "t".into(),
+                    },
+                };
+                let _ = run.client.submit(cmd, run.now);
+            }
+            6 => run.answer(arg, 200, OK_SEND),
+            _ => {
+                // A sync body with one byte changed.
+                let mut body = SYNC_BODIES[arg % 2].to_vec();
+                let at = (arg * 31) % body.len();
+                body[at] = bytes.next().unwrap_or(b'"');
+                run.answer_kind(RequestKind::Sync, &body);
+            }
+        }
+        run.drain();
+    }
+    assert!(!format!("{:?}", run.client).contains("crypt"));
+    (run.delivered.len(), run.requests)
+}

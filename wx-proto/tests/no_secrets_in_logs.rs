@@ -1,0 +1,118 @@
+//! A whole session against the simulator at TRACE level: no credential seen on the wire
+//! (skey, sid, pass_ticket, cookie values, uin) appears in any log line or Debug output.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod pair;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pair::Pair;
+use wx_proto::client::Command;
+use wx_sim::{Body, Fault, FaultRule, Push, WorldSpec};
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_traced_session_leaks_no_credential() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let mut p = Pair::with_world(WorldSpec {
+        contacts: 30,
+        groups: 2,
+        ..WorldSpec::default()
+    });
+    tracing::subscriber::with_default(subscriber, || {
+        p.login();
+        p.sim.rotate_skey(0);
+        for i in 0..5 {
+            p.sim
+                .push(
+                    &Push::default(),
+                    &Body::Text {
+                        text: format!("t{i}"),
+                    },
+                    p.now,
+                )
+                .unwrap();
+            p.run_for(Duration::from_secs(5));
+        }
+        p.sim.inject(FaultRule {
+            endpoint: Some("webwxsync".into()),
+            fault: Fault::Garbage,
+            times: 1,
+        });
+        p.sim.push(&Push::default(), &Body::Image, p.now).unwrap();
+        p.run_for(Duration::from_secs(30));
+        let friend = p
+            .client
+            .contacts()
+            .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
+            .unwrap()
+            .user_name
+            .clone();
+        p.client
+            .submit(
+                Command::SendText {
+                    to: friend,
+                    text: "x".into(),
+                },
+                p.now,
+            )
+            .unwrap();
+        p.run_for(Duration::from_secs(5));
+        p.client.submit(Command::Logout, p.now).unwrap();
+        p.run_for(Duration::from_secs(5));
+    });
+    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.lines().count() > 50,
+        "TRACE logging was on: {} lines",
+        logs.lines().count()
+    );
+    let debug = format!("{:?}\n{:?}", p.events, p.client);
+    assert!(
+        p.secrets.len() >= 5,
+        "credentials collected: {}",
+        p.secrets.len()
+    );
+    for secret in &p.secrets {
+        // A uin is a bare number that a timestamp may equal: look for it where a uin stands.
+        let needles: Vec<String> = if secret.bytes().all(|b| b.is_ascii_digit()) {
+            ["uin: ", "uin=", "Uin(", "\"Uin\":", "uin "]
+                .iter()
+                .map(|p| format!("{p}{secret}"))
+                .collect()
+        } else {
+            vec![secret.clone(), wx_proto::percent::decode(secret)]
+        };
+        for needle in &needles {
+            assert!(
+                !logs.contains(needle.as_str()),
+                "a credential appears in the logs"
+            );
+            assert!(
+                !debug.contains(needle.as_str()),
+                "a credential appears in Debug output"
+            );
+        }
+    }
+}
