@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Proof of fidelity: runs itchat 1.3.10 (unchanged, from PyPI) through a whole session
-# against a wx-sim process: QR login, contact paging, a text from a friend and from a group,
-# replies, an image download, logout. Exits non-zero on any failure.
+# Proof of fidelity: real third-party clients of the real server, unchanged but for their base
+# URL, run whole sessions against a wx-sim process. Exits non-zero on any failure.
 #
-#   WX_SIM_BIN=path/to/wx-sim   use this binary instead of `cargo build -p wx-sim --release`
-#   WX_INTEROP_VENV=dir         where to install itchat (default: $TMPDIR/wx-sim-interop-venv)
+#   itchat 1.3.10 (PyPI): QR login, contact paging, a text from a friend and from a group with
+#     replies, an image download, chunked uploads (file, image, video), revoke, remark, group
+#     create/rename/add, accepting a friend request, an attachment download, logout.
+#   wechat4u 0.7.14 (npm): QR login (desktop/UOS variant), contact paging, a text from a friend
+#     and from a group with replies, logout.
+#
+#   WX_SIM_BIN=path/to/wx-sim    use this binary instead of `cargo build -p wx-sim --release`
+#   WX_INTEROP_CLIENTS="itchat wechat4u"   which clients to run (default: both)
+#   WX_INTEROP_DIR=dir           where the clients get installed (default: $TMPDIR/wx-sim-interop)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+clients="${WX_INTEROP_CLIENTS:-itchat wechat4u}"
+dir="${WX_INTEROP_DIR:-${TMPDIR:-/tmp}/wx-sim-interop}"
+mkdir -p "$dir"
 
 bin="${WX_SIM_BIN:-}"
 if [ -z "$bin" ]; then
@@ -17,39 +26,64 @@ if [ -z "$bin" ]; then
 fi
 [ -x "$bin" ] || { echo "interop: no wx-sim binary at $bin" >&2; exit 1; }
 
-venv="${WX_INTEROP_VENV:-${TMPDIR:-/tmp}/wx-sim-interop-venv}"
-py=""
-if python3 -m venv "$venv" >/dev/null 2>&1 && [ -x "$venv/bin/python" ]; then
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check "itchat==1.3.10"
-  py="$venv/bin/python"
-else
-  # No venv module: install into a private directory instead.
-  python3 -m pip install -q --disable-pip-version-check --target "$venv/site" "itchat==1.3.10"
-  export PYTHONPATH="$venv/site${PYTHONPATH:+:$PYTHONPATH}"
-  py="python3"
-fi
-
 work="$(mktemp -d)"
-log="$work/wx-sim.log"
-"$bin" --port 0 --contacts 240 --page 50 --groups 3 --members 6 > "$log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
+pid=""
+stop_sim() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+  fi
 }
-trap cleanup EXIT
+trap 'stop_sim; rm -rf "$work"' EXIT
 
-base=""
-for _ in $(seq 1 100); do
-  base="$(sed -n 's/^wx-sim listening on //p' "$log")"
-  [ -n "$base" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "interop: wx-sim exited" >&2; exit 1; }
-  sleep 0.1
+# Starts a fresh simulator and sets $base.
+start_sim() {
+  local log="$work/wx-sim-$1.log"
+  "$bin" --port 0 --contacts 240 --page 50 --groups 3 --members 6 > "$log" 2>&1 &
+  pid=$!
+  base=""
+  for _ in $(seq 1 100); do
+    base="$(sed -n 's/^wx-sim listening on //p' "$log")"
+    [ -n "$base" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "interop: wx-sim exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$base" ] || { cat "$log" >&2; echo "interop: wx-sim did not start" >&2; exit 1; }
+  echo "interop: wx-sim for $1 at $base"
+}
+
+run_itchat() {
+  local venv="$dir/itchat-venv" py
+  if python3 -m venv "$venv" >/dev/null 2>&1 && [ -x "$venv/bin/python" ]; then
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "itchat==1.3.10"
+    py="$venv/bin/python"
+  else
+    # No venv module: install into a private directory instead.
+    python3 -m pip install -q --disable-pip-version-check --target "$dir/itchat-site" "itchat==1.3.10"
+    export PYTHONPATH="$dir/itchat-site${PYTHONPATH:+:$PYTHONPATH}"
+    py="python3"
+  fi
+  start_sim itchat
+  # itchat writes its QR picture into the working directory: keep it out of the repo.
+  (cd "$work" && timeout 240 "$py" "$here/itchat_driver.py" "$base" 180)
+  stop_sim
+}
+
+run_wechat4u() {
+  local nd="$dir/wechat4u"
+  mkdir -p "$nd"
+  npm install -s --no-audit --no-fund --prefix "$nd" "wechat4u@0.7.14" > /dev/null
+  start_sim wechat4u
+  (cd "$work" && NODE_PATH="$nd/node_modules" timeout 150 node "$here/wechat4u_driver.js" "$base")
+  stop_sim
+}
+
+for c in $clients; do
+  case "$c" in
+    itchat) run_itchat ;;
+    wechat4u) run_wechat4u ;;
+    *) echo "interop: unknown client $c" >&2; exit 2 ;;
+  esac
 done
-[ -n "$base" ] || { cat "$log" >&2; echo "interop: wx-sim did not start" >&2; exit 1; }
-echo "interop: wx-sim at $base"
-
-# itchat writes its QR picture and pickles into the working directory: keep them out of the repo.
-cd "$work"
-timeout 240 "$py" "$here/itchat_driver.py" "$base" 180
+echo "interop: all passed ($clients)"
