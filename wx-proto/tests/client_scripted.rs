@@ -732,3 +732,69 @@ fn debug_output_never_shows_credentials() {
         assert!(!dump.contains(secret), "{secret} leaked in Debug output");
     }
 }
+
+fn old_messages_body() -> Vec<u8> {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&fixture("webwxsync/text-private-and-group.json")).unwrap();
+    v["AddMsgList"][0]["CreateTime"] = serde_json::json!(1_599_999_000);
+    serde_json::to_vec(&v).unwrap()
+}
+
+fn sync_once(h: &mut Harness, body: &[u8]) -> Vec<Event> {
+    let _ = h.expect(RequestKind::StatusNotify);
+    let _ = h.expect(RequestKind::GetContact);
+    let check = h.expect(RequestKind::SyncCheck);
+    h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
+    let sync = h.expect(RequestKind::Sync);
+    h.reply(&sync, 200, body, &[]);
+    h.events()
+}
+
+#[test]
+fn messages_from_before_the_session_are_marked_or_skipped() {
+    let mut h = Harness::new(Config::default());
+    h.login();
+    let flags: Vec<bool> = sync_once(&mut h, &old_messages_body())
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Message { history, .. } => Some(history),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flags, [true, false]);
+
+    let mut h = Harness::new(Config {
+        history: HistoryPolicy::Skip,
+        ..Config::default()
+    });
+    h.login();
+    let ids: Vec<String> = sync_once(&mut h, &old_messages_body())
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Message { message, .. } => Some(message.msg_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids, ["9223372036854775001"]);
+}
+
+#[test]
+fn contact_changes_and_profile_become_events() {
+    let mut h = Harness::new(Config::default());
+    h.login();
+    let events = sync_once(&mut h, &fixture("webwxsync/mod-del-profile-skey.json"));
+    assert!(events.iter().any(|e| matches!(e, Event::ProfileChanged { nick_name: Some(n), head_img_url: Some(_) } if n == "New Me")));
+    assert!(events.iter().any(
+        |e| matches!(e, Event::ContactsDeleted(d) if d == &["@bb22cc33dd44ee55ff66001122334455"])
+    ));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ContactsChanged(c) if c[0].nick_name == "改名后的群"))
+    );
+    assert_eq!(h.client.me().map(|m| m.nick_name.as_str()), Some("New Me"));
+    // ContinueFlag 1: sync again at once; the rotated SKey is used from now on.
+    let again = h.expect(RequestKind::Sync);
+    let uri = again.http.uri().to_string();
+    assert!(uri.contains("skey=%40crypt_0a1b2c3d_rotated"), "{uri}");
+}

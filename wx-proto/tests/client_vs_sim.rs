@@ -583,3 +583,80 @@ fn a_simulated_day_with_faults() {
     assert_eq!(sends_ok, sent);
     assert!(synccheck > 3000, "thousands of sync cycles: {synccheck}");
 }
+
+#[test]
+fn a_revoked_image_is_forwarded_from_its_xml() {
+    let mut p = Pair::with_world(world(5, 1));
+    p.login();
+    let id = p.sim.push(&Push::default(), &Body::Image, p.now).unwrap();
+    p.run_for(Duration::from_secs(2));
+    let info = p
+        .messages()
+        .iter()
+        .find(|m| m.msg_id == id)
+        .and_then(|m| match &m.kind {
+            MessageKind::Image(img) => img.content.xml().cloned(),
+            _ => None,
+        })
+        .expect("an image with XML metadata");
+    p.sim
+        .push(
+            &Push::default(),
+            &Body::Revoke {
+                msg_id: id.clone(),
+                nick: "Friend".into(),
+            },
+            p.now,
+        )
+        .unwrap();
+    p.run_for(Duration::from_secs(2));
+    assert!(
+        p.messages()
+            .iter()
+            .any(|m| matches!(&m.kind, MessageKind::Revoke(r) if r.revoked_msg_id == id))
+    );
+    let friend = p
+        .client
+        .contacts()
+        .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
+        .unwrap()
+        .user_name
+        .clone();
+    let xml = info
+        .forward_xml()
+        .expect("aeskey, cdnthumburl and md5 present");
+    let op = p
+        .client
+        .submit(
+            Command::ForwardImage {
+                to: friend.clone(),
+                content: xml,
+            },
+            p.now,
+        )
+        .unwrap();
+    p.run_for(Duration::from_secs(1));
+    assert!(
+        matches!(op_result(&p, op), Some(Ok(OpOutput::Sent { .. }))),
+        "{:?}",
+        op_result(&p, op)
+    );
+    let sent = p.sim.sent().last().unwrap();
+    assert_eq!(
+        (
+            sent.endpoint.as_str(),
+            sent.msg_type,
+            sent.media_id.as_str()
+        ),
+        ("webwxsendmsgimg", 3, "")
+    );
+    assert!(
+        sent.content.contains(info.md5.as_deref().unwrap()),
+        "{}",
+        sent.content
+    );
+    assert!(
+        sent.content
+            .contains(info.cdn_thumb_url.as_deref().unwrap())
+    );
+}

@@ -66,6 +66,44 @@ pub struct ImageInfo {
     pub md5: Option<String>,
 }
 
+impl ImageInfo {
+    /// The image XML to send again with webwxsendmsgimg (`MediaId` empty): the seed note's
+    /// recipe for a received or revoked image copies `aeskey` (= `cdnthumbaeskey`),
+    /// `cdnthumburl` (= `cdnmidimgurl`) and `md5` into the message. `None` when one of the
+    /// three is missing.
+    pub fn forward_xml(&self) -> Option<String> {
+        let aes = self
+            .aes_key
+            .as_deref()
+            .or(self.cdn_thumb_aes_key.as_deref())?;
+        let url = self
+            .cdn_thumb_url
+            .as_deref()
+            .or(self.cdn_mid_img_url.as_deref())?;
+        let md5 = self.md5.as_deref()?;
+        let mid = self.cdn_mid_img_url.as_deref().unwrap_or(url);
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        let num =
+            |name: &str, v: Option<u64>| v.map(|n| format!(" {name}=\"{n}\"")).unwrap_or_default();
+        Some(format!(
+            "<msg><img aeskey=\"{aes}\" encryver=\"1\" cdnthumbaeskey=\"{aes}\" cdnthumburl=\"{url}\"{tl}{th}{tw} cdnmidimgurl=\"{mid}\"{len} md5=\"{md5}\"/></msg>",
+            aes = esc(aes),
+            url = esc(url),
+            mid = esc(mid),
+            md5 = esc(md5),
+            tl = num("cdnthumblength", self.cdn_thumb_length),
+            th = num("cdnthumbheight", self.cdn_thumb_height.map(u64::from)),
+            tw = num("cdnthumbwidth", self.cdn_thumb_width.map(u64::from)),
+            len = num("length", self.length),
+        ))
+    }
+}
+
 /// Voice metadata of `<msg><voicemsg …/></msg>` (§11.1).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VoiceInfo {
@@ -245,6 +283,43 @@ pub(crate) fn emoji_info(el: &Element) -> EmojiInfo {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    #[test]
+    fn forward_xml_round_trips_the_recipe_fields() {
+        let xml = "&lt;msg&gt;&lt;img aeskey=\"a&amp;1\" cdnthumburl=\"30ab\" cdnthumblength=\"3326\" length=\"400112\" md5=\"ff00\"/&gt;&lt;/msg&gt;";
+        let info = decode_media(xml, "img", image_info).expect("xml");
+        let out = info
+            .xml()
+            .and_then(ImageInfo::forward_xml)
+            .expect("complete");
+        assert!(
+            out.starts_with(
+                "<msg><img aeskey=\"a&amp;1\" encryver=\"1\" cdnthumbaeskey=\"a&amp;1\""
+            )
+        );
+        let back = decode_media(
+            &crate::model::html_unescape(&out)
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+            "img",
+            image_info,
+        )
+        .expect("reparses");
+        let back = back.xml().expect("xml");
+        assert_eq!(back.aes_key.as_deref(), Some("a&1"));
+        assert_eq!(back.cdn_thumb_aes_key.as_deref(), Some("a&1"));
+        assert_eq!(
+            back.cdn_mid_img_url.as_deref(),
+            Some("30ab"),
+            "cdnmidimgurl = cdnthumburl"
+        );
+        assert_eq!(
+            (back.md5.as_deref(), back.length, back.cdn_thumb_length),
+            (Some("ff00"), Some(400_112), Some(3326))
+        );
+        assert_eq!(ImageInfo::default().forward_xml(), None);
+    }
 
     #[test]
     fn image_xml_token_and_empty() {
