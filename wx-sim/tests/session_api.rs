@@ -617,3 +617,32 @@ fn json_is_gzipped_when_the_client_accepts_it() {
     let r = h.post(&init_url(&c), &json!({"BaseRequest": base_request(&c)}));
     assert!(r.headers().get("content-encoding").is_none());
 }
+
+#[test]
+fn a_long_backlog_comes_in_batches_with_continue_flag() {
+    let mut h = H::new(config());
+    let c = h.login();
+    let v = sync(&mut h, &c, &json!({"Count": 0, "List": []}));
+    for i in 0..150 {
+        h.sim
+            .push(
+                &Push::default(),
+                &Body::Text {
+                    text: format!("n{i}"),
+                },
+                h.now,
+            )
+            .unwrap();
+    }
+    let a = sync(&mut h, &c, &v["SyncKey"]);
+    assert_eq!(
+        (a["AddMsgCount"].as_u64(), a["ContinueFlag"].as_u64()),
+        (Some(100), Some(1))
+    );
+    let b = sync(&mut h, &c, &a["SyncKey"]);
+    assert_eq!(
+        (b["AddMsgCount"].as_u64(), b["ContinueFlag"].as_u64()),
+        (Some(50), Some(0))
+    );
+    assert_eq!(b["AddMsgList"][49]["Content"], "n149");
+}
