@@ -80,6 +80,23 @@ impl Sim {
         for l in &mut self.logins {
             l.advance(now);
         }
+        if let Some(idle) = self.cfg.idle_timeout {
+            let polling: Vec<usize> = self
+                .held
+                .values()
+                .filter_map(|h| match h.kind {
+                    HeldKind::SyncCheck { session, .. } => Some(session),
+                    HeldKind::LoginPoll { .. } => None,
+                })
+                .collect();
+            for (i, s) in self.sessions.iter_mut().enumerate() {
+                if polling.contains(&i) {
+                    s.last_seen = now;
+                } else if s.ended.is_none() && now.saturating_duration_since(s.last_seen) > idle {
+                    s.ended = Some(1100);
+                }
+            }
+        }
         if let (Some(rate), Some(mut next)) = (self.cfg.steady_rate, self.next_steady) {
             let mut budget = 1000;
             while next <= now && budget > 0 {

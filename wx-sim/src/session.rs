@@ -64,6 +64,8 @@ pub struct Session {
     pub started: Instant,
     /// The client called webwxlogout.
     pub client_logout: bool,
+    /// The last synccheck or webwxsync (for `Config::idle_timeout`).
+    pub last_seen: Instant,
 }
 
 /// `{"Key": k,"Val": v}`.

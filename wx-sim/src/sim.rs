@@ -40,6 +40,9 @@ pub struct Config {
     pub seed: u64,
     /// Draw new UserNames at every login, as the real server does (off: fixed per world).
     pub redraw_user_names: bool,
+    /// End a session with 1100 when it has not polled (synccheck or webwxsync) for this long;
+    /// `None`: sessions never expire by themselves.
+    pub idle_timeout: Option<Duration>,
     /// Gzip `text/plain` replies (JSON, the login XML) when the request accepts gzip, as the
     /// real server does.
     pub gzip: bool,
@@ -61,6 +64,7 @@ impl Default for Config {
             seed: 7,
             redraw_user_names: true,
             gzip: true,
+            idle_timeout: None,
         }
     }
 }

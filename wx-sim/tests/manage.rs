@@ -367,3 +367,38 @@ fn steady_rate_pushes_to_live_sessions() {
         .count();
     assert!((9..=11).contains(&steady), "{steady}");
 }
+
+#[test]
+fn idle_sessions_expire_when_configured() {
+    let mut h = H::new(wx_sim::Config {
+        idle_timeout: Some(std::time::Duration::from_secs(60)),
+        ..config()
+    });
+    let c = h.login();
+    let v = sync(&mut h, &c);
+    let ks: String = v["SyncCheckKey"]["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kv| format!("{}_{}", kv["Key"], kv["Val"]))
+        .collect::<Vec<_>>()
+        .join("|");
+    let check = format!(
+        "{API}/synccheck?skey={}&sid={}&uin={}&synckey={}",
+        enc(&c.skey),
+        enc(&c.sid),
+        c.uin,
+        enc(&ks)
+    );
+    // Polling keeps it alive well past the timeout (four 25 s holds).
+    for _ in 0..4 {
+        assert_eq!(
+            text(&h.get(&check)),
+            "window.synccheck={retcode:\"0\",selector:\"0\"}"
+        );
+    }
+    // Silence does not.
+    h.now += std::time::Duration::from_secs(61);
+    assert_eq!(sync(&mut h, &c)["BaseResponse"]["Ret"], 1100);
+    assert_eq!(h.sim.live_sessions(0), 0);
+}

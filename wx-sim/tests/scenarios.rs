@@ -83,3 +83,26 @@ fn reply_reaches_the_server_and_logout_ends_the_session() {
     assert_eq!(sent[0].content, "pong");
     assert_eq!(h.sim.live_sessions(0), 0);
 }
+
+#[test]
+fn same_seed_same_transcript_same_bytes() {
+    let transcript = |case_name: &str| {
+        let case = cases().into_iter().find(|c| c.name == case_name).unwrap();
+        let replay = Replay::new(&case);
+        let (seen, h) = replay.run();
+        (
+            seen.ids.clone(),
+            seen.texts.clone(),
+            h.sim.world().accounts[0].me.user_name.clone(),
+            h.jar.clone(),
+        )
+    };
+    assert_eq!(
+        transcript("every_message_type"),
+        transcript("every_message_type")
+    );
+    assert_eq!(
+        transcript("faults_then_recovery"),
+        transcript("faults_then_recovery")
+    );
+}

@@ -323,6 +323,7 @@ impl Sim {
             inited: false,
             started: now,
             client_logout: false,
+            last_seen: now,
         });
         let idx = self.sessions.len() - 1;
         // The phone's chat list arrives first, as MsgType 51 / StatusNotifyCode 4.

@@ -86,6 +86,9 @@ impl Sim {
                 .and_then(key1_of_string)
                 .map(|k| s.seq_of(k))
                 .unwrap_or(acked);
+        if let Some(s) = self.sessions.get_mut(idx) {
+            s.last_seen = now;
+        }
         match self.synccheck_ready(idx, client_seq, false) {
             Some(resp) => Reply::Now(resp),
             None => self.hold(
@@ -137,6 +140,7 @@ impl Sim {
         let Some(s) = self.sessions.get_mut(idx) else {
             return json(bare(1100));
         };
+        s.last_seen = now;
         let acked = s.events.front().map(|(q, _)| q - 1).unwrap_or(s.seq);
         let client_seq = body
             .get("SyncKey")
