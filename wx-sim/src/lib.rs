@@ -20,6 +20,14 @@
 //! family (login, main, file, webpush) on one base URL ([`Config::base_url`]); the
 //! `redirect_uri` of a confirmed login points at that base, so a client that derives its file
 //! and webpush hosts from the redirect host must be told to use the base for them too.
+//!
+//! Knobs (methods of [`Sim`], also reachable over HTTP under `/__sim/`): `scan`, `confirm`,
+//! `cancel`, `expire_qr`, [`LoginPolicy::Auto`]; `push` any [`Body`] from a friend or a group
+//! member; `end_sessions` (1100/1101/1102), `kick`, `expire_sessions`, `refuse_login` (1203),
+//! `throttle` (1205), `rotate_skey`; `inject` a [`FaultRule`] (status, truncate, garbage,
+//! drop, delay, ret, redeliver). [`scenario::cases`] is the table of scenarios the adapters
+//! replay. With the default `server` feature, [`serve`] runs it on loopback over HTTP or
+//! HTTPS; without it the crate is the sans-IO core alone.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
