@@ -45,6 +45,9 @@ import html.parser  # noqa: E402
 
 if not hasattr(html.parser.HTMLParser, 'unescape'):
     html.parser.HTMLParser.unescape = lambda self, s: html.unescape(s)
+# Likewise Thread.setDaemon, deprecated since 3.10 and due to go: keep it callable.
+if not hasattr(threading.Thread, 'setDaemon'):
+    threading.Thread.setDaemon = lambda self, daemonic: setattr(self, 'daemon', daemonic)
 
 import itchat  # noqa: E402
 from itchat.content import ATTACHMENT, FRIENDS, PICTURE, TEXT  # noqa: E402
