@@ -86,10 +86,14 @@ impl Server {
         r
     }
 
-    /// Stops accepting connections and waits for the accept loop to end.
+    /// Stops accepting connections, waits for the accept loop to end and removes the
+    /// certificate file it wrote.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.task.await;
+        if let Some(p) = &self.cert_path {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 

@@ -396,5 +396,9 @@ async fn https_with_the_generated_certificate() {
     let tcp = TcpStream::connect(server.addr()).await.unwrap();
     assert!(exchange(tcp, "GET", "/jslogin", "", b"").await.is_none());
     server.shutdown().await;
+    assert!(
+        !path.exists(),
+        "the certificate file is removed at shutdown"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
