@@ -73,6 +73,22 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
     Ok((port, opts))
 }
 
+/// Ctrl-C, or SIGTERM on Unix (how scripts stop it).
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (port, opts) = match parse(&args) {
@@ -113,7 +129,7 @@ fn main() -> ExitCode {
             println!("wx-sim certificate {}", p.display());
         }
         println!("wx-sim listening on {}", server.base_url());
-        let _ = tokio::signal::ctrl_c().await;
+        wait_for_stop().await;
         server.shutdown().await;
         ExitCode::SUCCESS
     })
