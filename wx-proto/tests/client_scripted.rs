@@ -205,6 +205,7 @@ fn login_walks_every_step_with_the_right_requests() {
                 user_name,
                 nick_name,
             },
+            Event::SnapshotChanged(SnapshotReason::LoggedIn),
         ] => {
             assert_eq!((user_name.as_str(), nick_name.as_str()), (ME, "Me"));
         }

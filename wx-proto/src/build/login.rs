@@ -52,6 +52,15 @@ pub(crate) fn login_page(ctx: &Ctx<'_>, redirect_uri: &str) -> http::Request<Vec
     req
 }
 
+/// `GET {main}/cgi-bin/mmwebwx-bin/webwxpushloginurl?uin=…[&mod=desktop]`.
+pub(crate) fn push_login(ctx: &Ctx<'_>, uin: u64) -> http::Request<Vec<u8>> {
+    let mut url = format!("{}{API}/webwxpushloginurl?uin={uin}", ctx.hosts.main);
+    if ctx.config.desktop {
+        url.push_str("&mod=desktop");
+    }
+    ctx.get(url)
+}
+
 /// `POST {main}/…/webwxlogout?redirect=1&type=…&skey=…` with form `sid=…&uin=…`.
 pub(crate) fn logout(ctx: &Ctx<'_>, creds: &Creds, kind: u8) -> http::Request<Vec<u8>> {
     let q = query(&[

@@ -63,6 +63,8 @@ pub struct Config {
     pub max_reinit_failures: u32,
     /// How many recent MsgIds are remembered to drop re-deliveries.
     pub dedupe_capacity: usize,
+    /// A sync-key advance is reported as `SnapshotChanged` at most this often.
+    pub snapshot_interval: Duration,
 }
 
 impl Default for Config {
@@ -85,6 +87,7 @@ impl Default for Config {
             reinit_after_failures: 3,
             max_reinit_failures: 5,
             dedupe_capacity: 4096,
+            snapshot_interval: Duration::from_secs(180),
         }
     }
 }

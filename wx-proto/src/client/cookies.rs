@@ -47,7 +47,7 @@ pub struct CookieJar {
 
 impl CookieJar {
     /// Stores the cookies of a response from `host` (`Set-Cookie` values; bad ones skipped).
-    /// Returns how many were stored or replaced.
+    /// Returns how many changed (new, a new value or expiry, or removed).
     pub fn store_response(
         &mut self,
         host: &str,
@@ -83,11 +83,22 @@ impl CookieJar {
                 path: c.path.unwrap_or("/").to_owned(),
                 expires,
             };
-            self.cookies.retain(|old| {
-                !(old.name == cookie.name && old.domain == cookie.domain && old.path == cookie.path)
+            let same_slot = |old: &StoredCookie| {
+                old.name == cookie.name && old.domain == cookie.domain && old.path == cookie.path
+            };
+            let live = cookie.expires.is_none_or(|e| e > now_unix);
+            let unchanged = self.cookies.iter().any(|old| {
+                same_slot(old) && old.value == cookie.value && old.expires == cookie.expires
             });
-            if cookie.expires.is_none_or(|e| e > now_unix) {
+            if unchanged && live {
+                continue;
+            }
+            let existed = self.cookies.iter().any(same_slot);
+            self.cookies.retain(|old| !same_slot(old));
+            if live {
                 self.cookies.push(cookie);
+            } else if !existed {
+                continue;
             }
             stored += 1;
         }

@@ -19,6 +19,12 @@ impl RecentIds {
         }
     }
 
+    /// The most recent `n` ids, oldest first.
+    pub(crate) fn recent(&self, n: usize) -> Vec<String> {
+        let skip = self.order.len().saturating_sub(n);
+        self.order.iter().skip(skip).cloned().collect()
+    }
+
     /// Records `id`; returns `false` when it was already there.
     pub(crate) fn insert(&mut self, id: &str) -> bool {
         if self.set.contains(id) {

@@ -73,6 +73,11 @@ pub enum Event {
         /// The new avatar path, when it changed.
         head_img_url: Option<crate::parse::RedactedUrl>,
     },
+    /// How this login is proceeding: a saved session resumed (`Hot`), the phone was asked to
+    /// confirm (`Push`), or a QR code is needed (`Qr`).
+    LoginPath(LoginPath),
+    /// The state worth saving changed (see `Client::snapshot`): save a new snapshot.
+    SnapshotChanged(SnapshotReason),
     /// A command finished.
     OpDone {
         /// The command's id.
@@ -84,6 +89,30 @@ pub enum Event {
     Problem(Problem),
     /// The session ended; no more requests will be issued.
     LoggedOut(LogoutReason),
+}
+
+/// The ways a session gets its credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginPath {
+    /// A restored snapshot is being verified (webwxinit with the saved credentials).
+    Hot,
+    /// Push login: the phone shows a confirmation prompt, no scan needed.
+    Push,
+    /// A QR code login.
+    Qr,
+}
+
+/// Why a snapshot is worth saving again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotReason {
+    /// A login (or a resume) completed.
+    LoggedIn,
+    /// The server set new cookies.
+    Cookies,
+    /// The skey rotated.
+    SkeyRotated,
+    /// The sync keys advanced (reported at most once per `Config::snapshot_interval`).
+    SyncKey,
 }
 
 /// A trouble the core recovers from.

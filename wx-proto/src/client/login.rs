@@ -133,6 +133,12 @@ impl Client {
                 self.send_login_page(&redirect_uri, now);
                 self.pending_redirect = Some(redirect_uri);
             }
+            LoginPoll::Expired | LoginPoll::Cancelled | LoginPoll::ServerError
+                if self.push_login =>
+            {
+                // The phone did not confirm the push login in time: a QR code it is.
+                self.start_qr_login(now);
+            }
             LoginPoll::Expired | LoginPoll::Cancelled | LoginPoll::ServerError => {
                 self.qr_renewals += 1;
                 self.uuid = None;

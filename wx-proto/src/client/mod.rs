@@ -18,14 +18,16 @@ mod ops;
 mod request;
 mod rng;
 mod session;
+mod snapshot;
 mod sync_loop;
 
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
 pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Server};
 pub use cookies::{CookieJar, StoredCookie};
-pub use event::{Event, LogoutReason, Problem, ProblemKind};
+pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason};
 pub use hosts::Hosts;
 pub use request::{Failure, Request, RequestId, RequestKind};
+pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -135,6 +137,15 @@ pub struct Client {
     contacts_failures: u32,
     batch_queue: VecDeque<String>,
     ready_sent: bool,
+    // Resume and re-login.
+    /// A restored session's webwxinit is in flight.
+    resuming: bool,
+    /// A restored session has not yet completed a sync cycle.
+    verifying: bool,
+    /// The current uuid came from push login (expiry falls back to a QR code).
+    push_login: bool,
+    last_uin: Option<crate::secret::Uin>,
+    last_key_snapshot: Option<Instant>,
     // Operations waiting for an in-flight slot.
     waiting_ops: VecDeque<(OpId, Command)>,
     op_client_ids: BTreeMap<OpId, String>,
@@ -145,6 +156,13 @@ impl Client {
     /// `seed` feeds the PRNG; `now` and `wall` anchor the clock (wall time is derived as
     /// `wall + (now' - now)` for every later input).
     pub fn new(config: Config, seed: [u8; 32], now: Instant, wall: SystemTime) -> Self {
+        let mut client = Self::bare(config, seed, now, wall);
+        client.fire_lane(Lane::JsLogin, now);
+        client
+    }
+
+    /// A client with nothing queued.
+    fn bare(config: Config, seed: [u8; 32], now: Instant, wall: SystemTime) -> Self {
         let wall_start_ms = wall
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
@@ -154,7 +172,7 @@ impl Client {
             Server::Custom(base) => Hosts::single(base),
         };
         let push_host = hosts.push.clone();
-        let mut client = Self {
+        Self {
             seen: RecentIds::new(config.dedupe_capacity),
             config,
             rng: Rng::new(seed),
@@ -193,11 +211,14 @@ impl Client {
             contacts_failures: 0,
             batch_queue: VecDeque::new(),
             ready_sent: false,
+            resuming: false,
+            verifying: false,
+            push_login: false,
+            last_uin: None,
+            last_key_snapshot: None,
             waiting_ops: VecDeque::new(),
             op_client_ids: BTreeMap::new(),
-        };
-        client.fire_lane(Lane::JsLogin, now);
-        client
+        }
     }
 
     // ----- getters -----
@@ -273,7 +294,10 @@ impl Client {
         };
         let now_s = self.wall_ms(now) / 1000;
         let host = pending.host.clone();
-        self.jar.store_response(&host, response.headers(), now_s);
+        let changed = self.jar.store_response(&host, response.headers(), now_s);
+        if changed > 0 && self.phase == Phase::Running {
+            self.snapshot_changed(SnapshotReason::Cookies, now);
+        }
         let status = response.status().as_u16();
         let body = response.into_body();
         tracing::debug!(
@@ -516,6 +540,7 @@ impl Client {
             RequestKind::Init => self.on_init(outcome, now),
             RequestKind::SyncCheck => self.on_synccheck(outcome, now),
             RequestKind::Sync => self.on_sync(outcome, now),
+            RequestKind::PushLogin => self.on_push_login(outcome, now),
             _ => {}
         }
     }

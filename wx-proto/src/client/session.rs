@@ -8,6 +8,7 @@ use super::{
     Client, ContactsStep, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose,
 };
 use crate::build;
+use crate::client::event::SnapshotReason;
 use crate::client::request::RequestKind;
 use crate::parse::{Contact, parse_batch_get_contact, parse_get_contact, parse_init};
 use crate::ret_code::RetCode;
@@ -33,6 +34,17 @@ impl Client {
             .and_then(|b| parse_init(&b).map_err(ProblemKind::Malformed));
         let init = match parsed {
             Ok(init) if init.base_response.ret.is_ok() => init,
+            // A restored session the server no longer knows: ask the phone instead.
+            Ok(init) if self.resuming && !init.base_response.ret.is_ok() => {
+                return self.resume_failed(
+                    ProblemKind::Server(init.base_response.ret),
+                    RequestKind::Init,
+                    now,
+                );
+            }
+            Err(ProblemKind::Malformed(e)) if self.resuming => {
+                return self.resume_failed(ProblemKind::Malformed(e), RequestKind::Init, now);
+            }
             Ok(init) if init.base_response.ret.is_logout() => {
                 return self.end_session(LogoutReason::from_code(init.base_response.ret));
             }
@@ -44,7 +56,9 @@ impl Client {
         };
         self.lane_failures = 0;
         self.reinit_failures = 0;
-        if init.sync_key.is_usable() {
+        // A re-init or a resume keeps the keys it has synced up to, so nothing that arrived
+        // in between is skipped; a new login starts from the server's.
+        if init.sync_key.is_usable() && !self.sync_key.is_usable() {
             self.sync_key = init.sync_key.clone();
         }
         if let Some(creds) = self.creds.as_mut()
@@ -61,6 +75,8 @@ impl Client {
             self.contacts.insert(c.user_name.clone(), c.clone());
         }
         let was_reinit = std::mem::replace(&mut self.reinit, false);
+        self.resuming = false;
+        self.last_uin = self.creds.as_ref().map(|c| c.uin);
         self.me = Some(init.user.clone());
         if !was_reinit {
             self.phase = Phase::Running;
@@ -70,6 +86,7 @@ impl Client {
                 user_name: init.user.user_name.clone(),
                 nick_name: init.user.nick_name.clone(),
             });
+            self.snapshot_changed(SnapshotReason::LoggedIn, now);
             // Code 3: the phone shows "web WeChat logged in". Its answer is not awaited.
             let me = init.user.user_name.clone();
             let (ctx, creds) = self.ctx(now);
@@ -85,6 +102,10 @@ impl Client {
     fn init_failed(&mut self, problem: ProblemKind, now: Instant) {
         self.reinit_failures += 1;
         if self.reinit_failures >= self.config.max_reinit_failures {
+            if self.resuming {
+                self.reinit_failures = 0;
+                return self.resume_failed(problem, RequestKind::Init, now);
+            }
             self.problem(problem, RequestKind::Init, None);
             return self.end_session(LogoutReason::InitFailed);
         }

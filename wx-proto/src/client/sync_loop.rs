@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::{Client, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose};
 use crate::build;
 use crate::client::config::HistoryPolicy;
+use crate::client::event::SnapshotReason;
 use crate::client::request::RequestKind;
 use crate::model;
 use crate::parse::{SyncResponse, parse_sync, parse_synccheck};
@@ -62,8 +63,12 @@ impl Client {
             Err(p) => return self.sync_failed(RequestKind::SyncCheck, p, now),
         };
         match check.retcode {
+            code if self.verifying && code.is_logout() => {
+                self.resume_failed(ProblemKind::Server(code), RequestKind::SyncCheck, now);
+            }
             RetCode::Ok => {
                 self.lane_failures = 0;
+                self.verifying = false;
                 if check.selector == 0 {
                     self.send_synccheck(now);
                 } else {
@@ -97,6 +102,9 @@ impl Client {
         };
         match sync.base_response.ret {
             RetCode::Ok => {}
+            code if self.verifying && code.is_logout() => {
+                return self.resume_failed(ProblemKind::Server(code), RequestKind::Sync, now);
+            }
             code if code.is_logout() => return self.end_session(LogoutReason::from_code(code)),
             RetCode::Throttled => {
                 let delay = self.config.throttle_delay;
@@ -121,14 +129,22 @@ impl Client {
     /// Applies a parsed webwxsync body in the official client's order: keys, profile,
     /// deletions, changes, then messages.
     fn apply_sync(&mut self, sync: SyncResponse, now: Instant) {
+        let mut advanced = false;
         if let Some(k) = sync.sync_key.filter(|k| k.is_usable()) {
+            advanced = k != self.sync_key;
             self.sync_key = k;
         }
         if let Some(k) = sync.sync_check_key.filter(|k| k.is_usable()) {
             self.sync_check_key = Some(k);
         }
-        if let (Some(skey), Some(creds)) = (sync.skey, self.creds.as_mut()) {
+        if let (Some(skey), Some(creds)) = (sync.skey, self.creds.as_mut())
+            && creds.skey != skey
+        {
             creds.skey = skey;
+            self.snapshot_changed(SnapshotReason::SkeyRotated, now);
+        }
+        if advanced {
+            self.snapshot_changed(SnapshotReason::SyncKey, now);
         }
         if let Some(profile) = sync.profile.filter(|p| p.changed()) {
             let nick = (!profile.nick_name.buff.is_empty()).then(|| profile.nick_name.buff.clone());

@@ -212,6 +212,15 @@ impl Pair {
             .collect()
     }
 
+    /// Replaces the client (a process restart): the old one's connections are gone.
+    pub fn restart_with(&mut self, client: Client) {
+        for (h, _) in std::mem::take(&mut self.held) {
+            self.sim.cancel_held(h);
+        }
+        self.later.clear();
+        self.client = client;
+    }
+
     /// Logs in and waits for `Ready`.
     pub fn login(&mut self) {
         assert!(
