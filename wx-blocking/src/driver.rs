@@ -1,0 +1,224 @@
+//! [`Driver`]: owns one session's in-flight set, its worker pool and its one channel, and
+//! runs the client until the next event with `recv_timeout` as the whole select.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use wx_proto::client::{
+    Client, Command, Event, Failure, OpId, Phase, Request, RequestId, UsageError,
+};
+
+use crate::http_client::HttpClient;
+use crate::remote::{Remote, RemoteError, Reply};
+use crate::workers::Workers;
+
+/// What arrives on the driver's one channel.
+pub(crate) enum Msg {
+    /// A request ended.
+    Done(RequestId, Result<http::Response<Vec<u8>>, Failure>),
+    /// A command from a [`Remote`].
+    Command(Command, Reply),
+}
+
+/// Worker threads per session unless told otherwise: the core's default in-flight cap
+/// (8) plus one for a logout sent while the cap is reached.
+const DEFAULT_WORKERS: usize = 9;
+
+/// Runs one [`Client`] over an [`HttpClient`] on blocking threads. The caller keeps the
+/// client; the driver keeps what is in flight.
+pub struct Driver {
+    rx: mpsc::Receiver<Msg>,
+    tx: mpsc::Sender<Msg>,
+    workers: Workers,
+    in_flight: BTreeSet<RequestId>,
+    waiters: HashMap<OpId, Reply>,
+    ended: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("in_flight", &self.in_flight.len())
+            .field("waiting_remotes", &self.waiters.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Driver {
+    /// A driver for one session, sending through `http` (clone one client for many
+    /// drivers), with at most 9 worker threads.
+    pub fn new(http: HttpClient) -> Self {
+        Self::with_workers(http, DEFAULT_WORKERS)
+    }
+
+    /// A driver with at most `cap` worker threads: give it the client's
+    /// `Config::max_in_flight` plus one (requests beyond it wait for a free thread).
+    pub fn with_workers(http: HttpClient, cap: usize) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self {
+            workers: Workers::new(http, tx.clone(), cap),
+            rx,
+            tx,
+            in_flight: BTreeSet::new(),
+            waiters: HashMap::new(),
+            ended: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// A handle for other threads to submit commands.
+    pub fn remote(&self) -> Remote {
+        Remote::new(self.tx.clone(), self.ended.clone())
+    }
+
+    /// Requests in flight.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// Runs I/O until the client has an event, and returns it; `None` once the session has
+    /// ended (requests still running are reported cancelled and left to finish alone).
+    pub fn next_event(&mut self, client: &mut Client) -> Option<Event> {
+        loop {
+            while let Some(request) = client.poll_request() {
+                self.start(client, request);
+            }
+            while let Some(event) = client.poll_event() {
+                if let Some(event) = self.route(event) {
+                    return Some(event);
+                }
+            }
+            if client.phase() == Phase::LoggedOut {
+                self.finish(client);
+                return None;
+            }
+            let msg = match client.poll_timeout() {
+                Some(at) => self
+                    .rx
+                    .recv_timeout(at.saturating_duration_since(Instant::now()))
+                    .ok(),
+                None => self.rx.recv().ok(),
+            };
+            match msg {
+                Some(Msg::Done(id, result)) => self.complete(client, id, result),
+                Some(Msg::Command(command, reply)) => self.command(client, command, reply),
+                None => client.handle_timeout(Instant::now()),
+            }
+        }
+    }
+
+    /// The events of `client`, ending when the session does.
+    pub fn events<'a>(&'a mut self, client: &'a mut Client) -> Events<'a> {
+        Events {
+            driver: self,
+            client,
+        }
+    }
+
+    /// Ends the session gracefully: logs out (when a session is running), runs until the
+    /// logout is done, and drops the events on the way.
+    pub fn shutdown(&mut self, client: &mut Client) {
+        if client.phase() != Phase::LoggedOut {
+            let _ = client.submit(Command::Logout, Instant::now());
+        }
+        while self.next_event(client).is_some() {}
+    }
+
+    fn start(&mut self, client: &mut Client, request: Request) {
+        let id = request.id;
+        self.in_flight.insert(id);
+        tracing::trace!(id = id.0, "request queued for a worker");
+        if !self.workers.send(request, self.in_flight.len()) {
+            self.in_flight.remove(&id);
+            let _ = client.handle_failure(id, Failure::Cancelled, Instant::now());
+        }
+    }
+
+    fn complete(
+        &mut self,
+        client: &mut Client,
+        id: RequestId,
+        result: Result<http::Response<Vec<u8>>, Failure>,
+    ) {
+        if !self.in_flight.remove(&id) {
+            return;
+        }
+        let now = Instant::now();
+        let fed = match result {
+            Ok(response) => client.handle_response(id, response, now),
+            Err(failure) => {
+                tracing::debug!(id = id.0, ?failure, "request failed");
+                client.handle_failure(id, failure, now)
+            }
+        };
+        if fed.is_err() {
+            tracing::warn!(id = id.0, "the client did not know a completed request");
+        }
+    }
+
+    fn command(&mut self, client: &mut Client, command: Command, reply: Reply) {
+        match client.submit(command, Instant::now()) {
+            Ok(op) => {
+                self.waiters.insert(op, reply);
+            }
+            Err(e) => {
+                let _ = reply.try_send(Err(RemoteError::Usage(e)));
+            }
+        }
+    }
+
+    /// Hands results of remote-submitted commands to their callers; other events pass on.
+    fn route(&mut self, event: Event) -> Option<Event> {
+        if let Event::OpDone { op, result } = &event
+            && let Some(reply) = self.waiters.remove(op)
+        {
+            let _ = reply.try_send(result.clone().map_err(RemoteError::Op));
+            return None;
+        }
+        Some(event)
+    }
+
+    /// The session is over: report what is still in flight as cancelled (each exactly
+    /// once), stop the workers, and refuse queued remote commands.
+    fn finish(&mut self, client: &mut Client) {
+        self.ended.store(true, Ordering::Release);
+        self.workers.close();
+        let now = Instant::now();
+        for id in std::mem::take(&mut self.in_flight) {
+            let _ = client.handle_failure(id, Failure::Cancelled, now);
+        }
+        while let Some(event) = client.poll_event() {
+            let _ = self.route(event);
+        }
+        for (_, reply) in self.waiters.drain() {
+            let _ = reply.try_send(Err(RemoteError::Ended));
+        }
+        while let Ok(msg) = self.rx.try_recv() {
+            if let Msg::Command(_, reply) = msg {
+                let _ = reply.try_send(Err(RemoteError::Usage(UsageError::SessionEnded)));
+            }
+        }
+    }
+}
+
+/// The iterator of [`Driver::events`].
+pub struct Events<'a> {
+    driver: &'a mut Driver,
+    client: &'a mut Client,
+}
+
+impl std::fmt::Debug for Events<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events").finish_non_exhaustive()
+    }
+}
+
+impl Iterator for Events<'_> {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        self.driver.next_event(self.client)
+    }
+}

@@ -1,0 +1,149 @@
+//! [`HttpClient`]: a ureq 3 agent with redirects off, no cookie store, rustls (ring) with
+//! the webpki roots plus optional extra CAs, an optional CONNECT proxy, per-request
+//! timeouts, a body-size cap and gzip decoding. Cheap to clone; one can serve every session.
+
+use std::time::Duration;
+
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use wx_proto::client::Failure;
+
+/// How to build an [`HttpClient`].
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Extra trusted CA certificates (PEM), on top of the webpki roots.
+    pub extra_root_pem: Vec<String>,
+    /// An HTTP proxy that speaks CONNECT, e.g. `http://127.0.0.1:3128`. The environment's
+    /// proxy variables are never read.
+    pub proxy: Option<String>,
+    /// Largest response body accepted, after gzip decoding.
+    pub max_body: u64,
+    /// How long a TCP connect may take (the request's own timeout bounds it too).
+    pub connect_timeout: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            extra_root_pem: Vec::new(),
+            proxy: None,
+            max_body: 32 * 1024 * 1024,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Why an [`HttpClient`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// A CA certificate PEM held no usable certificate.
+    #[error("bad CA certificate")]
+    BadCertificate,
+    /// The proxy URI was refused.
+    #[error("bad proxy URI")]
+    BadProxy,
+}
+
+/// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
+/// retries, and logs nothing of a request but its failure category.
+#[derive(Clone)]
+pub struct HttpClient {
+    agent: ureq::Agent,
+    max_body: u64,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("max_body", &self.max_body)
+            .finish_non_exhaustive()
+    }
+}
+
+fn root_certs(extra: &[String]) -> Result<RootCerts, HttpError> {
+    if extra.is_empty() {
+        return Ok(RootCerts::WebPki);
+    }
+    let mut certs: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    for pem in extra {
+        let cert = Certificate::from_pem(pem.as_bytes()).map_err(|_| HttpError::BadCertificate)?;
+        certs.push(cert);
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
+impl HttpClient {
+    /// Builds the client.
+    pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(root_certs(&options.extra_root_pem)?)
+            .build();
+        let proxy = match &options.proxy {
+            None => None,
+            Some(uri) => Some(ureq::Proxy::new(uri).map_err(|_| HttpError::BadProxy)?),
+        };
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .save_redirect_history(false)
+            .proxy(proxy)
+            .tls_config(tls)
+            .timeout_connect(Some(options.connect_timeout))
+            .no_delay(true)
+            .build()
+            .into();
+        Ok(Self {
+            agent,
+            max_body: options.max_body,
+        })
+    }
+
+    /// Sends one request and reads the whole response within `timeout` (blocking).
+    /// Redirects are returned as they are; a gzip body is decoded.
+    pub fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Duration,
+    ) -> Result<http::Response<Vec<u8>>, Failure> {
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_global(Some(timeout))
+            .build();
+        let response = self.agent.run(request).map_err(classify)?;
+        let (parts, mut body) = response.into_parts();
+        let bytes = body
+            .with_config()
+            .limit(self.max_body)
+            .read_to_vec()
+            .map_err(classify)?;
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+fn classify(e: ureq::Error) -> Failure {
+    use std::io::ErrorKind;
+    match e {
+        ureq::Error::Timeout(_) => Failure::Timeout,
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Failure::Connect,
+        ureq::Error::ConnectProxyFailed(_) => Failure::Connect,
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => Failure::Tls,
+        ureq::Error::BodyExceedsLimit(_) => Failure::BodyTooLarge,
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::TimedOut | ErrorKind::WouldBlock => Failure::Timeout,
+            ErrorKind::ConnectionRefused | ErrorKind::AddrNotAvailable => Failure::Connect,
+            _ if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+            {
+                Failure::Tls
+            }
+            _ => Failure::Io,
+        },
+        _ => Failure::Io,
+    }
+}

@@ -1,0 +1,41 @@
+//! wx-blocking: runs a [`wx_proto::client::Client`] on blocking std threads, with ureq 3
+//! and rustls (ring). No async runtime anywhere in its dependency tree.
+//!
+//! In scope: the HTTP executor ([`HttpClient`], a ureq agent shareable by many sessions),
+//! a bounded pool of worker threads per session, the timer, and a cloneable [`Remote`] for
+//! other threads. Out of scope: everything protocol-shaped. The driver never parses,
+//! retries, follows redirects, stores cookies, or logs URLs, headers or bodies.
+//!
+//! ```text
+//!   Client ──poll_request──► Driver ──job──► workers (≤ cap, ureq) ─┐
+//!     ▲                        ▲                                     │
+//!     │                        └── one mpsc channel ◄── completions ─┘
+//!     └─ handle_* / submit ◄───────────────────────◄── Remote commands
+//!   the whole select: channel.recv_timeout(client.poll_timeout() - now)
+//! ```
+//!
+//! ```no_run
+//! # fn run() -> Result<(), wx_blocking::HttpError> {
+//! use std::time::{Instant, SystemTime};
+//! use wx_proto::client::{Client, Config, Event};
+//! let http = wx_blocking::HttpClient::new(wx_blocking::HttpOptions::default())?;
+//! let mut client = Client::new(Config::default(), [7; 32], Instant::now(), SystemTime::now());
+//! let mut driver = wx_blocking::Driver::new(http);
+//! for event in driver.events(&mut client) {
+//!     if let Event::QrCode { qr_text, .. } = &event {
+//!         println!("scan {qr_text}");
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod driver;
+mod http_client;
+mod remote;
+mod workers;
+
+pub use driver::{Driver, Events};
+pub use http_client::{HttpClient, HttpError, HttpOptions};
+pub use remote::{Remote, RemoteError};

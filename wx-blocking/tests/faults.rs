@@ -1,0 +1,18 @@
+//! Faults injected by wx-sim (dropped connections, 5xx, truncated and garbage bodies, a
+//! redelivery, a stall past the request timeout): the session recovers with nothing lost
+//! and nothing delivered twice.
+#![allow(clippy::unwrap_used)]
+
+mod adapter;
+#[path = "../../wx-tokio/tests/common/mod.rs"]
+mod common;
+
+#[test]
+fn faults_lose_and_duplicate_nothing() {
+    let (lost, dup, problems) = common::runs::run_faults(false, &adapter::start(None));
+    assert_eq!((lost, dup), (0, 0), "lost, duplicated");
+    assert!(
+        problems >= 6,
+        "the faults were seen as problems: {problems}"
+    );
+}

@@ -1,0 +1,215 @@
+//! [`HttpClient`]: one pooled hyper-util client over hyper-rustls (ring), with an optional
+//! HTTP CONNECT proxy, per-request timeouts, a body-size cap and gzip decoding. Cheap to
+//! clone; one can serve every session of a process.
+
+use std::error::Error as StdError;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Bytes;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as Pool;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::rt::TokioExecutor;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use wx_proto::client::Failure;
+
+use crate::decode::decode_body;
+
+/// How to build an [`HttpClient`].
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Extra trusted CA certificates (PEM), on top of the webpki roots: a self-signed test
+    /// server's certificate, or a corporate CA.
+    pub extra_root_pem: Vec<String>,
+    /// An HTTP proxy that speaks CONNECT, e.g. `http://127.0.0.1:3128`: every connection
+    /// (HTTP or HTTPS) is tunnelled through it.
+    pub proxy: Option<String>,
+    /// Largest response body accepted, after gzip decoding.
+    pub max_body: usize,
+    /// How long a TCP connect may take (the request's own timeout bounds it too).
+    pub connect_timeout: Duration,
+    /// How long an idle pooled connection is kept.
+    pub idle_timeout: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            extra_root_pem: Vec::new(),
+            proxy: None,
+            max_body: 32 * 1024 * 1024,
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why an [`HttpClient`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// A CA certificate PEM held no usable certificate.
+    #[error("bad CA certificate: {0}")]
+    BadCertificate(String),
+    /// The proxy is not an `http://host:port` URI.
+    #[error("bad proxy URI")]
+    BadProxy,
+    /// rustls refused the configuration.
+    #[error("TLS configuration: {0}")]
+    Tls(#[from] rustls::Error),
+}
+
+type Direct = Pool<HttpsConnector<HttpConnector>, Full<Bytes>>;
+type Proxied = Pool<HttpsConnector<Tunnel<HttpConnector>>, Full<Bytes>>;
+
+#[derive(Clone)]
+enum Inner {
+    Direct(Direct),
+    Proxied(Proxied),
+}
+
+/// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
+/// retries, and logs nothing of a request but its failure category.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Inner,
+    max_body: usize,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("proxied", &matches!(self.inner, Inner::Proxied(_)))
+            .field("max_body", &self.max_body)
+            .finish()
+    }
+}
+
+fn tls_config(extra: &[String]) -> Result<rustls::ClientConfig, HttpError> {
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    for pem in extra {
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|e| HttpError::BadCertificate(e.to_string()))?;
+            roots.add(cert)?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(HttpError::BadCertificate("no certificate in PEM".into()));
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+impl HttpClient {
+    /// Builds the client. Needs no runtime; requests must run inside tokio.
+    pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
+        let tls = tls_config(&options.extra_root_pem)?;
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(options.connect_timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1();
+        let mut pool = Pool::builder(TokioExecutor::new());
+        pool.pool_idle_timeout(options.idle_timeout)
+            .retry_canceled_requests(false);
+        let inner = match &options.proxy {
+            None => Inner::Direct(pool.build(https.wrap_connector(tcp))),
+            Some(uri) => {
+                let uri: http::Uri = uri.parse().map_err(|_| HttpError::BadProxy)?;
+                if uri.scheme_str() != Some("http") || uri.host().is_none() {
+                    return Err(HttpError::BadProxy);
+                }
+                Inner::Proxied(pool.build(https.wrap_connector(Tunnel::new(uri, tcp))))
+            }
+        };
+        Ok(Self {
+            inner,
+            max_body: options.max_body,
+        })
+    }
+
+    /// Sends one request and reads the whole response within `timeout`. Redirects are
+    /// returned as they are; a gzip body is decoded.
+    pub async fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Duration,
+    ) -> Result<http::Response<Vec<u8>>, Failure> {
+        match tokio::time::timeout(timeout, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Timeout),
+        }
+    }
+
+    async fn exchange(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Failure> {
+        let mut request = request.map(|b| Full::new(Bytes::from(b)));
+        request
+            .headers_mut()
+            .entry(http::header::ACCEPT_ENCODING)
+            .or_insert(http::HeaderValue::from_static("gzip"));
+        let response = match &self.inner {
+            Inner::Direct(c) => c.request(request).await,
+            Inner::Proxied(c) => c.request(request).await,
+        };
+        let response = response.map_err(|e| {
+            let tls = has_tls_error(&e);
+            if tls {
+                Failure::Tls
+            } else if e.is_connect() {
+                Failure::Connect
+            } else {
+                Failure::Io
+            }
+        })?;
+        let (mut parts, body) = response.into_parts();
+        let bytes = Limited::new(body, self.max_body)
+            .collect()
+            .await
+            .map_err(|e| {
+                if e.downcast_ref::<LengthLimitError>().is_some() {
+                    Failure::BodyTooLarge
+                } else {
+                    Failure::Io
+                }
+            })?
+            .to_bytes();
+        let body = decode_body(&mut parts.headers, bytes.to_vec(), self.max_body)?;
+        Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+/// Whether a rustls error is somewhere in the chain (io::Error hides its inner error from
+/// `source()`, so look inside it too).
+fn has_tls_error(e: &(dyn StdError + 'static)) -> bool {
+    let mut next: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(err) = next {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && has_tls_error(inner)
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
+}

@@ -1,0 +1,41 @@
+//! wx-tokio: runs a [`wx_proto::client::Client`] on tokio, with hyper 1 and rustls (ring).
+//!
+//! In scope: the HTTP executor ([`HttpClient`], shareable by many sessions), the in-flight
+//! requests and the timer of one session ([`Driver`]), a cloneable [`Remote`] for other
+//! tasks. Out of scope: everything protocol-shaped. The driver never parses, retries,
+//! follows redirects, stores cookies, or logs URLs, headers or bodies; `wx-proto` does the
+//! protocol, including the cookie jar.
+//!
+//! ```text
+//!   Client ──poll_request──► Driver ──spawn──► JoinSet (HttpClient: hyper + rustls)
+//!     ▲                        │  ▲                    │
+//!     └─handle_response/failure┘  └──── completion ────┘
+//!     ▲                        │
+//!     └─submit ◄── Remote ◄────┘ (commands from other tasks; results awaited there)
+//! ```
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), wx_tokio::HttpError> {
+//! use std::time::{Instant, SystemTime};
+//! use wx_proto::client::{Client, Config, Event};
+//! let http = wx_tokio::HttpClient::new(wx_tokio::HttpOptions::default())?;
+//! let mut client = Client::new(Config::default(), [7; 32], Instant::now(), SystemTime::now());
+//! let mut driver = wx_tokio::Driver::new(http);
+//! while let Some(event) = driver.next_event(&mut client).await {
+//!     if let Event::QrCode { qr_text, .. } = &event {
+//!         println!("scan {qr_text}");
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod decode;
+mod driver;
+mod http_client;
+mod remote;
+
+pub use driver::Driver;
+pub use http_client::{HttpClient, HttpError, HttpOptions};
+pub use remote::{Remote, RemoteError};
