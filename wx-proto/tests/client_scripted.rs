@@ -110,6 +110,21 @@ impl Harness {
     }
 }
 
+impl Harness {
+    /// Logs in and takes the session-start requests, returning the first synccheck (held).
+    fn running(&mut self) -> Request {
+        self.login();
+        self.first_check()
+    }
+
+    /// After `login`: takes statusnotify and getcontact, returns the first synccheck.
+    fn first_check(&mut self) -> Request {
+        let _notify = self.expect(RequestKind::StatusNotify);
+        let _contacts = self.expect(RequestKind::GetContact);
+        self.expect(RequestKind::SyncCheck)
+    }
+}
+
 #[test]
 fn login_walks_every_step_with_the_right_requests() {
     let mut h = Harness::new(Config::default());
@@ -362,10 +377,7 @@ fn transport_failures_retry_with_backoff() {
 #[test]
 fn sync_loop_delivers_each_message_once_and_advances_keys() {
     let mut h = Harness::new(Config::default());
-    h.login();
-    let _notify = h.expect(RequestKind::StatusNotify);
-    let _contacts = h.expect(RequestKind::GetContact);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.running();
     h.reply(&check, 200, &fixture("synccheck/0-0.txt"), &[]);
     let check = h.expect(RequestKind::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
@@ -440,10 +452,7 @@ fn sync_loop_delivers_each_message_once_and_advances_keys() {
 #[test]
 fn logout_codes_and_the_first_1100_probe() {
     let mut h = Harness::new(Config::default());
-    h.login();
-    let _ = h.expect(RequestKind::StatusNotify);
-    let _ = h.expect(RequestKind::GetContact);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.running();
     assert!(
         check
             .http
@@ -481,10 +490,7 @@ fn logout_codes_and_the_first_1100_probe() {
 #[test]
 fn commands_run_beside_the_long_poll() {
     let mut h = Harness::new(Config::default());
-    h.login();
-    let _ = h.expect(RequestKind::StatusNotify);
-    let _ = h.expect(RequestKind::GetContact);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.running();
     let op = h
         .client
         .submit(
@@ -582,10 +588,7 @@ fn commands_before_login_are_usage_errors_and_logout_ends_cleanly() {
             .submit(Command::MarkRead { chat: "@a".into() }, h.now),
         Err(UsageError::NotRunning)
     );
-    h.login();
-    let _ = h.expect(RequestKind::StatusNotify);
-    let _ = h.expect(RequestKind::GetContact);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.running();
     let op = h.client.submit(Command::Logout, h.now).unwrap();
     let logout = h.expect(RequestKind::Logout);
     assert_eq!(logout.http.method(), http::Method::POST);
@@ -684,10 +687,7 @@ fn transcript(seed: [u8; 32]) -> Vec<String> {
         sent: Vec::new(),
         stash: Vec::new(),
     };
-    h.login();
-    let _ = h.expect(RequestKind::StatusNotify);
-    let _ = h.expect(RequestKind::GetContact);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.running();
     h.client
         .handle_failure(check.id, Failure::Io, h.now)
         .unwrap();
@@ -742,9 +742,7 @@ fn old_messages_body() -> Vec<u8> {
 }
 
 fn sync_once(h: &mut Harness, body: &[u8]) -> Vec<Event> {
-    let _ = h.expect(RequestKind::StatusNotify);
-    let _ = h.expect(RequestKind::GetContact);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.first_check();
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
     let sync = h.expect(RequestKind::Sync);
     h.reply(&sync, 200, body, &[]);
