@@ -797,3 +797,50 @@ fn contact_changes_and_profile_become_events() {
     let uri = again.http.uri().to_string();
     assert!(uri.contains("skey=%40crypt_0a1b2c3d_rotated"), "{uri}");
 }
+
+#[test]
+fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
+    let mut h = Harness::new(Config::default());
+    let mut check = h.running();
+    for selector in ["0-2", "0-3", "0-4", "0-6", "0-7"] {
+        h.reply(
+            &check,
+            200,
+            &fixture(&format!("synccheck/{selector}.txt")),
+            &[],
+        );
+        let sync = h.expect(RequestKind::Sync);
+        h.reply(
+            &sync,
+            200,
+            &fixture("webwxsync/empty-keys-unchanged.json"),
+            &[],
+        );
+        check = h.expect(RequestKind::SyncCheck);
+    }
+    // An unknown retcode (the 2016 capture's "2") is a problem with a retry, not a logout.
+    h.reply(
+        &check,
+        200,
+        b"window.synccheck={retcode:\"2\",selector:\"2\"}",
+        &[],
+    );
+    match h.events().as_slice() {
+        [
+            Event::Problem(Problem {
+                kind: ProblemKind::Server(wx_proto::RetCode::Unknown(2)),
+                retry_in: Some(_),
+                ..
+            }),
+        ] => {}
+        other => panic!("{other:?}"),
+    }
+    h.no_request();
+    h.wake();
+    let check = h.expect(RequestKind::SyncCheck);
+    h.reply(&check, 200, &fixture("synccheck/1101-0.txt"), &[]);
+    assert!(matches!(
+        h.events().last(),
+        Some(Event::LoggedOut(LogoutReason::SessionInvalid))
+    ));
+}
