@@ -16,3 +16,9 @@ fn faults_lose_and_duplicate_nothing() {
         "the faults were seen as problems: {problems}"
     );
 }
+
+#[test]
+fn the_server_front_end_restarting_mid_session_loses_nothing() {
+    let (lost, dup) = common::runs::run_restart(&adapter::start(None));
+    assert_eq!((lost, dup), (0, 0), "lost, duplicated");
+}

@@ -121,3 +121,60 @@ pub fn connect_proxy() -> (SocketAddr, Arc<AtomicUsize>) {
     });
     (addr, tunnels)
 }
+
+/// A TCP relay in front of a server that can "restart": cut every connection and turn
+/// new ones away for a while. wx-sim cannot restart with its state kept, so this stands in
+/// for the server's front end going down and coming back.
+pub struct Relay {
+    pub addr: SocketAddr,
+    down: Arc<std::sync::atomic::AtomicBool>,
+    conns: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Relay {
+    pub fn new(upstream: SocketAddr) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let conns = Arc::new(Mutex::new(Vec::new()));
+        let (d, c) = (down.clone(), conns.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(client) = stream else { return };
+                if d.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(upstream) else {
+                    continue;
+                };
+                {
+                    let mut c = c.lock().unwrap();
+                    c.push(client.try_clone().unwrap());
+                    c.push(server.try_clone().unwrap());
+                }
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Both);
+                        let _ = from.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay { addr, down, conns }
+    }
+
+    /// Cuts every connection, refuses new ones for `pause`, then serves again.
+    pub fn restart(&self, pause: Duration) {
+        self.down.store(true, Ordering::SeqCst);
+        for s in self.conns.lock().unwrap().drain(..) {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        std::thread::sleep(pause);
+        self.down.store(false, Ordering::SeqCst);
+    }
+}

@@ -341,3 +341,70 @@ pub fn run_many(n: usize, per: usize, start: &Start) -> (usize, usize, f64) {
     }
     (received, n * per, secs)
 }
+
+/// The server's front end restarts twice mid-session (every connection cut, new ones
+/// turned away for a while) while messages keep arriving: the session goes on, nothing is
+/// lost or delivered twice. Returns (lost, duplicated).
+pub fn run_restart(start: &Start) -> (usize, usize) {
+    let env = Env::new(
+        false,
+        auto_login(WorldSpec {
+            contacts: 5,
+            groups: 1,
+            ..WorldSpec::default()
+        }),
+    );
+    let upstream: std::net::SocketAddr = env.base.trim_start_matches("http://").parse().unwrap();
+    let relay = super::raw::Relay::new(upstream);
+    let base = format!("http://{}", relay.addr);
+    env.sim(|sim, _| sim.set_base_url(&base));
+    let s = start(&env, client_config(&base), 4);
+    let mut seen = Vec::new();
+    s.wait_for(&mut seen, GUARD, ready).expect("ready");
+    let mut pushed = Vec::new();
+    let mut push = |env: &Env, text: String| {
+        let body = Body::Text { text };
+        pushed.push(
+            env.sim(|sim, now| sim.push(&Push::default(), &body, now))
+                .unwrap(),
+        );
+        pushed.last().unwrap().clone()
+    };
+    for round in 0..2 {
+        let before = push(&env, format!("before {round}"));
+        s.wait_for(
+            &mut seen,
+            GUARD,
+            |e| matches!(e, Event::Message { message, .. } if message.msg_id == before),
+        )
+        .expect("before the restart");
+        // Messages pushed while the front end is down wait in the server.
+        let during = std::thread::scope(|scope| {
+            let h = scope.spawn(|| relay.restart(Duration::from_millis(700)));
+            std::thread::sleep(Duration::from_millis(100));
+            let during = push(&env, format!("during {round}"));
+            h.join().unwrap();
+            during
+        });
+        let after = push(&env, format!("after {round}"));
+        for id in [during, after] {
+            s.wait_for(
+                &mut seen,
+                GUARD,
+                |e| matches!(e, Event::Message { message, .. } if message.msg_id == id),
+            )
+            .unwrap_or_else(|| panic!("a message after restart {round} never came"));
+        }
+    }
+    assert!(
+        !seen.iter().any(|e| matches!(e, Event::LoggedOut(_))),
+        "the session survived"
+    );
+    let transport_problems = seen
+        .iter()
+        .filter(|e| matches!(e, Event::Problem(p) if matches!(p.kind, wx_proto::client::ProblemKind::Transport(_))))
+        .count();
+    assert!(transport_problems >= 1, "the restarts were felt");
+    assert!(s.close(&mut seen), "shutdown");
+    lost_and_duplicated(&seen, &pushed)
+}
