@@ -1,0 +1,2 @@
+//! Instruction counts (gungraun + valgrind): placeholder.
+fn main() {}

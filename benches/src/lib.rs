@@ -1,0 +1,14 @@
+//! # wx-benches: what the benchmarks of wx share
+//!
+//! - [`corpus`]: the bodies the benchmarks parse, built from the project's own `fixtures/` and
+//!   the real captures in `../shared/fixtures/` (third-party data, read in place at run time,
+//!   never copied into this repository).
+//! - [`baseline`]: the parsers wx-proto is compared with: the regular expressions itchat uses,
+//!   a JavaScript engine (QuickJS through `rquickjs`) that evaluates the body, and
+//!   `serde_json::Value` with the same fields extracted by hand.
+//! - [`pair`]: a logged-in `wx_proto::client::Client` wired to the `wx_sim::Sim` core in
+//!   memory with virtual time (no sockets), for the session-loop benchmarks.
+
+pub mod baseline;
+pub mod corpus;
+pub mod pair;
