@@ -190,6 +190,17 @@ impl Pair {
         self.settle();
     }
 
+    /// The client and the simulator, apart (to drop one and measure the other).
+    pub fn into_parts(self) -> (Client, Sim) {
+        (self.client, self.sim)
+    }
+
+    /// Lets virtual time run for `d` (synccheck rounds, nothing else happening).
+    pub fn idle_for(&mut self, d: Duration) {
+        let end = self.now + d;
+        while self.now < end && self.step() {}
+    }
+
     /// The `i`-th message of the benchmark mix: mostly text, some of it in a group, plus
     /// links, cards, locations, system notices and emoticons (none of them downloadable, so
     /// the simulator keeps no media blobs).
