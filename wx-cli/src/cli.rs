@@ -1,0 +1,221 @@
+//! The command line: every command, its flags and its `--help` examples (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "Exit status: 0 success, 1 runtime failure (network, server, session), \
+2 usage error or malformed input.";
+
+/// wx: a WeChat web (webwx) client for the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "wx", version, about, after_help = EXIT_CODES, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// A whole session against a built-in simulator: QR login, a scripted conversation, an
+    /// echo bot, a revoke, a logout. Needs no phone and no network.
+    #[command(after_help = "Examples:\n  wx demo\n  wx demo --light")]
+    Demo(DemoArgs),
+    /// Decode a captured response body and print it as JSON (credentials redacted).
+    #[command(
+        after_help = "Examples:\n  wx decode capture.json\n  wx decode body.txt --kind synccheck\n  \
+wx decode --list-kinds\n\nA malformed body prints one line naming the format and byte offset and exits 2."
+    )]
+    Decode(DecodeArgs),
+    /// Run the simulated server standalone (for other clients, or `wx login --base-url`).
+    #[command(after_help = "Examples:\n  wx sim --port 8080 --auto-confirm 2000\n  \
+wx sim --https --contacts 500 --rate-ms 1000\n\nStop it with Ctrl-C (or SIGTERM).")]
+    Sim(SimArgs),
+    /// Log in with a QR code, save the session, then print incoming messages.
+    #[command(
+        after_help = "Examples:\n  wx login\n  wx login --png qr.png --profile work\n  \
+wx login --base-url http://127.0.0.1:8080 --no-listen\n\nCtrl-C stops listening and keeps the session saved \
+(`wx logout` ends it); --logout-on-exit logs out instead."
+    )]
+    Login(LoginArgs),
+    /// Print incoming messages of the saved session.
+    #[command(after_help = "Examples:\n  wx listen\n  wx listen --json | jq .text")]
+    Listen(ListenArgs),
+    /// Send a text to a contact or group found by remark, nickname or id.
+    #[command(after_help = "Examples:\n  wx send --to Alice \"see you at 8\"\n  \
+wx send --to @@1a2b3c \"hello group\"\n  printf 'one\\ntwo\\n' | wx send --to Alice -")]
+    Send(SendArgs),
+    /// List the contacts (or only the groups) of the saved session.
+    #[command(after_help = "Examples:\n  wx contacts\n  wx contacts --groups --json")]
+    Contacts(ContactsArgs),
+    /// End the saved session on the server and delete its file.
+    #[command(after_help = "Examples:\n  wx logout\n  wx logout --profile work")]
+    Logout(LogoutArgs),
+}
+
+/// Flags every session command shares.
+#[derive(Debug, Clone, Args)]
+pub struct Connection {
+    /// A server other than WeChat's, e.g. a `wx sim` at http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Trust this CA certificate (PEM) too, e.g. the one `wx sim --https` prints.
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Desktop (UOS) mode, for accounts refused by the web login.
+    #[arg(long)]
+    pub desktop: bool,
+    /// The saved session to use (one file per profile).
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub profile: String,
+    /// Where sessions are saved (default: $XDG_STATE_HOME/wx or ~/.local/state/wx).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Draw the QR code for a light terminal background (dark modules as blocks).
+    #[arg(long)]
+    pub light: bool,
+    /// Also write the QR code as a PNG image.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+}
+
+/// `wx demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Draw the QR code for a light terminal background.
+    #[arg(long)]
+    pub light: bool,
+}
+
+/// `wx decode`.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The body file (`-` for stdin). `.jsonc` files may hold `//` comments.
+    #[arg(required_unless_present = "list_kinds")]
+    pub file: Option<PathBuf>,
+    /// The format (guessed when not given): see --list-kinds.
+    #[arg(long, short)]
+    pub kind: Option<String>,
+    /// List the kinds and exit.
+    #[arg(long)]
+    pub list_kinds: bool,
+    /// One line of JSON instead of pretty-printed.
+    #[arg(long)]
+    pub compact: bool,
+}
+
+/// `wx sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// TCP port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Serve HTTPS with a self-signed certificate (its path is printed).
+    #[arg(long)]
+    pub https: bool,
+    /// Where to write the certificate (default: the temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub cert_dir: Option<PathBuf>,
+    /// Accounts that can log in.
+    #[arg(long, default_value_t = 1)]
+    pub accounts: usize,
+    /// Friends per account.
+    #[arg(long)]
+    pub contacts: Option<usize>,
+    /// Groups per account.
+    #[arg(long)]
+    pub groups: Option<usize>,
+    /// Members per group.
+    #[arg(long)]
+    pub members: Option<usize>,
+    /// Official accounts per account.
+    #[arg(long)]
+    pub official: Option<usize>,
+    /// Contacts per webwxgetcontact page.
+    #[arg(long)]
+    pub page: Option<usize>,
+    /// Seed of the world and of every id.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Scan and confirm every QR code automatically after this many ms (default: manual,
+    /// through the /__sim/ control API).
+    #[arg(long, value_name = "MS")]
+    pub auto_confirm: Option<u64>,
+    /// Push a text from a friend to every session at this interval.
+    #[arg(long, value_name = "MS")]
+    pub rate_ms: Option<u64>,
+    /// How long long polls are held (the real server: 25000).
+    #[arg(long, value_name = "MS")]
+    pub hold_ms: Option<u64>,
+    /// How long a QR code lives unconfirmed.
+    #[arg(long, value_name = "S")]
+    pub qr_lifetime_s: Option<u64>,
+}
+
+/// `wx login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// Exit once logged in and saved, instead of printing messages.
+    #[arg(long)]
+    pub no_listen: bool,
+    /// Messages as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Log out (and delete the saved session) on Ctrl-C instead of keeping it.
+    #[arg(long)]
+    pub logout_on_exit: bool,
+}
+
+/// `wx listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// One JSON object a line (msg_id, time, chat, sender, kind, text, detail).
+    #[arg(long)]
+    pub json: bool,
+    /// Log out (and delete the saved session) on Ctrl-C instead of keeping it.
+    #[arg(long)]
+    pub logout_on_exit: bool,
+}
+
+/// `wx send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// Remark, nickname or id (`@…`, `@@…`, `filehelper`) of the receiver.
+    #[arg(long, value_name = "NAME_OR_ID")]
+    pub to: String,
+    /// The text; `-` reads stdin and sends each non-empty line.
+    pub text: String,
+}
+
+/// `wx contacts`.
+#[derive(Debug, Args)]
+pub struct ContactsArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// Only groups.
+    #[arg(long)]
+    pub groups: bool,
+    /// One JSON object a line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `wx logout`.
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+}

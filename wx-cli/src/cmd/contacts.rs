@@ -1,0 +1,70 @@
+//! `wx contacts [--groups] [--json]`: the contact list once loaded, with a progress bar.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use wx_proto::client::Event;
+
+use crate::cli::ContactsArgs;
+use crate::cmd::login::open;
+use crate::error::CliResult;
+use crate::names;
+
+/// Runs `wx contacts`.
+pub async fn run(args: ContactsArgs) -> CliResult {
+    let mut live = open(&args.conn)?;
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar.set_message("logging in");
+    let mut loaded = 0usize;
+    let ready = live
+        .until(|_, e| match e {
+            Event::LoggedIn { .. } => {
+                bar.set_message("loading contacts");
+                false
+            }
+            Event::ContactsChanged(list) => {
+                loaded += list.len();
+                bar.set_message(format!("loading contacts: {loaded}"));
+                false
+            }
+            Event::Ready { .. } => true,
+            _ => false,
+        })
+        .await?;
+    bar.finish_and_clear();
+    if matches!(ready, crate::live::Outcome::Stopped) {
+        return Ok(());
+    }
+    let mut list: Vec<_> = live
+        .client
+        .contacts()
+        .filter(|c| !args.groups || c.is_group())
+        .collect();
+    list.sort_by_key(|c| names::label(c).to_lowercase());
+    for c in &list {
+        if args.json {
+            let v = serde_json::json!({
+                "user_name": c.user_name, "nick_name": c.nick_name, "remark_name": c.remark_name,
+                "is_group": c.is_group(), "member_count": c.member_count,
+                "official": c.is_official_account(),
+            });
+            println!("{v}");
+        } else {
+            let kind = if c.is_group() {
+                format!("group, {} members", c.member_count)
+            } else if c.is_official_account() {
+                "official".to_owned()
+            } else {
+                "friend".to_owned()
+            };
+            println!("{}\t{}\t({kind})", names::label(c), c.user_name);
+        }
+    }
+    if let Some(conn) = &live.conn {
+        conn.save(&live.client)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! `wx login` and `wx listen`: open the session (a QR code when none is saved), save it, and
+//! print incoming messages until Ctrl-C.
+
+use wx_proto::client::Event;
+
+use crate::cli::{Connection, ListenArgs, LoginArgs};
+use crate::describe;
+use crate::error::{CliError, CliResult};
+use crate::live::{Live, Voice};
+use crate::style::Style;
+
+/// Runs `wx login`.
+pub async fn login(args: LoginArgs) -> CliResult {
+    let mut live = open(&args.conn)?;
+    if !live.until_ready().await? {
+        return Ok(());
+    }
+    if !live.saved() {
+        live.conn
+            .as_ref()
+            .map(|c| c.save(&live.client))
+            .transpose()?;
+    }
+    let path = args.conn.snapshot_path()?;
+    live.say(&format!("session saved to {}", path.display()));
+    if args.no_listen {
+        return Ok(());
+    }
+    listen_loop(&mut live, args.json, args.logout_on_exit).await
+}
+
+/// Runs `wx listen`.
+pub async fn listen(args: ListenArgs) -> CliResult {
+    let mut live = open(&args.conn)?;
+    listen_loop(&mut live, args.json, args.logout_on_exit).await
+}
+
+/// Opens the profile's session with status lines on stderr.
+pub fn open(conn: &Connection) -> CliResult<Live> {
+    let (client, _) = conn.open()?;
+    Ok(Live::new(
+        client,
+        conn.http()?,
+        Some(conn.clone()),
+        Voice::Status,
+    ))
+}
+
+async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliResult {
+    let style = Style::stdout();
+    live.say("listening (Ctrl-C to stop)");
+    loop {
+        let mut stop = live.stop.clone();
+        let event = tokio::select! {
+            e = live.next() => e?,
+            () = stop.wait() => break,
+        };
+        match event {
+            Some(Event::Message { message, history }) if describe::is_chat(&message) => {
+                if json {
+                    println!("{}", describe::json(&live.client, &message, history));
+                } else {
+                    println!("{}", describe::line(&live.client, &message, style));
+                }
+            }
+            Some(Event::Ready { contacts, groups }) => {
+                live.say(&format!("{contacts} contacts, {groups} groups loaded"))
+            }
+            Some(_) => {}
+            None => return Err(CliError::runtime("the session ended")),
+        }
+    }
+    if let Some(conn) = live.conn.clone() {
+        if logout_on_exit {
+            live.logout().await?;
+            let path = conn.snapshot_path()?;
+            let _ = wx_store::remove(&path);
+            return Ok(());
+        }
+        conn.save(&live.client)?;
+        live.say("stopped; the session stays saved (`wx logout` ends it)");
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! `wx send --to NAME_OR_ID TEXT`: one text, or each line of stdin with `-`.
+
+use std::io::BufRead;
+
+use wx_proto::client::{Command, Event, OpOutput};
+
+use crate::cli::SendArgs;
+use crate::cmd::login::open;
+use crate::error::{CliError, CliResult};
+use crate::live::Outcome;
+use crate::names;
+
+/// Runs `wx send`.
+pub async fn run(args: SendArgs) -> CliResult {
+    let texts: Vec<String> = if args.text == "-" {
+        std::io::stdin()
+            .lock()
+            .lines()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect()
+    } else {
+        vec![args.text.clone()]
+    };
+    if texts.is_empty() {
+        return Err(CliError::usage("nothing to send"));
+    }
+    let mut live = open(&args.conn)?;
+    if !live.until_ready().await? {
+        return Ok(());
+    }
+    let to = names::find(&live.client, &args.to).map_err(CliError::usage)?;
+    let (to, label) = (to.user_name.clone(), names::label(to));
+    for text in texts {
+        let op = live
+            .client
+            .submit(
+                Command::SendText {
+                    to: to.clone(),
+                    text,
+                },
+                std::time::Instant::now(),
+            )
+            .map_err(|e| CliError::runtime(format!("cannot send: {e}")))?;
+        let out = live
+            .until(|_, e| matches!(e, Event::OpDone { op: o, .. } if *o == op))
+            .await?;
+        match out {
+            Outcome::Matched(Event::OpDone {
+                result: Ok(OpOutput::Sent { msg_id, .. }),
+                ..
+            }) => {
+                println!("sent to {label} (MsgID {msg_id})");
+            }
+            Outcome::Matched(Event::OpDone { result: Err(e), .. }) => {
+                return Err(CliError::runtime(format!("sending to {label} failed: {e}")));
+            }
+            Outcome::Stopped => return Err(CliError::runtime("interrupted")),
+            _ => println!("sent to {label}"),
+        }
+    }
+    if let Some(conn) = &live.conn {
+        conn.save(&live.client)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! One message as a readable line (time, chat, sender, kind, text) or as one JSON object.
+
+use serde_json::{Value, json};
+use wx_proto::client::Client;
+use wx_proto::model::{Message, MessageKind};
+
+use crate::names;
+use crate::style::Style;
+
+/// The short name of a message kind and its text (or a summary of what it carries).
+pub fn kind_and_text(kind: &MessageKind) -> (&'static str, String) {
+    match kind {
+        MessageKind::Text(t) => ("text", t.text.clone()),
+        MessageKind::Image(i) if i.width > 0 => ("image", format!("{}x{}", i.width, i.height)),
+        MessageKind::Image(_) => ("image", String::new()),
+        MessageKind::Voice(v) => ("voice", format!("{} ms", v.duration_ms)),
+        MessageKind::FriendRequest(f) => {
+            ("friend-request", format!("{}: {}", f.nick_name, f.greeting))
+        }
+        MessageKind::Card(c) => ("card", c.nick_name.clone()),
+        MessageKind::Video(v) => ("video", format!("{} s", v.duration_s)),
+        MessageKind::MicroVideo(v) => ("micro-video", format!("{} s", v.duration_s)),
+        MessageKind::Emoticon(_) => ("sticker", String::new()),
+        MessageKind::Location(l) => ("location", l.label.clone()),
+        MessageKind::App(a) if a.url.is_empty() => ("app", a.title.clone()),
+        MessageKind::App(a) => ("app", format!("{} <{}>", a.title, a.url)),
+        MessageKind::StatusNotify(_) => ("status-notify", String::new()),
+        MessageKind::System(n) => ("system", n.text.clone()),
+        MessageKind::Revoke(r) => ("revoke", r.replace_text.clone()),
+        MessageKind::SysMsg { sys_type, .. } => ("sysmsg", sys_type.clone()),
+        MessageKind::Voip(_) => ("call", String::new()),
+        MessageKind::Undecodable { msg_type, error } => {
+            ("undecodable", format!("MsgType {msg_type}: {error}"))
+        }
+        MessageKind::Other { msg_type } => ("other", format!("MsgType {msg_type}")),
+        _ => ("other", String::new()),
+    }
+}
+
+/// Whether a message is a chat message worth showing (not the phone's chat-list sync).
+pub fn is_chat(message: &Message) -> bool {
+    !matches!(message.kind, MessageKind::StatusNotify(_))
+}
+
+fn clock(unix_s: i64) -> String {
+    let day = unix_s.rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
+}
+
+/// `12:03:44 Friends Group / Alice [text] hello` (UTC time of day).
+pub fn line(client: &Client, message: &Message, style: Style) -> String {
+    let (kind, text) = kind_and_text(&message.kind);
+    let chat = names::of(client, &message.chat, None);
+    let sender = if message.sent_by_me {
+        "me".to_owned()
+    } else {
+        names::of(client, &message.sender, Some(&message.chat))
+    };
+    let who = if message.is_group {
+        format!("{} / {}", style.bold(&chat), sender)
+    } else if message.sent_by_me {
+        format!("me -> {}", style.bold(&chat))
+    } else {
+        style.bold(&sender)
+    };
+    format!(
+        "{} {who} {} {}",
+        style.dim(&clock(message.create_time)),
+        style.cyan(&format!("[{kind}]")),
+        text.replace('\n', " ⏎ ")
+    )
+}
+
+/// The message as one JSON object (for `wx listen --json`).
+pub fn json(client: &Client, message: &Message, history: bool) -> Value {
+    let (kind, text) = kind_and_text(&message.kind);
+    json!({
+        "msg_id": message.msg_id,
+        "time": message.create_time,
+        "chat": message.chat,
+        "chat_name": names::of(client, &message.chat, None),
+        "sender": message.sender,
+        "sender_name": names::of(client, &message.sender, Some(&message.chat)),
+        "is_group": message.is_group,
+        "sent_by_me": message.sent_by_me,
+        "history": history,
+        "kind": kind,
+        "text": text,
+        "detail": serde_json::to_value(&message.kind).unwrap_or(Value::Null),
+    })
+}

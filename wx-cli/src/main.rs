@@ -1,0 +1,54 @@
+//! `wx`: the WeChat web (webwx) client for the terminal. See `wx --help`.
+//!
+//! Exit status: 0 success, 1 runtime failure, 2 usage error or malformed input.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod cmd;
+mod decode;
+mod describe;
+mod error;
+mod live;
+mod names;
+mod qr;
+mod session;
+mod stop;
+mod style;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Cmd};
+use crate::error::{CliError, CliResult};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wx: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| CliError::runtime(format!("cannot start the async runtime: {e}")))
+    };
+    match cli.command {
+        Cmd::Demo(args) => runtime()?.block_on(cmd::demo::run(args)),
+        Cmd::Decode(args) => decode::run(args),
+        Cmd::Sim(args) => runtime()?.block_on(cmd::sim::run(args)),
+        Cmd::Login(args) => runtime()?.block_on(cmd::login::login(args)),
+        Cmd::Listen(args) => runtime()?.block_on(cmd::login::listen(args)),
+        Cmd::Send(args) => runtime()?.block_on(cmd::send::run(args)),
+        Cmd::Contacts(args) => runtime()?.block_on(cmd::contacts::run(args)),
+        Cmd::Logout(args) => runtime()?.block_on(cmd::logout::run(args)),
+    }
+}
