@@ -43,3 +43,65 @@ pub fn decode_qr_art(lines: &[&str]) -> Option<String> {
     let (_, text) = grids.first()?.decode().ok()?;
     Some(text)
 }
+
+/// A `wx sim` process on loopback, killed when dropped.
+pub struct SimProcess {
+    child: std::process::Child,
+    /// Its base URL.
+    pub url: String,
+}
+
+impl SimProcess {
+    /// Starts `wx sim` with `args` and waits for its `listening on` line.
+    pub fn start(args: &[&str]) -> SimProcess {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+            .arg("sim")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn wx sim");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines.next().expect("wx sim printed nothing").expect("line");
+            if let Some(url) = line.strip_prefix("wx-sim listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        SimProcess { child, url }
+    }
+
+    /// A raw HTTP/1.0 request to the control API; returns the response body.
+    pub fn control(&self, method: &str, path: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        write!(
+            s,
+            "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("write");
+        let mut out = String::new();
+        s.read_to_string(&mut out).expect("read");
+        out.split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends SIGTERM to a child (how a user's Ctrl-C or a service manager stops it).
+pub fn terminate(child: &std::process::Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+}

@@ -1,0 +1,289 @@
+//! The session commands against a `wx sim` process over loopback: login (QR, scan, confirm,
+//! saved 0600), contacts, send (by name, from stdin, unknown names), listen --json, logout.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{SimProcess, wx};
+use serde_json::Value;
+
+struct Profile {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Profile {
+    fn new(sim: &SimProcess, name: &str) -> Profile {
+        let dir = std::env::temp_dir().join(format!("wx-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        Profile {
+            dir,
+            url: sim.url.clone(),
+        }
+    }
+
+    fn args<'a>(&'a self, cmd: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+        let mut v = vec![
+            cmd,
+            "--base-url",
+            &self.url,
+            "--state-dir",
+            self.dir.to_str().expect("utf8"),
+        ];
+        v.extend_from_slice(rest);
+        v
+    }
+
+    fn run(&self, cmd: &str, rest: &[&str]) -> (Option<i32>, String, String) {
+        let out = wx(&self.args(cmd, rest));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.join("default.session.json")
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn sim() -> SimProcess {
+    SimProcess::start(&[
+        "--auto-confirm",
+        "300",
+        "--hold-ms",
+        "1500",
+        "--contacts",
+        "6",
+        "--groups",
+        "1",
+    ])
+}
+
+fn login(p: &Profile) -> String {
+    let (code, _, stderr) = p.run("login", &["--no-listen"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    stderr
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("saved").permissions().mode() & 0o777
+}
+
+#[test]
+fn login_shows_a_readable_qr_and_saves_a_private_session() {
+    let sim = sim();
+    let p = Profile::new(&sim, "login");
+    let stderr = login(&p);
+    for want in [
+        "scan this QR code",
+        "scanned (avatar",
+        "confirmed on the phone",
+        "logged in as SimUser0",
+        "session saved to",
+    ] {
+        assert!(stderr.contains(want), "missing {want:?}:\n{stderr}");
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.contains("scan this QR code"))
+        .expect("heading")
+        + 1;
+    let end = lines
+        .iter()
+        .position(|l| l.contains("scanned (avatar"))
+        .expect("scanned");
+    let text = common::decode_qr_art(&lines[start..end]).expect("readable QR");
+    assert!(text.starts_with(&format!("{}/l/", sim.url)), "{text}");
+    assert_eq!(mode(&p.file()), 0o600);
+    // A second command resumes the saved session: no QR code.
+    let (code, _, stderr) = p.run("contacts", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("resuming the saved session") && !stderr.contains("scan this QR"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn contacts_lists_friends_and_groups() {
+    let sim = sim();
+    let p = Profile::new(&sim, "contacts");
+    login(&p);
+    let (code, stdout, stderr) = p.run("contacts", &["--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let all: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert!(
+        all.iter().filter(|c| c["is_group"] == false).count() >= 6,
+        "{stdout}"
+    );
+    assert_eq!(
+        all.iter().filter(|c| c["is_group"] == true).count(),
+        1,
+        "{stdout}"
+    );
+    let (code, stdout, _) = p.run("contacts", &["--groups"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("@@") && stdout.contains("members"),
+        "{stdout}"
+    );
+}
+
+/// A friend's nickname, from `wx contacts --json`.
+fn a_friend(p: &Profile) -> (String, String) {
+    let (_, stdout, _) = p.run("contacts", &["--json"]);
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|c| {
+            c["is_group"] == false
+                && c["official"] == false
+                && c["user_name"].as_str().is_some_and(|u| u.starts_with('@'))
+                && c["nick_name"] != "SimUser0"
+        })
+        .map(|c| {
+            (
+                c["nick_name"].as_str().unwrap_or_default().to_owned(),
+                c["user_name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .expect("a friend")
+}
+
+#[test]
+fn send_by_name_by_id_and_from_stdin() {
+    let sim = sim();
+    let p = Profile::new(&sim, "send");
+    login(&p);
+    let (nick, id) = a_friend(&p);
+    let (code, stdout, stderr) = p.run("send", &["--to", &nick, "hello from the test"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!("sent to {nick} (MsgID")),
+        "{stdout}"
+    );
+    let (code, _, stderr) = p.run("send", &["--to", &id, "by id"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(p.args("send", &["--to", &nick, "-"]))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"line one\n\nline two\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .matches("sent to")
+            .count(),
+        2
+    );
+    let sent = sim.control("GET", "/__sim/sent", "");
+    for text in ["hello from the test", "by id", "line one", "line two"] {
+        assert!(sent.contains(text), "{text} not in {sent}");
+    }
+    assert!(sent.contains(&id), "{sent}");
+    let (code, _, stderr) = p.run("send", &["--to", "Nobody Of That Name", "x"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no contact named") && stderr.lines().count() > 0,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn listen_json_prints_pushed_messages_and_stops_on_sigterm() {
+    let sim = sim();
+    let p = Profile::new(&sim, "listen");
+    login(&p);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(p.args("listen", &["--json"]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Push until the listener, once resumed, has printed it.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut got = None;
+    while got.is_none() && Instant::now() < deadline {
+        sim.control(
+            "POST",
+            "/__sim/push",
+            r#"{"body":{"kind":"text","text":"ping from the sim"}}"#,
+        );
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(700)) {
+            let v: Value = serde_json::from_str(&line).expect("stdout holds only JSON lines");
+            if v["text"] == "ping from the sim" {
+                got = Some(v);
+                break;
+            }
+        }
+    }
+    let v = got.expect("the pushed message was printed");
+    assert_eq!(v["kind"], "text");
+    assert_eq!(v["is_group"], false);
+    assert!(
+        v["sender_name"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty() && !s.starts_with('@')),
+        "{v}"
+    );
+    common::terminate(&child);
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stays saved"));
+    assert!(p.file().exists());
+}
+
+#[test]
+fn logout_ends_the_session_and_deletes_the_file() {
+    let sim = sim();
+    let p = Profile::new(&sim, "logout");
+    login(&p);
+    let (code, _, stderr) = p.run("logout", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("logged out: as requested") && stderr.contains("deleted"),
+        "{stderr}"
+    );
+    assert!(!p.file().exists());
+    let (code, _, stderr) = p.run("logout", &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.starts_with("wx: no saved session"), "{stderr}");
+}
