@@ -23,6 +23,8 @@ use crate::cli::{Cli, Cmd};
 use crate::error::{CliError, CliResult};
 
 fn main() -> ExitCode {
+    // A bug must still end in one line, not a backtrace.
+    std::panic::set_hook(Box::new(|info| eprintln!("wx: internal error: {info}")));
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

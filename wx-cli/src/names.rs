@@ -1,6 +1,7 @@
 //! Display names: a contact's remark, nickname or id, and finding a contact by any of them.
 
 use wx_proto::client::Client;
+use wx_proto::model::decode_display_text;
 use wx_proto::parse::Contact;
 
 /// The best name for `user_name`: remark, nickname, a group member's display name or
@@ -21,36 +22,48 @@ pub fn of(client: &Client, user_name: &str, group: Option<&str>) -> String {
             &m.display_name
         };
         if !name.is_empty() {
-            return name.clone();
+            return decode_display_text(name).into_owned();
         }
     }
     user_name.to_owned()
 }
 
-/// Remark, else nickname, else the id.
+/// Remark, else nickname, else the id (emoji spans and entities decoded).
 pub fn label(c: &Contact) -> String {
     [&c.remark_name, &c.nick_name, &c.user_name]
         .into_iter()
         .find(|s| !s.is_empty())
-        .cloned()
+        .map(|s| decode_display_text(s).into_owned())
         .unwrap_or_default()
 }
 
 /// Finds one contact by id, remark or nickname (exact; then case-insensitive). Several
 /// matches are an error that lists them.
 pub fn find<'a>(client: &'a Client, query: &str) -> Result<&'a Contact, String> {
-    if let Some(c) = client.contact(query) {
+    find_in(client.contacts().collect(), query)
+}
+
+/// [`find`] over a list of contacts.
+pub fn find_in<'a>(contacts: Vec<&'a Contact>, query: &str) -> Result<&'a Contact, String> {
+    if let Some(c) = contacts.iter().find(|c| c.user_name == query) {
         return Ok(c);
     }
-    let exact: Vec<&Contact> = client
-        .contacts()
-        .filter(|c| c.remark_name == query || c.nick_name == query)
+    let names = |c: &Contact| [c.remark_name.clone(), c.nick_name.clone(), label(c)];
+    let exact: Vec<&Contact> = contacts
+        .iter()
+        .copied()
+        .filter(|c| names(c).iter().any(|n| !n.is_empty() && n == query))
         .collect();
     let hits = if exact.is_empty() {
         let q = query.to_lowercase();
-        client
-            .contacts()
-            .filter(|c| c.remark_name.to_lowercase() == q || c.nick_name.to_lowercase() == q)
+        contacts
+            .iter()
+            .copied()
+            .filter(|c| {
+                names(c)
+                    .iter()
+                    .any(|n| !n.is_empty() && n.to_lowercase() == q)
+            })
             .collect()
     } else {
         exact
@@ -70,5 +83,58 @@ pub fn find<'a>(client: &'a Client, query: &str) -> Result<&'a Contact, String> 
                 list.join(", ")
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(user_name: &str, nick: &str, remark: &str) -> Contact {
+        Contact {
+            user_name: user_name.into(),
+            nick_name: nick.into(),
+            remark_name: remark.into(),
+            ..Contact::default()
+        }
+    }
+
+    #[test]
+    fn finds_by_id_remark_nickname_and_reports_ambiguity() {
+        let list = [
+            contact("@a", "Alice", ""),
+            contact("@b", "Bob", "Boss"),
+            contact("@c", "Sam", ""),
+            contact("@d", "Sam", ""),
+            contact("@e", "Ann<span class=\"emoji emoji1f338\"></span>", ""),
+        ];
+        let all = || list.iter().collect::<Vec<_>>();
+        assert_eq!(find_in(all(), "@c").map(|c| c.user_name.as_str()), Ok("@c"));
+        assert_eq!(
+            find_in(all(), "Boss").map(|c| c.user_name.as_str()),
+            Ok("@b")
+        );
+        assert_eq!(
+            find_in(all(), "Bob").map(|c| c.user_name.as_str()),
+            Ok("@b")
+        );
+        assert_eq!(
+            find_in(all(), "alice").map(|c| c.user_name.as_str()),
+            Ok("@a")
+        );
+        assert_eq!(
+            find_in(all(), "Ann\u{1f338}").map(|c| c.user_name.as_str()),
+            Ok("@e")
+        );
+        let err = find_in(all(), "Sam").expect_err("ambiguous");
+        assert!(
+            err.contains("ambiguous") && err.contains("@c") && err.contains("@d"),
+            "{err}"
+        );
+        assert!(
+            find_in(all(), "Zed")
+                .expect_err("none")
+                .contains("no contact named")
+        );
     }
 }

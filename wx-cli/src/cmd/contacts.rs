@@ -47,7 +47,7 @@ pub async fn run(args: ContactsArgs) -> CliResult {
     for c in &list {
         if args.json {
             let v = serde_json::json!({
-                "user_name": c.user_name, "nick_name": c.nick_name, "remark_name": c.remark_name,
+                "name": names::label(c), "user_name": c.user_name, "nick_name": c.nick_name, "remark_name": c.remark_name,
                 "is_group": c.is_group(), "member_count": c.member_count,
                 "official": c.is_official_account(),
             });

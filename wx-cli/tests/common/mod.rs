@@ -49,6 +49,8 @@ pub struct SimProcess {
     child: std::process::Child,
     /// Its base URL.
     pub url: String,
+    /// The certificate it printed (with `--https`).
+    pub cert: Option<String>,
 }
 
 impl SimProcess {
@@ -64,13 +66,17 @@ impl SimProcess {
             .expect("spawn wx sim");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut cert = None;
         let url = loop {
             let line = lines.next().expect("wx sim printed nothing").expect("line");
+            if let Some(path) = line.strip_prefix("wx-sim certificate ") {
+                cert = Some(path.trim().to_owned());
+            }
             if let Some(url) = line.strip_prefix("wx-sim listening on ") {
                 break url.trim().to_owned();
             }
         };
-        SimProcess { child, url }
+        SimProcess { child, url, cert }
     }
 
     /// A raw HTTP/1.0 request to the control API; returns the response body.
