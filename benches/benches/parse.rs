@@ -1,7 +1,8 @@
 //! Parse benchmarks (divan): wx-proto's parsers against their baselines, in the same run.
 //!
 //! - `js_assign/*`: synccheck, jslogin and login-poll bodies (real captures and the project's
-//!   samples): wx-proto's nom parsers vs itchat's regular expressions vs QuickJS.
+//!   samples): wx-proto's nom parsers vs itchat's regular expressions vs QuickJS (one warm
+//!   context reused, and a fresh runtime per body).
 //! - `json/*`: a webwxsync with 100 mixed messages, a webwxinit with 200 contacts and a
 //!   webwxgetcontact page of 5,000: wx-proto's typed parse vs `serde_json::Value` with the same
 //!   fields extracted, each with and without `model::decode` of every message.
@@ -159,6 +160,16 @@ mod js_assign {
         bencher
             .counter(BytesCount::of_slice(b))
             .bench_local(|| re(name, black_box(b)));
+    }
+
+    /// QuickJS with a new runtime and context for every body (created and torn down inside
+    /// the measured region), as an eval-per-response client without a cached engine does.
+    #[divan::bench(args = NAMES)]
+    fn quickjs_fresh(bencher: Bencher, name: &str) {
+        let b = body(name);
+        bencher
+            .counter(BytesCount::of_slice(b))
+            .bench_local(|| js(&Js::new(), name, black_box(b)));
     }
 
     /// QuickJS: evaluate the body, read `window.*` back (runtime and context reused).
