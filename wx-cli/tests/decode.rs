@@ -254,3 +254,25 @@ fn every_prefix_of_a_sample_is_handled_without_panic() {
         assert!(stderr.contains("at byte "), "{stderr}");
     }
 }
+
+#[test]
+fn decode_reads_stdin() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(["decode", "-", "--compact"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"window.synccheck={retcode:\"0\",selector:\"2\"}")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["kind"], "synccheck");
+    assert_eq!(v["value"]["selector"], 2);
+}

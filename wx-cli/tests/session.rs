@@ -287,3 +287,51 @@ fn logout_ends_the_session_and_deletes_the_file() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.starts_with("wx: no saved session"), "{stderr}");
 }
+
+#[test]
+fn login_keeps_listening_in_text_and_logs_out_on_exit_when_asked() {
+    let sim = sim();
+    let p = Profile::new(&sim, "login-listen");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(p.args("login", &["--logout-on-exit"]))
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut got = None;
+    while got.is_none() && Instant::now() < deadline {
+        if p.file().exists() {
+            sim.control(
+                "POST",
+                "/__sim/push",
+                r#"{"group":"0","body":{"kind":"text","text":"hi group"}}"#,
+            );
+        }
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(700)) {
+            if line.contains("hi group") {
+                got = Some(line);
+                break;
+            }
+        }
+    }
+    let line = got.expect("the group message was printed");
+    // `HH:MM:SS group / sender [text] hi group`
+    assert!(
+        line.contains(" / ") && line.contains("[text] hi group"),
+        "{line}"
+    );
+    assert_eq!(line.as_bytes().get(2), Some(&b':'), "{line}");
+    common::terminate(&child);
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert!(!p.file().exists(), "--logout-on-exit deletes the session");
+}
