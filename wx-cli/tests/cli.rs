@@ -134,3 +134,43 @@ fn https_login_with_ca_cert_and_png_qr() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ctrl_c_while_waiting_for_the_scan_ends_cleanly_with_status_1() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let sim = SimProcess::start(&["--hold-ms", "1000"]); // manual: nobody scans
+    let dir = std::env::temp_dir().join(format!("wx-cli-int-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args([
+            "login",
+            "--base-url",
+            &sim.url,
+            "--state-dir",
+            dir.to_str().expect("utf8"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while stderr.read_line(&mut line).expect("read") > 0 && !line.contains("scan this QR code") {
+        line.clear();
+    }
+    assert!(line.contains("scan this QR code"), "{line}");
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1), "{rest}");
+    assert!(
+        rest.trim_end()
+            .ends_with("wx: interrupted before the login completed"),
+        "{rest}"
+    );
+    assert!(!dir.join("default.session.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

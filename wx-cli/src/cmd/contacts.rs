@@ -36,7 +36,7 @@ pub async fn run(args: ContactsArgs) -> CliResult {
         .await?;
     bar.finish_and_clear();
     if matches!(ready, crate::live::Outcome::Stopped) {
-        return Ok(());
+        return Err(crate::error::CliError::runtime("interrupted"));
     }
     let mut list: Vec<_> = live
         .client

@@ -178,7 +178,8 @@ async fn session(server: &wx_sim::Server, light: bool) -> CliResult {
         })
         .await?;
     if matches!(ready, Outcome::Stopped) {
-        return live.logout().await;
+        live.logout().await?;
+        return Err(CliError::runtime("interrupted"));
     }
     let mut bot = Bot::default();
     for (push, body) in script() {
@@ -192,7 +193,8 @@ async fn session(server: &wx_sim::Server, light: bool) -> CliResult {
             })
             .await?;
         if matches!(out, Outcome::Stopped) {
-            return live.logout().await;
+            live.logout().await?;
+            return Err(CliError::runtime("interrupted"));
         }
     }
     if let Some((chat, msg_id, client_msg_id)) = bot.sent.first().cloned() {

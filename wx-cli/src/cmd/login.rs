@@ -13,7 +13,7 @@ use crate::style::Style;
 pub async fn login(args: LoginArgs) -> CliResult {
     let mut live = open(&args.conn)?;
     if !live.until_ready().await? {
-        return Ok(());
+        return Err(CliError::runtime("interrupted before the login completed"));
     }
     if !live.saved() {
         live.conn

@@ -29,7 +29,7 @@ pub async fn run(args: SendArgs) -> CliResult {
     }
     let mut live = open(&args.conn)?;
     if !live.until_ready().await? {
-        return Ok(());
+        return Err(CliError::runtime("interrupted"));
     }
     let to = names::find(&live.client, &args.to).map_err(CliError::usage)?;
     let (to, label) = (to.user_name.clone(), names::label(to));
