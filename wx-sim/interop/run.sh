@@ -26,11 +26,17 @@ if [ -z "$bin" ]; then
 fi
 [ -x "$bin" ] || { echo "interop: no wx-sim binary at $bin" >&2; exit 1; }
 
-work="$(mktemp -d)"
+work="$(mktemp -d "$dir/run.XXXXXX")"
 pid=""
 stop_sim() {
   if [ -n "$pid" ]; then
     kill "$pid" 2>/dev/null || true
+    # A graceful stop gets 5 s; a simulator that hangs must not hang CI.
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     pid=""
   fi

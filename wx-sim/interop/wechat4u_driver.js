@@ -57,11 +57,14 @@ bot.on('message', async msg => {
   if (text === 'ping from a friend' && !seen.friend) {
     seen.friend = msg.FromUserName
     await bot.sendMsg('pong to a friend', msg.FromUserName)
+    seen.friendSent = true
   } else if (text.endsWith('ping from a group') && !seen.group) {
     seen.group = msg.FromUserName
     await bot.sendMsg('pong to a group', msg.FromUserName)
+    seen.groupSent = true
   }
-  if (seen.friend && seen.group && !seen.done) {
+  // Both handlers await their send: check only once both sends have completed.
+  if (seen.friendSent && seen.groupSent && !seen.done) {
     seen.done = true
     const sent = JSON.parse(await ctl('GET', 'sent'))
     const ok = ['friend', 'group'].every(k => sent.some(s => s.to === seen[k] && s.content === 'pong to a ' + k))

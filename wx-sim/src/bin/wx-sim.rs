@@ -130,7 +130,13 @@ fn main() -> ExitCode {
         }
         println!("wx-sim listening on {}", server.base_url());
         wait_for_stop().await;
-        server.shutdown().await;
+        // Connections still open (a held long poll) get a few seconds, then the process ends.
+        if tokio::time::timeout(std::time::Duration::from_secs(3), server.shutdown())
+            .await
+            .is_err()
+        {
+            eprintln!("wx-sim: connections still open after 3 s; stopping anyway");
+        }
         ExitCode::SUCCESS
     })
 }
