@@ -1,5 +1,6 @@
 //! Instruction counts (gungraun + valgrind's callgrind) for the same parsers as the `parse`
-//! bench: deterministic, the same under load, so regressions show through the noise.
+//! bench, and for the in-memory session loop of the `session` bench: deterministic, the same
+//! under load, so regressions show through the noise.
 //!
 //! Needs valgrind and `cargo install gungraun-runner --version 0.20.0 --locked`.
 //! Run: `CARGO_TARGET_DIR=/work/target-bench cargo bench -p wx-benches --bench instructions`.
@@ -16,6 +17,7 @@ use std::hint::black_box;
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use wx_benches::baseline::{self, Js};
 use wx_benches::corpus::{self, OWN_USER_NAME, SmallBodies};
+use wx_benches::pair::{Pair, world};
 use wx_proto::model::decode;
 use wx_proto::parse;
 
@@ -202,6 +204,36 @@ fn json_value(body: Vec<u8>) -> usize {
     }
 }
 
+/// A logged-in pair, warmed by one burst of 1,000 messages.
+fn warm_pair() -> Pair {
+    let mut pair = Pair::logged_in(world(20, 3));
+    pair.burst(1000);
+    pair
+}
+
+// The session loop in memory, client and simulator together: 1,000 messages pushed at once,
+// delivered 100 per webwxsync (divide by 1,000 for instructions per message). The pair is
+// handed back so its teardown is not counted.
+#[library_benchmark]
+#[bench::burst_1000(setup = warm_pair)]
+fn session_burst(mut pair: Pair) -> Pair {
+    pair.burst(1000);
+    pair
+}
+
+// The same, one message at a time (a synccheck and a webwxsync round each), 100 messages.
+#[library_benchmark]
+#[bench::one_by_one_100(setup = warm_pair)]
+fn session_one_by_one(mut pair: Pair) -> Pair {
+    pair.one_by_one(100);
+    pair
+}
+
+library_benchmark_group!(
+    name = session,
+    benchmarks = [session_burst, session_one_by_one]
+);
+
 library_benchmark_group!(
     name = js_assign,
     benchmarks = [
@@ -222,4 +254,4 @@ library_benchmark_group!(
     ]
 );
 
-main!(library_benchmark_groups = js_assign, json);
+main!(library_benchmark_groups = js_assign, json, session);
