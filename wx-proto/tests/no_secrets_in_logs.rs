@@ -79,6 +79,26 @@ fn a_traced_session_leaks_no_credential() {
             )
             .unwrap();
         p.run_for(Duration::from_secs(5));
+        // Save, "restart" and restore: the snapshot path is traced too.
+        let snapshot = p.client.snapshot(p.now).unwrap();
+        tracing::info!(?snapshot, "saving");
+        let json = snapshot.to_json();
+        let snapshot = wx_proto::client::Snapshot::from_json(&json).unwrap();
+        let restored = wx_proto::client::Client::restore(
+            wx_proto::client::Config::for_base_url(pair::BASE),
+            snapshot,
+            [6; 32],
+            p.now,
+            pair::wall() + p.now.duration_since(p.start),
+        )
+        .unwrap();
+        p.restart_with(restored);
+        p.run_for(Duration::from_secs(10));
+        assert!(
+            p.events
+                .iter()
+                .any(|e| matches!(e, wx_proto::client::Event::LoginPath(_)))
+        );
         p.client.submit(Command::Logout, p.now).unwrap();
         p.run_for(Duration::from_secs(5));
     });
