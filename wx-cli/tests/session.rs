@@ -335,3 +335,46 @@ fn login_keeps_listening_in_text_and_logs_out_on_exit_when_asked() {
     assert!(status.success(), "{status:?}");
     assert!(!p.file().exists(), "--logout-on-exit deletes the session");
 }
+
+#[test]
+fn sim_flags_shape_the_world_and_the_message_rate() {
+    let sim = SimProcess::start(&[
+        "--auto-confirm",
+        "200",
+        "--hold-ms",
+        "1000",
+        "--contacts",
+        "3",
+        "--groups",
+        "2",
+        "--official",
+        "0",
+        "--rate-ms",
+        "300",
+    ]);
+    let p = Profile::new(&sim, "simflags");
+    login(&p);
+    let (code, stdout, stderr) = p.run("contacts", &["--groups", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    // The steady rate pushes texts by itself: `listen` prints one without any push.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(p.args("listen", &["--json"]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(20));
+    common::terminate(&child);
+    let _ = child.wait();
+    let line = line.expect("a message within 20 s");
+    let v: Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(v["kind"], "text", "{line}");
+}
