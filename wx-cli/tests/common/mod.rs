@@ -3,13 +3,31 @@
 
 use std::process::{Command, Output};
 
-/// Runs the `wx` binary with `args` (and no colours).
+/// Runs the `wx` binary with `args` (and no colours); killed after 60 s so a hang fails
+/// the test instead of stalling it.
 pub fn wx(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wx"))
+    use std::process::Stdio;
+    let child = Command::new(env!("CARGO_BIN_EXE_wx"))
         .args(args)
         .env("NO_COLOR", "1")
-        .output()
-        .expect("run wx")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wx");
+    let id = child.id();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if rx.recv_timeout(std::time::Duration::from_secs(60)).is_err() {
+            let _ = Command::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+        }
+    });
+    let out = child.wait_with_output().expect("wait for wx");
+    let _ = tx.send(());
+    let _ = watchdog.join();
+    out
 }
 
 /// Decodes a QR code drawn with half blocks for a dark terminal (inverted colours: a full
