@@ -71,9 +71,12 @@ pub fn line(client: &Client, message: &Message, style: Style) -> String {
     )
 }
 
-/// The message as one JSON object (for `wx listen --json`).
+/// The message as one JSON object (for `wx listen --json`), credentials (a friend
+/// request's ticket, URL parameters) redacted.
 pub fn json(client: &Client, message: &Message, history: bool) -> Value {
     let (kind, text) = kind_and_text(&message.kind);
+    let mut detail = serde_json::to_value(&message.kind).unwrap_or(Value::Null);
+    crate::decode::redact(&mut detail);
     json!({
         "msg_id": message.msg_id,
         "time": message.create_time,
@@ -86,6 +89,6 @@ pub fn json(client: &Client, message: &Message, history: bool) -> Value {
         "history": history,
         "kind": kind,
         "text": text,
-        "detail": serde_json::to_value(&message.kind).unwrap_or(Value::Null),
+        "detail": detail,
     })
 }

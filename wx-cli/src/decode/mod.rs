@@ -13,6 +13,7 @@ use serde_json::json;
 use wx_proto::parse::BodyKind;
 
 pub use kind::Kind;
+pub use redact::redact;
 
 use crate::cli::DecodeArgs;
 use crate::error::{CliError, CliResult};
