@@ -844,3 +844,26 @@ fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
         Some(Event::LoggedOut(LogoutReason::SessionInvalid))
     ));
 }
+
+#[test]
+fn a_1101_racing_the_requested_logout_is_still_the_users_logout() {
+    let mut h = Harness::new(Config::default());
+    let check = h.running();
+    let op = h.client.submit(Command::Logout, h.now).unwrap();
+    let logout = h.expect(RequestKind::Logout);
+    // The server ends the session: the held synccheck answers first with 1101.
+    h.reply(&check, 200, &fixture("synccheck/1101-0.txt"), &[]);
+    assert!(
+        h.events().is_empty(),
+        "nothing ends before the logout's own answer"
+    );
+    h.no_request();
+    h.client
+        .handle_failure(logout.id, Failure::Io, h.now)
+        .unwrap();
+    let events = h.events();
+    assert!(
+        matches!(&events[..], [Event::OpDone { op: o, result: Ok(OpOutput::Done) }, Event::LoggedOut(LogoutReason::UserRequested)] if *o == op),
+        "{events:?}"
+    );
+}

@@ -520,6 +520,11 @@ impl Client {
         if matches!(self.phase, Phase::LoggedOut) {
             return;
         }
+        // While a requested logout is on its way, the server may already answer the held
+        // long poll with 1101: that is the logout itself, not a separate ending.
+        if self.phase == Phase::LoggingOut && !matches!(pending.purpose, Purpose::Op(_)) {
+            return;
+        }
         match pending.purpose {
             Purpose::Lane => self.on_lane(pending.kind, outcome, now),
             Purpose::Contacts => self.on_contacts(pending.kind, outcome, now),
