@@ -39,3 +39,6 @@ mod remote;
 pub use driver::Driver;
 pub use http_client::{HttpClient, HttpError, HttpOptions};
 pub use remote::{Remote, RemoteError};
+/// Saving and loading session snapshots (atomic 0600 files, one per profile), for
+/// `Client::restore`: see the `wx-store` crate.
+pub use wx_store as store;

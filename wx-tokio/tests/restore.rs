@@ -71,7 +71,7 @@ fn has_all(events: &[Event], ids: &[String]) -> bool {
 fn store_path(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("wx-tokio-restore-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    wx_store::profile_path(&dir, "main").unwrap()
+    wx_tokio::store::profile_path(&dir, "main").unwrap()
 }
 
 fn logged_in(env: &common::Env) -> (Driver, Client, Vec<Event>) {
@@ -91,7 +91,7 @@ fn logged_in(env: &common::Env) -> (Driver, Client, Vec<Event>) {
 }
 
 fn restore(env: &common::Env, path: &std::path::Path) -> (Driver, Client) {
-    let snapshot = wx_store::load(path).unwrap();
+    let snapshot = wx_tokio::store::load(path).unwrap();
     let client = Client::restore(
         common::client_config(&env.base),
         snapshot,
@@ -115,7 +115,7 @@ fn a_saved_session_resumes_after_a_restart_with_nothing_lost_or_repeated() {
     run_until(&env, &mut driver, &mut client, &mut first, |e| {
         has_all(e, &before)
     });
-    wx_store::save(&path, &client.snapshot(Instant::now()).unwrap()).unwrap();
+    wx_tokio::store::save(&path, &client.snapshot(Instant::now()).unwrap()).unwrap();
     drop(driver); // the process dies: no logout
     drop(client);
     let during: Vec<String> = (0..2).map(|i| push(&env, &format!("during {i}"))).collect();
@@ -151,7 +151,7 @@ fn an_expired_session_goes_to_push_login_and_a_refused_one_to_a_qr_code() {
     let env = env();
     let path = store_path("push");
     let (driver, client, _) = logged_in(&env);
-    wx_store::save(&path, &client.snapshot(Instant::now()).unwrap()).unwrap();
+    wx_tokio::store::save(&path, &client.snapshot(Instant::now()).unwrap()).unwrap();
     drop((driver, client));
     env.sim(|sim, _| sim.expire_sessions(0));
     let (mut driver, mut client) = restore(&env, &path);
@@ -169,7 +169,7 @@ fn an_expired_session_goes_to_push_login_and_a_refused_one_to_a_qr_code() {
     // A snapshot naming an account the server does not know: push login is refused.
     let mut snap = client.snapshot(Instant::now()).unwrap();
     snap.uin = wx_proto::Uin(7);
-    wx_store::save(&path, &snap).unwrap();
+    wx_tokio::store::save(&path, &snap).unwrap();
     drop((driver, client));
     env.sim(|sim, _| sim.expire_sessions(0));
     let (mut driver, mut client) = restore(&env, &path);
