@@ -248,10 +248,9 @@ pub fn run_faults(tls: bool, start: &Start) -> (usize, usize, usize) {
     (lost, dup, problems)
 }
 
-/// `n` sessions, one per account, against one simulator; each is pushed `per` texts.
-/// Returns (messages received, messages pushed, seconds from the first push to the last
-/// delivery).
-pub fn run_many(n: usize, per: usize, start: &Start) -> (usize, usize, f64) {
+/// `n` sessions, one per account, against one simulator; each is pushed `per` texts one
+/// round at a time, then `per` more all at once.
+pub fn run_many(n: usize, per: usize, start: &Start) -> Many {
     let cfg = wx_sim::Config {
         world: WorldSpec {
             accounts: n,
@@ -288,6 +287,44 @@ pub fn run_many(n: usize, per: usize, start: &Start) -> (usize, usize, f64) {
         s.wait_for(&mut seen[i], Duration::from_secs(60), ready)
             .unwrap_or_else(|| panic!("session {i} not ready"));
     }
+    // Lock-step: one text to every session, all delivered before the next round.
+    let t0 = Instant::now();
+    let mut received = 0;
+    for k in 0..per {
+        let ids: Vec<String> = env.sim(|sim, now| {
+            (0..n)
+                .map(|i| {
+                    let push = Push {
+                        account: i,
+                        ..Push::default()
+                    };
+                    sim.push(
+                        &push,
+                        &Body::Text {
+                            text: format!("step {k}"),
+                        },
+                        now,
+                    )
+                    .unwrap()
+                })
+                .collect()
+        });
+        for (i, s) in sessions.iter().enumerate() {
+            let id = &ids[i];
+            if messages(&seen[i]).iter().any(|m| &m.msg_id == id)
+                || s.wait_for(
+                    &mut seen[i],
+                    GUARD,
+                    |e| matches!(e, Event::Message { message, .. } if &message.msg_id == id),
+                )
+                .is_some()
+            {
+                received += 1;
+            }
+        }
+    }
+    let lockstep = t0.elapsed().as_secs_f64();
+    // Burst: `per` texts to every session at once.
     let t0 = Instant::now();
     let mut pushed = vec![Vec::new(); n];
     for k in 0..per {
@@ -310,7 +347,6 @@ pub fn run_many(n: usize, per: usize, start: &Start) -> (usize, usize, f64) {
             }
         });
     }
-    let mut received = 0;
     for (i, s) in sessions.iter().enumerate() {
         let want: std::collections::HashSet<String> = pushed[i].iter().cloned().collect();
         let mut got = messages(&seen[i])
@@ -330,7 +366,7 @@ pub fn run_many(n: usize, per: usize, start: &Start) -> (usize, usize, f64) {
         }
         received += got;
     }
-    let secs = t0.elapsed().as_secs_f64();
+    let burst = t0.elapsed().as_secs_f64();
     let closers: Vec<_> = sessions
         .into_iter()
         .zip(seen)
@@ -339,7 +375,26 @@ pub fn run_many(n: usize, per: usize, start: &Start) -> (usize, usize, f64) {
     for c in closers {
         assert!(c.join().unwrap(), "a session did not shut down");
     }
-    (received, n * per, secs)
+    Many {
+        received,
+        pushed: 2 * n * per,
+        lockstep_rate: (n * per) as f64 / lockstep,
+        burst_rate: (n * per) as f64 / burst,
+    }
+}
+
+/// What [`run_many`] measured.
+#[derive(Debug)]
+pub struct Many {
+    /// Messages delivered (each counted once).
+    pub received: usize,
+    /// Messages pushed.
+    pub pushed: usize,
+    /// Messages per second when every round waits for the previous one to be delivered
+    /// to all sessions (a full synccheck + webwxsync cycle per message).
+    pub lockstep_rate: f64,
+    /// Messages per second when `per` texts per session are pushed at once.
+    pub burst_rate: f64,
 }
 
 /// The server's front end restarts twice mid-session (every connection cut, new ones
