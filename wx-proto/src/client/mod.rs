@@ -11,6 +11,7 @@ mod command;
 mod config;
 mod cookies;
 mod dedupe;
+mod engine;
 mod event;
 mod hosts;
 mod login;
@@ -32,10 +33,12 @@ pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::build::{Creds, Ctx};
+use crate::build::Creds;
 use crate::parse::{Contact, SyncKey};
 use dedupe::RecentIds;
 use rng::Rng;
+
+use engine::Outcome;
 
 /// Extra time past a request's own timeout before the watchdog declares it lost.
 const WATCHDOG_GRACE: Duration = Duration::from_secs(5);
@@ -373,195 +376,6 @@ impl Client {
         }
         Ok(op)
     }
-
-    // ----- shared mechanics -----
-
-    fn touch(&mut self, now: Instant) {
-        if now > self.last_now {
-            self.last_now = now;
-        }
-    }
-
-    fn take_pending(&mut self, id: RequestId) -> Result<Option<Pending>, UsageError> {
-        match self.pending.remove(&id) {
-            Some(p) => Ok(Some(p)),
-            None if self.abandoned.remove(&id) => Ok(None),
-            None => Err(UsageError::UnknownRequest),
-        }
-    }
-
-    fn after_input(&mut self, now: Instant) {
-        while self.phase == Phase::Running
-            && self.pending.len() < self.config.max_in_flight
-            && let Some((op, command)) = self.waiting_ops.pop_front()
-        {
-            self.start_op(op, command, now);
-        }
-    }
-
-    /// Wall-clock milliseconds at `now`.
-    fn wall_ms(&self, now: Instant) -> i64 {
-        let elapsed = now.saturating_duration_since(self.start).as_millis() as i64;
-        self.wall_start_ms + elapsed
-    }
-
-    fn ctx(&self, now: Instant) -> (Ctx<'_>, Option<&Creds>) {
-        (
-            Ctx {
-                config: &self.config,
-                hosts: &self.hosts,
-                wall_ms: self.wall_ms(now),
-            },
-            self.creds.as_ref(),
-        )
-    }
-
-    /// Queues a request: adds the `Cookie` header and registers it in flight.
-    fn send(
-        &mut self,
-        kind: RequestKind,
-        mut http: http::Request<Vec<u8>>,
-        purpose: Purpose,
-        now: Instant,
-    ) -> RequestId {
-        let id = RequestId(self.next_request);
-        self.next_request += 1;
-        let host = http.uri().host().unwrap_or_default().to_owned();
-        let path = http.uri().path().to_owned();
-        if let Some(cookie) = self.jar.header_for(&host, &path, self.wall_ms(now) / 1000)
-            && let Ok(v) = http::HeaderValue::from_str(&cookie)
-        {
-            http.headers_mut().insert(http::header::COOKIE, v);
-        }
-        let timeout = match kind {
-            RequestKind::LoginPoll | RequestKind::SyncCheck => self.config.long_poll_timeout,
-            _ => self.config.request_timeout,
-        };
-        self.pending.insert(
-            id,
-            Pending {
-                kind,
-                host,
-                deadline: now + timeout + WATCHDOG_GRACE,
-                purpose,
-            },
-        );
-        tracing::trace!(id = id.0, kind = kind.name(), "request queued");
-        self.outbox.push_back(Request {
-            id,
-            kind,
-            timeout,
-            http,
-        });
-        id
-    }
-
-    fn lane_busy(&self) -> bool {
-        self.pending.values().any(|p| p.purpose == Purpose::Lane)
-    }
-
-    fn set_lane_timer(&mut self, at: Instant, lane: Lane) {
-        self.lane_timer = Some((at, lane));
-    }
-
-    /// The retry delay after `failures` consecutive failures: exponential, capped, with
-    /// ±20 % jitter from the seeded PRNG.
-    fn backoff(&mut self, failures: u32) -> Duration {
-        let base = self.config.backoff_base.as_millis() as u64;
-        let cap = self.config.backoff_cap.as_millis() as u64;
-        let exp = base.saturating_mul(1u64 << failures.saturating_sub(1).min(20));
-        let ms = exp.min(cap);
-        let jitter = self.rng.below(ms / 5 * 2 + 1);
-        Duration::from_millis(ms - ms / 5 + jitter)
-    }
-
-    fn problem(&mut self, kind: ProblemKind, request: RequestKind, retry_in: Option<Duration>) {
-        tracing::debug!(request = request.name(), ?retry_in, "problem");
-        self.events.push_back(Event::Problem(Problem {
-            kind,
-            request,
-            retry_in,
-        }));
-    }
-
-    /// Ends the session: nothing more is sent; unfinished operations fail.
-    fn end_session(&mut self, reason: LogoutReason) {
-        if self.phase == Phase::LoggedOut {
-            return;
-        }
-        tracing::info!(?reason, "session ended");
-        self.phase = Phase::LoggedOut;
-        self.lane_timer = None;
-        self.contacts_timer = None;
-        self.outbox.clear();
-        let pending = std::mem::take(&mut self.pending);
-        for (id, p) in pending {
-            self.abandoned.insert(id);
-            if let Purpose::Op(op) = p.purpose
-                && p.kind != RequestKind::Logout
-            {
-                self.events.push_back(Event::OpDone {
-                    op,
-                    result: Err(OpError::SessionEnded),
-                });
-            }
-        }
-        for (op, _) in std::mem::take(&mut self.waiting_ops) {
-            self.events.push_back(Event::OpDone {
-                op,
-                result: Err(OpError::SessionEnded),
-            });
-        }
-        self.jar.clear_session();
-        self.events.push_back(Event::LoggedOut(reason));
-    }
-
-    fn dispatch(&mut self, pending: Pending, outcome: Outcome, now: Instant) {
-        if matches!(self.phase, Phase::LoggedOut) {
-            return;
-        }
-        // While a requested logout is on its way, the server may already answer the held
-        // long poll with 1101: that is the logout itself, not a separate ending.
-        if self.phase == Phase::LoggingOut && !matches!(pending.purpose, Purpose::Op(_)) {
-            return;
-        }
-        match pending.purpose {
-            Purpose::Lane => self.on_lane(pending.kind, outcome, now),
-            Purpose::Contacts => self.on_contacts(pending.kind, outcome, now),
-            Purpose::Op(op) => self.on_op(op, pending.kind, outcome, now),
-            Purpose::FireAndForget => {
-                if let Outcome::Failure(f) = outcome {
-                    self.problem(ProblemKind::Transport(f), pending.kind, None);
-                }
-            }
-        }
-    }
-
-    fn on_lane(&mut self, kind: RequestKind, outcome: Outcome, now: Instant) {
-        match kind {
-            RequestKind::JsLogin => self.on_jslogin(outcome, now),
-            RequestKind::LoginPoll => self.on_login_poll(outcome, now),
-            RequestKind::LoginPage => self.on_login_page(outcome, now),
-            RequestKind::Init => self.on_init(outcome, now),
-            RequestKind::SyncCheck => self.on_synccheck(outcome, now),
-            RequestKind::Sync => self.on_sync(outcome, now),
-            RequestKind::PushLogin => self.on_push_login(outcome, now),
-            _ => {}
-        }
-    }
-
-    fn fire_lane(&mut self, lane: Lane, now: Instant) {
-        if self.phase == Phase::LoggedOut || self.lane_busy() {
-            return;
-        }
-        match lane {
-            Lane::JsLogin => self.send_jslogin(now),
-            Lane::LoginPoll => self.send_login_poll(now),
-            Lane::LoginPage(uri) => self.send_login_page(&uri, now),
-            Lane::Init => self.send_init(now),
-            Lane::SyncCheck => self.send_synccheck(now),
-        }
-    }
 }
 
 impl std::fmt::Debug for Client {
@@ -577,23 +391,5 @@ impl std::fmt::Debug for Client {
             .field("cookies", &self.jar.len())
             .field("lane_failures", &self.lane_failures)
             .finish_non_exhaustive()
-    }
-}
-
-/// How a request ended.
-#[derive(Debug)]
-enum Outcome {
-    Response { status: u16, body: Vec<u8> },
-    Failure(Failure),
-}
-
-impl Outcome {
-    /// The body of a 2xx response, or the problem to report.
-    fn body_2xx(self) -> Result<Vec<u8>, ProblemKind> {
-        match self {
-            Outcome::Response { status, body } if (200..300).contains(&status) => Ok(body),
-            Outcome::Response { status, .. } => Err(ProblemKind::HttpStatus(status)),
-            Outcome::Failure(f) => Err(ProblemKind::Transport(f)),
-        }
     }
 }

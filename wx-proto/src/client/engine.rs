@@ -1,0 +1,223 @@
+//! The mechanics every flow shares: the clock, the in-flight map and outbox, lane timers,
+//! back-off, problem events, the end of a session, and routing a completed request to its
+//! flow.
+
+use std::time::{Duration, Instant};
+
+use super::{
+    Client, Event, Failure, Lane, LogoutReason, OpError, Pending, Phase, Problem, ProblemKind,
+    Purpose, Request, RequestId, RequestKind, UsageError, WATCHDOG_GRACE,
+};
+use crate::build::{Creds, Ctx};
+
+impl Client {
+    pub(super) fn touch(&mut self, now: Instant) {
+        if now > self.last_now {
+            self.last_now = now;
+        }
+    }
+
+    pub(super) fn take_pending(&mut self, id: RequestId) -> Result<Option<Pending>, UsageError> {
+        match self.pending.remove(&id) {
+            Some(p) => Ok(Some(p)),
+            None if self.abandoned.remove(&id) => Ok(None),
+            None => Err(UsageError::UnknownRequest),
+        }
+    }
+
+    pub(super) fn after_input(&mut self, now: Instant) {
+        while self.phase == Phase::Running
+            && self.pending.len() < self.config.max_in_flight
+            && let Some((op, command)) = self.waiting_ops.pop_front()
+        {
+            self.start_op(op, command, now);
+        }
+    }
+
+    /// Wall-clock milliseconds at `now`.
+    pub(super) fn wall_ms(&self, now: Instant) -> i64 {
+        let elapsed = now.saturating_duration_since(self.start).as_millis() as i64;
+        self.wall_start_ms + elapsed
+    }
+
+    pub(super) fn ctx(&self, now: Instant) -> (Ctx<'_>, Option<&Creds>) {
+        (
+            Ctx {
+                config: &self.config,
+                hosts: &self.hosts,
+                wall_ms: self.wall_ms(now),
+            },
+            self.creds.as_ref(),
+        )
+    }
+
+    /// Queues a request: adds the `Cookie` header and registers it in flight.
+    pub(super) fn send(
+        &mut self,
+        kind: RequestKind,
+        mut http: http::Request<Vec<u8>>,
+        purpose: Purpose,
+        now: Instant,
+    ) -> RequestId {
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        let host = http.uri().host().unwrap_or_default().to_owned();
+        let path = http.uri().path().to_owned();
+        if let Some(cookie) = self.jar.header_for(&host, &path, self.wall_ms(now) / 1000)
+            && let Ok(v) = http::HeaderValue::from_str(&cookie)
+        {
+            http.headers_mut().insert(http::header::COOKIE, v);
+        }
+        let timeout = match kind {
+            RequestKind::LoginPoll | RequestKind::SyncCheck => self.config.long_poll_timeout,
+            _ => self.config.request_timeout,
+        };
+        self.pending.insert(
+            id,
+            Pending {
+                kind,
+                host,
+                deadline: now + timeout + WATCHDOG_GRACE,
+                purpose,
+            },
+        );
+        tracing::trace!(id = id.0, kind = kind.name(), "request queued");
+        self.outbox.push_back(Request {
+            id,
+            kind,
+            timeout,
+            http,
+        });
+        id
+    }
+
+    pub(super) fn lane_busy(&self) -> bool {
+        self.pending.values().any(|p| p.purpose == Purpose::Lane)
+    }
+
+    pub(super) fn set_lane_timer(&mut self, at: Instant, lane: Lane) {
+        self.lane_timer = Some((at, lane));
+    }
+
+    /// The retry delay after `failures` consecutive failures: exponential, capped, with
+    /// ±20 % jitter from the seeded PRNG.
+    pub(super) fn backoff(&mut self, failures: u32) -> Duration {
+        let base = self.config.backoff_base.as_millis() as u64;
+        let cap = self.config.backoff_cap.as_millis() as u64;
+        let exp = base.saturating_mul(1u64 << failures.saturating_sub(1).min(20));
+        let ms = exp.min(cap);
+        let jitter = self.rng.below(ms / 5 * 2 + 1);
+        Duration::from_millis(ms - ms / 5 + jitter)
+    }
+
+    pub(super) fn problem(
+        &mut self,
+        kind: ProblemKind,
+        request: RequestKind,
+        retry_in: Option<Duration>,
+    ) {
+        tracing::debug!(request = request.name(), ?retry_in, "problem");
+        self.events.push_back(Event::Problem(Problem {
+            kind,
+            request,
+            retry_in,
+        }));
+    }
+
+    /// Ends the session: nothing more is sent; unfinished operations fail.
+    pub(super) fn end_session(&mut self, reason: LogoutReason) {
+        if self.phase == Phase::LoggedOut {
+            return;
+        }
+        tracing::info!(?reason, "session ended");
+        self.phase = Phase::LoggedOut;
+        self.lane_timer = None;
+        self.contacts_timer = None;
+        self.outbox.clear();
+        let pending = std::mem::take(&mut self.pending);
+        for (id, p) in pending {
+            self.abandoned.insert(id);
+            if let Purpose::Op(op) = p.purpose
+                && p.kind != RequestKind::Logout
+            {
+                self.events.push_back(Event::OpDone {
+                    op,
+                    result: Err(OpError::SessionEnded),
+                });
+            }
+        }
+        for (op, _) in std::mem::take(&mut self.waiting_ops) {
+            self.events.push_back(Event::OpDone {
+                op,
+                result: Err(OpError::SessionEnded),
+            });
+        }
+        self.jar.clear_session();
+        self.events.push_back(Event::LoggedOut(reason));
+    }
+
+    pub(super) fn dispatch(&mut self, pending: Pending, outcome: Outcome, now: Instant) {
+        if matches!(self.phase, Phase::LoggedOut) {
+            return;
+        }
+        // While a requested logout is on its way, the server may already answer the held
+        // long poll with 1101: that is the logout itself, not a separate ending.
+        if self.phase == Phase::LoggingOut && !matches!(pending.purpose, Purpose::Op(_)) {
+            return;
+        }
+        match pending.purpose {
+            Purpose::Lane => self.on_lane(pending.kind, outcome, now),
+            Purpose::Contacts => self.on_contacts(pending.kind, outcome, now),
+            Purpose::Op(op) => self.on_op(op, pending.kind, outcome, now),
+            Purpose::FireAndForget => {
+                if let Outcome::Failure(f) = outcome {
+                    self.problem(ProblemKind::Transport(f), pending.kind, None);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_lane(&mut self, kind: RequestKind, outcome: Outcome, now: Instant) {
+        match kind {
+            RequestKind::JsLogin => self.on_jslogin(outcome, now),
+            RequestKind::LoginPoll => self.on_login_poll(outcome, now),
+            RequestKind::LoginPage => self.on_login_page(outcome, now),
+            RequestKind::Init => self.on_init(outcome, now),
+            RequestKind::SyncCheck => self.on_synccheck(outcome, now),
+            RequestKind::Sync => self.on_sync(outcome, now),
+            RequestKind::PushLogin => self.on_push_login(outcome, now),
+            _ => {}
+        }
+    }
+
+    pub(super) fn fire_lane(&mut self, lane: Lane, now: Instant) {
+        if self.phase == Phase::LoggedOut || self.lane_busy() {
+            return;
+        }
+        match lane {
+            Lane::JsLogin => self.send_jslogin(now),
+            Lane::LoginPoll => self.send_login_poll(now),
+            Lane::LoginPage(uri) => self.send_login_page(&uri, now),
+            Lane::Init => self.send_init(now),
+            Lane::SyncCheck => self.send_synccheck(now),
+        }
+    }
+}
+
+/// How a request ended.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    Response { status: u16, body: Vec<u8> },
+    Failure(Failure),
+}
+
+impl Outcome {
+    /// The body of a 2xx response, or the problem to report.
+    pub(super) fn body_2xx(self) -> Result<Vec<u8>, ProblemKind> {
+        match self {
+            Outcome::Response { status, body } if (200..300).contains(&status) => Ok(body),
+            Outcome::Response { status, .. } => Err(ProblemKind::HttpStatus(status)),
+            Outcome::Failure(f) => Err(ProblemKind::Transport(f)),
+        }
+    }
+}
