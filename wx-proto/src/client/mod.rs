@@ -3,8 +3,9 @@
 //! randomness (the seed feeds a PRNG), so the same config, seed and inputs give the same
 //! requests and events.
 //!
-//! This module owns the mechanics shared by every flow: ids, the in-flight map, the outbox,
-//! timers and the watchdog. The flows live in `login`, `session`, `sync_loop` and `ops`.
+//! This module owns the `Client` type, its state and its public API (getters, inputs,
+//! outputs). The shared mechanics (in-flight map, outbox, timers, watchdog, back-off) are in
+//! `engine`; the flows in `login`, `session`, `sync_loop`, `ops` and `snapshot`.
 
 mod base64;
 mod command;
