@@ -153,12 +153,14 @@ pub fn run_ops(tls: bool, start: &Start) {
         assert!(more.is_some(), "remark and rename pushed back");
     }
     assert!(s.close(&mut seen), "logout and shutdown");
-    // UserRequested, or SessionInvalid when the server's 1101 on the held synccheck beats
-    // the logout's own answer: a wx-proto race, see the report.
-    use wx_proto::client::LogoutReason::{SessionInvalid, UserRequested};
     let last = seen.last();
     assert!(
-        matches!(last, Some(Event::LoggedOut(UserRequested | SessionInvalid))),
+        matches!(
+            last,
+            Some(Event::LoggedOut(
+                wx_proto::client::LogoutReason::UserRequested
+            ))
+        ),
         "{last:?}"
     );
     assert_eq!(
