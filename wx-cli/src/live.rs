@@ -36,9 +36,6 @@ pub struct Live {
     png: Option<PathBuf>,
     start: Instant,
     saved: bool,
-    /// A logout was asked for: however the server's end of the session arrives first (the
-    /// held synccheck answering 1101 can beat the logout's own answer), it is that logout.
-    asked_logout: bool,
 }
 
 /// What `until` saw.
@@ -70,7 +67,6 @@ impl Live {
             png,
             start: Instant::now(),
             saved: false,
-            asked_logout: false,
         }
     }
 
@@ -135,7 +131,6 @@ impl Live {
         if self.client.phase() == Phase::LoggedOut {
             return Ok(());
         }
-        self.asked_logout = true;
         let _ = self
             .client
             .submit(wx_proto::client::Command::Logout, Instant::now());
@@ -190,11 +185,7 @@ impl Live {
                     self.saved |= conn.save(&self.client)?;
                 }
             }
-            Event::LoggedOut(_) if self.asked_logout => self.say("logged out: as requested"),
             Event::LoggedOut(reason) => self.say(&format!("logged out: {}", reason_text(reason))),
-            // Once a logout is under way, the server's end of the session is expected.
-            Event::Problem(_)
-                if matches!(self.client.phase(), Phase::LoggingOut | Phase::LoggedOut) => {}
             Event::Problem(p) => {
                 let retry = p.retry_in.map_or(String::new(), |d| {
                     format!("; retrying in {:.1} s", d.as_secs_f64())

@@ -2,6 +2,7 @@
 //! pass_ticket, ticket, uin) and credential parameters inside URLs and text.
 
 use serde_json::Value;
+pub use wx_proto::parse::redact_params;
 
 /// Field names (lower case) whose values are credentials.
 const SECRET_KEYS: [&str; 10] = [
@@ -16,18 +17,6 @@ const SECRET_KEYS: [&str; 10] = [
     "ticket",
     "webwx_data_ticket",
 ];
-/// URL/cookie parameters whose values are credentials.
-const SECRET_PARAMS: [&str; 8] = [
-    "skey",
-    "sid",
-    "wxsid",
-    "uin",
-    "wxuin",
-    "pass_ticket",
-    "ticket",
-    "webwx_data_ticket",
-];
-
 /// Replaces every credential in `value` by `"***"` (empty and zero values stay).
 pub fn redact(value: &mut Value) {
     match value {
@@ -52,39 +41,6 @@ pub fn redact(value: &mut Value) {
         }
         _ => {}
     }
-}
-
-/// `…?skey=@crypt_1&x=2` → `…?skey=***&x=2`; `None` when there is nothing to hide.
-pub fn redact_params(s: &str) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut changed = false;
-    let mut rest = s;
-    'scan: while !rest.is_empty() {
-        for name in SECRET_PARAMS {
-            let pat_len = name.len() + 1;
-            let bytes = rest.as_bytes();
-            if bytes.len() > pat_len
-                && bytes[..name.len()].eq_ignore_ascii_case(name.as_bytes())
-                && bytes[name.len()] == b'='
-                && out.chars().last().is_none_or(|c| "?&;, \t\n".contains(c))
-            {
-                let value_len = rest[pat_len..]
-                    .find(|c: char| "&;\"' \t\n<>".contains(c))
-                    .unwrap_or(rest.len() - pat_len);
-                if value_len > 0 {
-                    out.push_str(&rest[..pat_len]);
-                    out.push_str("***");
-                    rest = &rest[pat_len + value_len..];
-                    changed = true;
-                    continue 'scan;
-                }
-            }
-        }
-        let Some(c) = rest.chars().next() else { break };
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    changed.then_some(out)
 }
 
 #[cfg(test)]

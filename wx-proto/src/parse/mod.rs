@@ -30,7 +30,7 @@ pub use json::message::{AppInfo, RawMessage, RecommendInfo};
 pub use json::push_login::{PushLogin, parse_push_login};
 pub use json::send::{SendResponse, StatusNotifyResponse, parse_send, parse_status_notify};
 pub use json::sync::{Buff, DelContact, Profile, SyncResponse, parse_message, parse_sync};
-pub use json::url::RedactedUrl;
+pub use json::url::{RedactedUrl, SECRET_PARAMS, redact_params};
 pub use kind::BodyKind;
 pub use login_page::{LoginCredentials, LoginPage, parse_login_page};
 pub use login_poll::{LoginPoll, parse_login_poll};

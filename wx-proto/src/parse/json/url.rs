@@ -3,8 +3,53 @@
 
 use std::fmt;
 
-/// Query parameters whose values are credentials.
-const SECRET_PARAMS: [&str; 5] = ["skey", "pass_ticket", "ticket", "sid", "webwx_data_ticket"];
+/// URL, form and cookie parameters whose values are credentials.
+pub const SECRET_PARAMS: [&str; 8] = [
+    "skey",
+    "sid",
+    "wxsid",
+    "uin",
+    "wxuin",
+    "pass_ticket",
+    "ticket",
+    "webwx_data_ticket",
+];
+
+/// Replaces the value of every credential parameter (`skey=…`, `pass_ticket=…`, …) found in
+/// a URL or any text by `***`; `None` when there is nothing to hide. A parameter counts at
+/// the start of the text or after `? & ; ,` or white space; its value ends at `& ; " '`,
+/// white space, `<` or `>`.
+pub fn redact_params(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut changed = false;
+    let mut rest = s;
+    'scan: while !rest.is_empty() {
+        for name in SECRET_PARAMS {
+            let pat_len = name.len() + 1;
+            let bytes = rest.as_bytes();
+            if bytes.len() > pat_len
+                && bytes[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+                && bytes[name.len()] == b'='
+                && out.chars().last().is_none_or(|c| "?&;, \t\n".contains(c))
+            {
+                let value_len = rest[pat_len..]
+                    .find(|c: char| "&;\"' \t\n<>".contains(c))
+                    .unwrap_or(rest.len() - pat_len);
+                if value_len > 0 {
+                    out.push_str(&rest[..pat_len]);
+                    out.push_str("***");
+                    rest = &rest[pat_len + value_len..];
+                    changed = true;
+                    continue 'scan;
+                }
+            }
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    changed.then_some(out)
+}
 
 /// A URL as received; read it with [`RedactedUrl::expose`].
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
@@ -28,17 +73,7 @@ impl RedactedUrl {
 
     /// The URL with every credential value replaced by `***`.
     pub fn redacted(&self) -> String {
-        let Some((head, query)) = self.0.split_once('?') else {
-            return self.0.clone();
-        };
-        let parts: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, v)) if !v.is_empty() && SECRET_PARAMS.contains(&k) => format!("{k}=***"),
-                _ => pair.to_owned(),
-            })
-            .collect();
-        format!("{head}?{}", parts.join("&"))
+        redact_params(&self.0).unwrap_or_else(|| self.0.clone())
     }
 }
 
