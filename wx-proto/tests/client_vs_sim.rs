@@ -202,13 +202,7 @@ fn sends_run_during_the_long_poll_and_can_be_revoked() {
     let mut p = Pair::with_world(world(5, 1));
     p.login();
     p.run_for(Duration::from_secs(3));
-    let friend = p
-        .client
-        .contacts()
-        .find(|c| c.is_friend() && c.user_name.starts_with('@') && !c.is_group())
-        .unwrap()
-        .user_name
-        .clone();
+    let friend = p.a_friend();
     let op = p
         .client
         .submit(
@@ -297,13 +291,7 @@ fn sends_run_during_the_long_poll_and_can_be_revoked() {
 fn remark_rename_and_mark_read_reach_the_server() {
     let mut p = Pair::with_world(world(5, 1));
     p.login();
-    let friend = p
-        .client
-        .contacts()
-        .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
-        .unwrap()
-        .user_name
-        .clone();
+    let friend = p.a_friend();
     let group = p
         .client
         .contacts()
@@ -494,13 +482,7 @@ fn a_simulated_day_with_faults() {
     p.login();
     let mut pushed = Vec::new();
     let mut sent = 0;
-    let friend = p
-        .client
-        .contacts()
-        .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
-        .unwrap()
-        .user_name
-        .clone();
+    let friend = p.a_friend();
     for minute in 0..(24 * 60) {
         if minute % 4 == 0 {
             let push = if minute % 8 == 0 {
@@ -615,13 +597,7 @@ fn a_revoked_image_is_forwarded_from_its_xml() {
             .iter()
             .any(|m| matches!(&m.kind, MessageKind::Revoke(r) if r.revoked_msg_id == id))
     );
-    let friend = p
-        .client
-        .contacts()
-        .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
-        .unwrap()
-        .user_name
-        .clone();
+    let friend = p.a_friend();
     let xml = info
         .forward_xml()
         .expect("aeskey, cdnthumburl and md5 present");

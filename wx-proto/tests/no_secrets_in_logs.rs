@@ -62,13 +62,7 @@ fn a_traced_session_leaks_no_credential() {
         });
         p.sim.push(&Push::default(), &Body::Image, p.now).unwrap();
         p.run_for(Duration::from_secs(30));
-        let friend = p
-            .client
-            .contacts()
-            .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
-            .unwrap()
-            .user_name
-            .clone();
+        let friend = p.a_friend();
         p.client
             .submit(
                 Command::SendText {

@@ -221,6 +221,15 @@ impl Pair {
         self.client = client;
     }
 
+    /// The UserName of a friend (a person, not a group or a special account).
+    pub fn a_friend(&self) -> String {
+        self.client
+            .contacts()
+            .find(|c| c.is_friend() && !c.is_group() && c.user_name.starts_with('@'))
+            .map(|c| c.user_name.clone())
+            .expect("the world has friends")
+    }
+
     /// Logs in and waits for `Ready`.
     pub fn login(&mut self) {
         assert!(
