@@ -6,22 +6,27 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     start: Instant,
-    wall_ms: u64,
+    wall_us: u64,
 }
 
 impl Clock {
     /// A clock where `start` is the wall time `wall`.
     pub fn new(start: Instant, wall: SystemTime) -> Self {
-        let wall_ms = wall
+        let wall_us = wall
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
+            .map(|d| d.as_micros() as u64)
             .unwrap_or(0);
-        Clock { start, wall_ms }
+        Clock { start, wall_us }
+    }
+
+    /// Unix microseconds at `now`.
+    pub fn micros(&self, now: Instant) -> u64 {
+        self.wall_us + now.saturating_duration_since(self.start).as_micros() as u64
     }
 
     /// Unix milliseconds at `now`.
     pub fn ms(&self, now: Instant) -> u64 {
-        self.wall_ms + now.saturating_duration_since(self.start).as_millis() as u64
+        self.micros(now) / 1000
     }
 
     /// Unix seconds at `now`.

@@ -11,6 +11,9 @@ impl Sim {
         let id = HeldId(self.next_held);
         self.next_held += 1;
         let deadline = clock::after(now, self.cfg.poll_hold);
+        if let HeldKind::SyncCheck { session, .. } = kind {
+            self.held_by_session.entry(session).or_default().push(id);
+        }
         self.held.insert(
             id,
             Held {
@@ -33,7 +36,7 @@ impl Sim {
                 client_seq,
             } => self.synccheck_ready(*session, *client_seq, now >= held.deadline),
         }?;
-        self.held.remove(&id);
+        self.forget_held(id);
         Some(match held.post {
             Some(f) => apply_post(resp, &f, now),
             None => Reply::Now(resp),
@@ -72,7 +75,21 @@ impl Sim {
 
     /// Forgets a held request whose connection went away.
     pub fn cancel_held(&mut self, id: HeldId) {
-        self.held.remove(&id);
+        self.forget_held(id);
+    }
+
+    fn forget_held(&mut self, id: HeldId) {
+        if let Some(Held {
+            kind: HeldKind::SyncCheck { session, .. },
+            ..
+        }) = self.held.remove(&id)
+            && let Some(ids) = self.held_by_session.get_mut(&session)
+        {
+            ids.retain(|h| *h != id);
+            if ids.is_empty() {
+                self.held_by_session.remove(&session);
+            }
+        }
     }
 
     /// Applies what is due by `now`: scheduled logins and the steady message rate.
@@ -94,10 +111,13 @@ impl Sim {
                     s.last_seen = now;
                 } else if s.ended.is_none() && now.saturating_duration_since(s.last_seen) > idle {
                     s.ended = Some(1100);
+                    self.wake_all = true;
                 }
             }
         }
-        if let (Some(rate), Some(mut next)) = (self.cfg.steady_rate, self.next_steady) {
+        if let (Some(rate), true) = (self.cfg.steady_rate, self.cfg.steady_spread) {
+            self.advance_spread(rate, now);
+        } else if let (Some(rate), Some(mut next)) = (self.cfg.steady_rate, self.next_steady) {
             let mut budget = 1000;
             while next <= now && budget > 0 {
                 budget -= 1;
@@ -128,5 +148,47 @@ impl Sim {
             }
             self.next_steady = Some(next);
         }
+    }
+
+    /// Spread steady load: slot `k` is account `k % n` at `start + k × rate / n`; every due
+    /// slot whose account has a live session pushes one text stamped with the Unix time in
+    /// microseconds. At most one period is caught up; further behind, the schedule skips.
+    fn advance_spread(&mut self, rate: Duration, now: Instant) {
+        let n = self.world.accounts.len().max(1) as u128;
+        let rate_ns = rate.max(Duration::from_millis(1)).as_nanos();
+        let due = |start: Instant, k: u64| {
+            let ns = rate_ns.saturating_mul(u128::from(k)) / n;
+            clock::after(
+                start,
+                Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX)),
+            )
+        };
+        let mut budget = n;
+        while due(self.steady_start, self.steady_slot) <= now {
+            if budget == 0 {
+                // Far behind: restart the schedule from the slot due now.
+                let elapsed = now.saturating_duration_since(self.steady_start).as_nanos();
+                self.steady_slot = u64::try_from(elapsed.saturating_mul(n) / rate_ns)
+                    .unwrap_or(u64::MAX)
+                    .saturating_add(1);
+                break;
+            }
+            budget -= 1;
+            let account = (u128::from(self.steady_slot) % n) as usize;
+            self.steady_slot += 1;
+            if self.live_sessions(account) == 0 {
+                continue;
+            }
+            let text = format!("steady @{}", self.clock.micros(now));
+            let _ = self.push(
+                &Push {
+                    account,
+                    ..Push::default()
+                },
+                &Body::Text { text },
+                now,
+            );
+        }
+        self.next_steady = Some(due(self.steady_start, self.steady_slot));
     }
 }

@@ -94,16 +94,19 @@ impl Sim {
     /// Ends every live session of `account` with `code`: 1100 (expired / logged out on the
     /// phone), 1101 (logged in elsewhere) or 1102 (kicked). Returns how many ended.
     pub fn end_sessions(&mut self, account: usize, code: u32) -> usize {
-        let mut n = 0;
-        for s in self
-            .sessions
-            .iter_mut()
-            .filter(|s| s.account == account && s.ended.is_none())
-        {
-            s.ended = Some(code);
-            n += 1;
+        let mut ended = Vec::new();
+        for &i in self.by_account.get(&account).into_iter().flatten() {
+            if let Some(s) = self.sessions.get_mut(i)
+                && s.ended.is_none()
+            {
+                s.ended = Some(code);
+                ended.push(i);
+            }
         }
-        n
+        for &i in &ended {
+            self.touch(i);
+        }
+        ended.len()
     }
 
     /// Expires the sessions of `account` (1100).
@@ -143,9 +146,11 @@ impl Sim {
 
     /// Live sessions of `account`.
     pub fn live_sessions(&self, account: usize) -> usize {
-        self.sessions
-            .iter()
-            .filter(|s| s.account == account && s.ended.is_none())
+        self.by_account
+            .get(&account)
+            .into_iter()
+            .flatten()
+            .filter(|&&i| self.sessions.get(i).is_some_and(|s| s.ended.is_none()))
             .count()
     }
 
@@ -268,12 +273,17 @@ impl Sim {
     /// Queues an event for every live session of `account`.
     pub(crate) fn deliver(&mut self, account: usize, e: Event, now: Instant) {
         let now_s = self.clock.secs(now);
-        for s in self
-            .sessions
-            .iter_mut()
-            .filter(|s| s.account == account && s.ended.is_none())
-        {
-            s.push(e.clone(), now_s);
+        let mut live = Vec::new();
+        for &i in self.by_account.get(&account).into_iter().flatten() {
+            if let Some(s) = self.sessions.get_mut(i)
+                && s.ended.is_none()
+            {
+                s.push(e.clone(), now_s);
+                live.push(i);
+            }
+        }
+        for i in live {
+            self.touch(i);
         }
     }
 

@@ -16,6 +16,15 @@ pub enum LoginPolicy {
         /// The account index that scans.
         account: usize,
     },
+    /// Like `Auto`, but every new login is scanned by the next account (round-robin over the
+    /// world's accounts) that has no live session: one session per account, for load tests
+    /// with many clients.
+    EachAccount {
+        /// Delay from jslogin to the scan.
+        scan_after: std::time::Duration,
+        /// Delay from the scan to the confirmation.
+        confirm_after: std::time::Duration,
+    },
 }
 
 /// Where a uuid stands at some instant.

@@ -1,10 +1,11 @@
 //! The hyper 1 loopback server around [`Sim`]: plain HTTP or HTTPS (self-signed, rcgen).
 
-use crate::sim::{Config, HeldId, Reply, Sim};
+use crate::sim::{Config, HeldId, Reply, Sim, Wakes};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,10 +42,13 @@ pub struct Server {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// The simulator behind a lock, and how held requests are woken: each held request has
+/// its own `Notify` (woken when [`Sim::take_wakes`] names it), and `notify` wakes them all.
 #[derive(Debug)]
 struct Shared {
     sim: Mutex<Sim>,
     notify: Notify,
+    wakers: Mutex<HashMap<HeldId, Arc<Notify>>>,
 }
 
 impl Shared {
@@ -52,6 +56,27 @@ impl Shared {
         // A panic while holding the lock cannot leave the Sim half-updated in a way that
         // matters more than stopping the test server, so take the data anyway.
         self.sim.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wakers(&self) -> MutexGuard<'_, HashMap<HeldId, Arc<Notify>>> {
+        self.wakers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wakes what `take_wakes` named (call it after releasing the simulator's lock).
+    fn wake(&self, wakes: Wakes) {
+        match wakes {
+            Wakes::None => {}
+            Wakes::All => self.notify.notify_waiters(),
+            Wakes::Some(ids) => {
+                let wakers = self.wakers();
+                for id in ids {
+                    if let Some(n) = wakers.get(&id) {
+                        // Stores a permit when the request is not waiting yet: nothing is lost.
+                        n.notify_one();
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -80,7 +105,9 @@ impl Server {
     pub fn with_sim<R>(&self, f: impl FnOnce(&mut Sim, Instant) -> R) -> R {
         let r = {
             let mut sim = self.shared.lock();
-            f(&mut sim, Instant::now())
+            let r = f(&mut sim, Instant::now());
+            sim.take_wakes();
+            r
         };
         self.shared.notify.notify_waiters();
         r
@@ -97,14 +124,19 @@ impl Server {
     }
 }
 
-/// Forgets a held request when its connection goes away before the answer.
+/// Forgets a held request when its connection goes away before the answer, and its waker
+/// in any case.
 struct HeldGuard {
     shared: Arc<Shared>,
     id: Option<HeldId>,
+    waker: Option<HeldId>,
 }
 
 impl Drop for HeldGuard {
     fn drop(&mut self) {
+        if let Some(id) = self.waker.take() {
+            self.shared.wakers().remove(&id);
+        }
         if let Some(id) = self.id.take() {
             self.shared.lock().cancel_held(id);
         }
@@ -125,15 +157,18 @@ async fn answer(
         Err(_) => return Err(io::Error::other("request body")),
     };
     let req = http::Request::from_parts(parts, bytes);
-    let mut reply = {
+    let (mut reply, wakes) = {
         let mut sim = shared.lock();
-        sim.handle(&req, Instant::now())
+        let reply = sim.handle(&req, Instant::now());
+        (reply, sim.take_wakes())
     };
-    shared.notify.notify_waiters();
+    shared.wake(wakes);
     let mut guard = HeldGuard {
         shared: shared.clone(),
         id: None,
+        waker: None,
     };
+    let mut mine: Option<Arc<Notify>> = None;
     loop {
         match reply {
             Reply::Now(resp) => return Ok(to_hyper(resp)),
@@ -144,6 +179,16 @@ async fn answer(
             Reply::Drop => return Err(io::Error::other("fault: dropped connection")),
             Reply::Held(id) => {
                 guard.id = Some(id);
+                let waker = match &mine {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = Arc::new(Notify::new());
+                        shared.wakers().insert(id, n.clone());
+                        guard.waker = Some(id);
+                        mine = Some(n.clone());
+                        n
+                    }
+                };
                 let notified = shared.notify.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
@@ -163,6 +208,7 @@ async fn answer(
                 let wake = wake.unwrap_or_else(|| Instant::now() + Duration::from_secs(1));
                 tokio::select! {
                     _ = &mut notified => {}
+                    _ = waker.notified() => {}
                     _ = tokio::time::sleep_until(wake.into()) => {}
                 }
                 reply = Reply::Held(id);
@@ -199,10 +245,13 @@ pub async fn serve(addr: SocketAddr, options: ServeOptions) -> io::Result<Server
     let mut cfg = options.config.clone();
     cfg.base_url = base_url.clone();
     let steady = cfg.steady_rate;
+    let spread = cfg.steady_spread;
+    let accounts = cfg.world.accounts;
     let sim = Sim::new(cfg, Instant::now(), SystemTime::now());
     let shared = Arc::new(Shared {
         sim: Mutex::new(sim),
         notify: Notify::new(),
+        wakers: Mutex::new(HashMap::new()),
     });
     let (acceptor, cert_pem, cert_path) = if options.tls {
         let (a, pem, path) = tls_acceptor(options.cert_dir.clone(), addr.port())?;
@@ -214,15 +263,30 @@ pub async fn serve(addr: SocketAddr, options: ServeOptions) -> io::Result<Server
     if let Some(rate) = steady {
         let shared = shared.clone();
         let mut stopped = stopped.clone();
-        let tick = rate.clamp(Duration::from_millis(5), Duration::from_millis(200));
+        // Spread load pushes one account at a time, `rate / accounts` apart: tick finely
+        // enough that pushes go out close to their slot (they are stamped when pushed).
+        let tick = if spread {
+            (rate / accounts.max(1) as u32)
+                .clamp(Duration::from_millis(2), Duration::from_millis(20))
+        } else {
+            rate.clamp(Duration::from_millis(5), Duration::from_millis(200))
+        };
         tokio::spawn(async move {
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep(tick) => {}
                     _ = stopped.changed() => return,
                 }
-                shared.lock().advance(Instant::now());
-                shared.notify.notify_waiters();
+                let wakes = {
+                    let mut sim = shared.lock();
+                    let now = Instant::now();
+                    if spread {
+                        sim.set_wall(now, SystemTime::now());
+                    }
+                    sim.advance(now);
+                    if spread { sim.take_wakes() } else { Wakes::All }
+                };
+                shared.wake(wakes);
             }
         });
     }

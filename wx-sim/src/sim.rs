@@ -36,6 +36,12 @@ pub struct Config {
     pub control_api: bool,
     /// Push a text from a friend to every live session at this interval (load tests).
     pub steady_rate: Option<Duration>,
+    /// With `steady_rate`: spread the pushes over the interval instead of pushing to every
+    /// session at once. Account `a` of `n` gets its text at offset `a × rate / n` in every
+    /// period (when it has a live session), and the text is `steady @<µs>`, the push's
+    /// Unix time in microseconds, so a client on the same machine can measure the delay
+    /// from the push to its event.
+    pub steady_spread: bool,
     /// Seed for ids and tickets.
     pub seed: u64,
     /// Draw new UserNames at every login, as the real server does (off: fixed per world).
@@ -61,6 +67,7 @@ impl Default for Config {
             revoke_window: Duration::from_secs(120),
             control_api: true,
             steady_rate: None,
+            steady_spread: false,
             seed: 7,
             redraw_user_names: true,
             gzip: true,
@@ -72,6 +79,18 @@ impl Default for Config {
 /// Names a request the simulator is holding (a long poll).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HeldId(pub u64);
+
+/// Which held requests may have an answer now: what [`Sim::take_wakes`] returns, so a server
+/// wakes only those instead of every held request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wakes {
+    /// Nothing held changed.
+    None,
+    /// Anything may have changed (a knob, a control request): poll every held request.
+    All,
+    /// Only these.
+    Some(Vec<HeldId>),
+}
 
 /// What to do with a request.
 #[derive(Debug)]
@@ -189,6 +208,22 @@ pub struct Sim {
     pub(crate) sent: Vec<Sent>,
     pub(crate) friend_requests: Vec<FriendRequest>,
     pub(crate) next_steady: Option<Instant>,
+    /// Spread steady load: the start of the schedule and the next slot (slot `k` is account
+    /// `k % n` at `start + k × rate / n`).
+    pub(crate) steady_start: Instant,
+    pub(crate) steady_slot: u64,
+    /// Session index by wxsid.
+    pub(crate) sid_index: HashMap<String, usize>,
+    /// Session indexes of each account, oldest first.
+    pub(crate) by_account: HashMap<usize, Vec<usize>>,
+    /// Held synccheck requests by session index.
+    pub(crate) held_by_session: HashMap<usize, Vec<HeldId>>,
+    /// Sessions whose held synccheck may have an answer now.
+    pub(crate) touched: Vec<usize>,
+    /// Anything may have changed: wake every held request.
+    pub(crate) wake_all: bool,
+    /// Round-robin cursor of `LoginPolicy::EachAccount`.
+    pub(crate) next_account: usize,
     pub(crate) served: u64,
     pub(crate) served_by: BTreeMap<String, u64>,
 }
@@ -237,6 +272,14 @@ impl Sim {
             sent: Vec::new(),
             friend_requests: Vec::new(),
             next_steady,
+            steady_start: now,
+            steady_slot: 0,
+            sid_index: HashMap::new(),
+            by_account: HashMap::new(),
+            held_by_session: HashMap::new(),
+            touched: Vec::new(),
+            wake_all: false,
+            next_account: 0,
             served: 0,
             served_by: BTreeMap::new(),
             cfg,
@@ -278,6 +321,54 @@ impl Sim {
         &self.served_by
     }
 
+    /// Re-anchors the wall clock: `now` is `wall`. A server calls it now and then so that
+    /// Unix times (the steady texts' stamps) follow the system clock rather than drift with
+    /// the monotonic one.
+    pub fn set_wall(&mut self, now: Instant, wall: SystemTime) {
+        self.clock = Clock::new(now, wall);
+    }
+
+    /// Which held requests may have an answer since the last call (events queued for their
+    /// session, a session ended, or anything after a knob or control request). A server
+    /// polls those (and every held request at its [`Sim::wake_at`] anyway).
+    pub fn take_wakes(&mut self) -> Wakes {
+        if std::mem::take(&mut self.wake_all) {
+            self.touched.clear();
+            return Wakes::All;
+        }
+        if self.touched.is_empty() {
+            return Wakes::None;
+        }
+        let mut ids = Vec::new();
+        for i in std::mem::take(&mut self.touched) {
+            if let Some(held) = self.held_by_session.get(&i) {
+                ids.extend(held.iter().copied());
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            Wakes::None
+        } else {
+            Wakes::Some(ids)
+        }
+    }
+
+    /// Marks session `idx` as changed for [`Sim::take_wakes`].
+    pub(crate) fn touch(&mut self, idx: usize) {
+        if self.held_by_session.contains_key(&idx) {
+            self.touched.push(idx);
+        }
+    }
+
+    /// Adds the newest session to the indexes.
+    pub(crate) fn index_session(&mut self, idx: usize) {
+        if let Some(s) = self.sessions.get(idx) {
+            self.sid_index.insert(s.sid.clone(), idx);
+            self.by_account.entry(s.account).or_default().push(idx);
+        }
+    }
+
     /// Decides the reply to one request at `now`.
     pub fn handle(&mut self, req: &Request<Vec<u8>>, now: Instant) -> Reply {
         self.served += 1;
@@ -294,9 +385,30 @@ impl Sim {
         if let Some(rest) = path.strip_prefix("/__sim/")
             && self.cfg.control_api
         {
+            self.wake_all = true;
             return Reply::Now(self.control(rest, &r, now));
         }
         let endpoint = endpoint_name(&path);
+        // The endpoints of a running session mark what they change (`touch`); after any
+        // other, every held request is looked at again.
+        if !matches!(
+            endpoint.as_str(),
+            "synccheck"
+                | "webwxsync"
+                | "login"
+                | "jslogin"
+                | "webwxnewloginpage"
+                | "webwxinit"
+                | "webwxstatusnotify"
+                | "webwxgetcontact"
+                | "webwxbatchgetcontact"
+                | "webwxsendmsg"
+                | "webwxgeticon"
+                | "webwxgetheadimg"
+                | "qrcode"
+        ) {
+            self.wake_all = true;
+        }
         *self.served_by.entry(endpoint.clone()).or_default() += 1;
         let fault = self.take_fault(&endpoint);
         match &fault {

@@ -9,10 +9,15 @@ use wx_sim::{Config, LoginPolicy, ServeOptions, WorldSpec};
 const USAGE: &str =
     "usage: wx-sim [--port N] [--https] [--cert-dir DIR] [--accounts N] [--contacts N]
               [--groups N] [--members N] [--official N] [--page N] [--seed N]
-              [--auto-confirm MS] [--rate-ms MS] [--hold-ms MS] [--qr-lifetime-s S]
+              [--auto-confirm MS] [--each-account] [--rate-ms MS] [--spread]
+              [--hold-ms MS] [--qr-lifetime-s S]
 
 Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 `wx-sim listening on <base url>` (and `wx-sim certificate <path>` with --https).
+--each-account: with --auto-confirm, every new login is confirmed as the next account
+(round-robin over --accounts) without a live session: one session per account.
+--spread: with --rate-ms, each account gets one text per period at its own offset
+(account a of N at a x rate / N), reading `steady @<push time, Unix microseconds>`.
 Control API: GET /__sim/state, /__sim/world, /__sim/sent; POST /__sim/login, /__sim/scan,
 /__sim/confirm, /__sim/cancel, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON),
 /__sim/throttle?endpoint=&times=, /__sim/end?code=,
@@ -27,6 +32,7 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
         },
         ..ServeOptions::default()
     };
+    let mut each_account = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut num = |name: &str| -> Result<u64, String> {
@@ -62,6 +68,8 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
             "--rate-ms" => {
                 opts.config.steady_rate = Some(Duration::from_millis(num("--rate-ms")?.max(1)))
             }
+            "--each-account" => each_account = true,
+            "--spread" => opts.config.steady_spread = true,
             "--hold-ms" => opts.config.poll_hold = Duration::from_millis(num("--hold-ms")?),
             "--qr-lifetime-s" => {
                 opts.config.qr_lifetime = Duration::from_secs(num("--qr-lifetime-s")?)
@@ -69,6 +77,20 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
+    }
+    if each_account {
+        let LoginPolicy::Auto {
+            scan_after,
+            confirm_after,
+            ..
+        } = opts.config.login
+        else {
+            return Err("--each-account needs --auto-confirm".into());
+        };
+        opts.config.login = LoginPolicy::EachAccount {
+            scan_after,
+            confirm_after,
+        };
     }
     Ok((port, opts))
 }

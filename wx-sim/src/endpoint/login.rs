@@ -37,15 +37,23 @@ impl Sim {
                 23
             )
         );
-        let (auto_scan, auto_confirm) = match &self.cfg.login {
+        let (auto_scan, auto_confirm) = match self.cfg.login.clone() {
             LoginPolicy::Manual => (None, None),
             LoginPolicy::Auto {
                 scan_after,
                 confirm_after,
                 account,
             } => {
-                let s = clock::after(now, *scan_after);
-                (Some((s, *account)), Some(clock::after(s, *confirm_after)))
+                let s = clock::after(now, scan_after);
+                (Some((s, account)), Some(clock::after(s, confirm_after)))
+            }
+            LoginPolicy::EachAccount {
+                scan_after,
+                confirm_after,
+            } => {
+                let account = self.next_free_account();
+                let s = clock::after(now, scan_after);
+                (Some((s, account)), Some(clock::after(s, confirm_after)))
             }
         };
         self.logins.push(Login {
@@ -68,6 +76,19 @@ impl Sim {
             self.logins.drain(..1024);
         }
         uuid
+    }
+
+    /// The next account, round-robin from the last one handed out, without a live session
+    /// (when every account has one, simply the next).
+    fn next_free_account(&mut self) -> usize {
+        let n = self.world.accounts.len().max(1);
+        let start = self.next_account % n;
+        let pick = (0..n)
+            .map(|i| (start + i) % n)
+            .find(|a| self.live_sessions(*a) == 0)
+            .unwrap_or(start);
+        self.next_account = pick + 1;
+        pick
     }
 
     pub(crate) fn jslogin(&mut self, r: &Req<'_>, now: Instant) -> Response<Vec<u8>> {
@@ -195,9 +216,12 @@ impl Sim {
         // A ticket redeemed again within its validity gives the same session (retries).
         let idx = match (
             login.redeemed,
-            self.sessions
-                .iter()
-                .rposition(|s| s.account == account && s.ended.is_none()),
+            self.by_account.get(&account).and_then(|v| {
+                v.iter()
+                    .rev()
+                    .copied()
+                    .find(|&i| self.sessions.get(i).is_some_and(|s| s.ended.is_none()))
+            }),
         ) {
             (true, Some(i)) => i,
             (true, None) => return xml_resp(xml::login_err(-14, "ticket error")),
@@ -280,7 +304,7 @@ impl Sim {
     fn start_session(&mut self, account: usize, now: Instant) -> usize {
         // A new web login ends the account's other web sessions ("logged in elsewhere").
         self.end_sessions(account, 1101);
-        if self.cfg.redraw_user_names && self.sessions.iter().any(|s| s.account == account) {
+        if self.cfg.redraw_user_names && self.by_account.contains_key(&account) {
             let map = self.world.redraw_user_names(account, &mut self.rng);
             for f in self
                 .friend_requests
@@ -326,6 +350,7 @@ impl Sim {
             last_seen: now,
         });
         let idx = self.sessions.len() - 1;
+        self.index_session(idx);
         // The phone's chat list arrives first, as MsgType 51 / StatusNotifyCode 4.
         if let Some(acc) = self.world.accounts.get(account) {
             let names: Vec<&crate::model::Contact> = acc.contacts.iter().take(30).collect();
@@ -378,7 +403,8 @@ impl Sim {
             (Some(acc), true) => {
                 let uuid = self.issue_login(now);
                 let confirm_after = match &self.cfg.login {
-                    LoginPolicy::Auto { confirm_after, .. } => Some(*confirm_after),
+                    LoginPolicy::Auto { confirm_after, .. }
+                    | LoginPolicy::EachAccount { confirm_after, .. } => Some(*confirm_after),
                     LoginPolicy::Manual => None,
                 };
                 if let Some(l) = self.logins.last_mut() {
@@ -416,6 +442,9 @@ impl Sim {
         {
             s.ended = Some(1101);
             s.client_logout = true;
+        }
+        if let Some(i) = idx {
+            self.touch(i);
         }
         let mut resp = respond(
             200,

@@ -33,7 +33,7 @@ pub(crate) fn int(v: Option<&Value>) -> Option<i64> {
 impl Sim {
     /// Index of the session whose wxsid is `sid`.
     pub(crate) fn session_by_sid(&self, sid: &str) -> Option<usize> {
-        self.sessions.iter().rposition(|s| s.sid == sid)
+        self.sid_index.get(sid).copied()
     }
 
     /// True when the request carries the session's wxsid and wxuin cookies.

@@ -152,6 +152,7 @@ impl Sim {
             if let Some(s) = self.sessions.get_mut(idx) {
                 s.push(Event::Msg(Box::new(m)), now_s);
             }
+            self.touch(idx);
         }
         json(to_body(&SendReply {
             base_response: BaseResponse::ok(),
