@@ -20,6 +20,7 @@ Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 (account a of N at a x rate / N), reading `steady @<push time, Unix microseconds>`.
 Control API: GET /__sim/state, /__sim/world, /__sim/sent; POST /__sim/login, /__sim/scan,
 /__sim/confirm, /__sim/cancel, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON),
+/__sim/push_many?count=N (push's JSON with a text body: texts \"<text> 0\" … \"<text> N-1\"),
 /__sim/throttle?endpoint=&times=, /__sim/end?code=,
 /__sim/refuse, /__sim/rotate_skey.";
 

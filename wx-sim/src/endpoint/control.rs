@@ -164,6 +164,30 @@ impl Sim {
                 },
                 Err(e) => bad(&e.to_string()),
             },
+            // `count` texts in one call, routed as `push`: the body must be a text, whose
+            // text is the prefix ("load" gives "load 0" … "load {count-1}"). For load tests.
+            "push_many" => {
+                let count = r.q.get("count").and_then(|c| c.parse::<usize>().ok());
+                let Some(count) = count.filter(|c| (1..=1_000_000).contains(c)) else {
+                    return bad("push_many needs count=1..1000000");
+                };
+                let p = match serde_json::from_slice::<PushCmd>(r.body) {
+                    Ok(p) => p,
+                    Err(e) => return bad(&e.to_string()),
+                };
+                let Body::Text { text: prefix } = &p.body else {
+                    return bad("push_many takes a text body");
+                };
+                for i in 0..count {
+                    let body = Body::Text {
+                        text: format!("{prefix} {i}"),
+                    };
+                    if let Err(e) = self.push(&p.push, &body, now) {
+                        return bad(&e.to_string());
+                    }
+                }
+                ok_json(&serde_json::json!({ "pushed": count }))
+            }
             "fault" => match serde_json::from_slice::<FaultRule>(r.body) {
                 Ok(rule) => {
                     self.inject(rule);

@@ -1,0 +1,88 @@
+//! One account under a message load, for the peers benchmark (`benches/peers/run.sh`), on
+//! wx-blocking: logs in to a wx-sim started with `--auto-confirm`, prints `ready <unix time>`
+//! once the contacts are loaded and the sync loop runs, counts the texts that start with
+//! `load `, prints `done <count> <unix time>` at the COUNT-th, then stays alive (idle) for HOLD
+//! seconds so the script can read its peak memory, and exits. A watchdog thread prints
+//! `timeout <count>` and exits after TIMEOUT seconds. (Named apart from wx-tokio's `load_one`:
+//! one workspace target dir holds both, as with `echo_bot_blocking`.)
+//!
+//! ```text
+//! cargo run --release -p wx-blocking --example load_one_blocking -- BASE_URL [COUNT] [HOLD_S] [TIMEOUT_S] [PREFIX]
+//! ```
+//! PREFIX (default `load `) selects the texts counted: `steady ` for the simulator's
+//! `--rate-ms` load. The `ready` line ends with `seen <n>`, the count so far.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use wx_blocking::{Driver, HttpClient, HttpOptions};
+use wx_proto::client::{Client, Config, Event};
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let base = args
+        .next()
+        .expect("usage: load_one_blocking BASE_URL [COUNT] [HOLD_S] [TIMEOUT_S] [PREFIX]");
+    let mut num = |default: u64| args.next().and_then(|a| a.parse().ok()).unwrap_or(default);
+    let (want, hold, timeout) = (num(5000), num(60), num(600));
+    let prefix = args.next().unwrap_or_else(|| "load ".to_owned());
+    let count = Arc::new(AtomicU64::new(0));
+    let seen = Arc::clone(&count);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(timeout));
+        println!("timeout {}", seen.load(Ordering::Relaxed));
+        std::process::exit(1);
+    });
+    let http = HttpClient::new(HttpOptions::default()).unwrap();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let mut seed = [0u8; 32];
+    seed[..16].copy_from_slice(&nanos.to_le_bytes());
+    let mut client = Client::new(
+        Config::for_base_url(base.as_str()),
+        seed,
+        Instant::now(),
+        SystemTime::now(),
+    );
+    let mut driver = Driver::new(http);
+    loop {
+        match driver.next_event(&mut client) {
+            None => {
+                println!("ended {}", count.load(Ordering::Relaxed));
+                std::process::exit(1);
+            }
+            Some(Event::Ready { contacts, groups }) => {
+                println!(
+                    "ready {:.6} {contacts} contacts {groups} groups seen {}",
+                    unix_now(),
+                    count.load(Ordering::Relaxed)
+                );
+            }
+            Some(Event::Message { message, .. })
+                if message
+                    .text()
+                    .is_some_and(|t| t.starts_with(prefix.as_str())) =>
+            {
+                let n = count.fetch_add(1, Ordering::Relaxed) + 1;
+                if n == want {
+                    println!("done {n} {:.6}", unix_now());
+                    break;
+                }
+            }
+            Some(Event::LoggedOut(reason)) => println!("logged out: {reason:?}"),
+            Some(_) => {}
+        }
+    }
+    std::thread::sleep(Duration::from_secs(hold));
+}
