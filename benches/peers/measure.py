@@ -167,6 +167,7 @@ def one_run(name, command, args, workdir):
         # Steady load: the texts seen from here on are the ones measured.
         messages = args.messages - int(ready.group(1)) if args.steady_ms else args.messages
         res['rss_idle_kib'] = status_kib(client.pid, 'VmRSS')
+        res['anon_idle_kib'] = status_kib(client.pid, 'RssAnon')
         before = json.loads(http(base, 'GET', 'state'))['served_by']
         sim_cpu0, cli_cpu0 = cpu_s(sim.pid), cpu_s(client.pid)
         sim_ns0, cli_ns0 = cpu_ns(sim.pid), cpu_ns(client.pid)
@@ -196,6 +197,8 @@ def one_run(name, command, args, workdir):
         res['rss_peak_sampled_kib'] = peak[0]
         res['hwm_kib'] = status_kib(client.pid, 'VmHWM')
         res['rss_end_kib'] = status_kib(client.pid, 'VmRSS')
+        # The private part (heap, stacks); the rest of RSS is mapped files: code, libraries.
+        res['anon_end_kib'] = status_kib(client.pid, 'RssAnon')
         if not m or m.group(1) != 'done':
             res['error'] = 'no done line after %.0f s: %s' % (t_seen - t0, log[-3:])
             res['received'] = int(m.group(2)) if m else None
@@ -325,13 +328,17 @@ def render(results, names, messages, runs, stamp, steady_ms):
         if not ok:
             rows.append({'client': name, 'ok': 0, 'runs': len(results[name])})
             continue
-        med = lambda key: statistics.median(r[key] for r in ok)  # noqa: E731
+        def med(key):
+            vals = [r[key] for r in ok if r.get(key) is not None]
+            return statistics.median(vals) if vals else None
+
         rows.append({
             'client': name, 'ok': len(ok), 'runs': len(results[name]),
             'measured': statistics.median(r.get('measured', messages) for r in ok),
             'seconds': med('seconds'), 'rate': med('msg_per_s'),
             'rates': [r['msg_per_s'] for r in ok],
             'hwm': mib(med('hwm_kib')), 'idle': mib(med('rss_idle_kib')),
+            'anon': mib(med('anon_end_kib')),  # not in runs recorded before it was added
             'sim_cpu': med('sim_cpu_ms') / 1000, 'client_cpu': med('client_cpu_ms') / 1000,
             'cpu_pct': statistics.median(r['client_cpu_ms'] / 10 / r['seconds'] for r in ok),
             'us_per_msg': med('client_us_per_msg'),
@@ -341,30 +348,36 @@ def render(results, names, messages, runs, stamp, steady_ms):
     ref = rows[0] if rows and rows[0].get('ok') else None
     r = ref['client'] if ref else 'ref'
     head = ('| client | messages | runs ok | seconds | msg/s (median) | msg/s per run | '
-            'RSS peak MiB (VmHWM) | RSS idle MiB | %s msg/s ÷ this | this RSS ÷ %s | '
+            'RSS peak MiB (VmHWM) | RSS idle MiB | RssAnon MiB at the end | %s msg/s ÷ this | '
+            'this RSS peak ÷ %s\'s | this RssAnon ÷ %s\'s | '
             'client CPU s | client CPU %% of a core | client CPU µs/msg | '
             'this CPU/msg ÷ %s\'s | sim CPU s | sim CPU %% of wall | webwxsync calls |'
-            % (r, r, r))
-    lines = [head, '| ' + ' | '.join(['---'] + ['---:'] * 16) + ' |']
+            % (r, r, r, r))
+    lines = [head, '| ' + ' | '.join(['---'] + ['---:'] * 18) + ' |']
     for row in rows:
         if not row.get('ok'):
             lines.append('| %s | %d | 0/%d | failed |%s'
-                         % (row['client'], messages, row['runs'], ' |' * 13))
+                         % (row['client'], messages, row['runs'], ' |' * 15))
             continue
         speed = ref['rate'] / row['rate'] if ref else None
         mem = row['hwm'] / ref['hwm'] if ref else None
+        anon = row['anon'] / ref['anon'] if ref and ref['anon'] and row['anon'] else None
         cpu = row['us_per_msg'] / ref['us_per_msg'] if ref else None
-        lines.append('| %s | %.0f | %d/%d | %.3f | %.0f | %s | %.1f | %.1f | %sx | %sx | %.3f '
+        lines.append('| %s | %.0f | %d/%d | %.3f | %.0f | %s | %.1f | %.1f | %s | %sx | %sx | %sx '
+                     '| %.3f '
                      '| %.0f%% | %.1f | %sx | %.3f | %.0f%% | %s |' % (
                          row['client'], row['measured'], row['ok'], row['runs'],
                          row['seconds'], row['rate'],
                          ', '.join('%.0f' % x for x in row['rates']), row['hwm'], row['idle'],
-                         fmt(speed, '.1f'), fmt(mem, '.1f'), row['client_cpu'],
+                         fmt(row['anon'], '.1f'), fmt(speed, '.1f'), fmt(mem, '.1f'), fmt(anon, '.1f'),
+                         row['client_cpu'],
                          row['cpu_pct'], row['us_per_msg'], fmt(cpu, '.1f'), row['sim_cpu'],
                          row['sim_share'], fmt(row['syncs'], '.0f')))
     table = '\n'.join(lines)
     common = ('RSS peak is the client process\'s VmHWM (the whole interpreter for Python and '
-              'node); RSS idle is its VmRSS after login, before the load. CPU is the '
+              'node); RSS idle is its VmRSS after login, before the load; RssAnon is the '
+              'private part of RSS (heap, stacks) when the last text arrived, the rest being '
+              'mapped files (code, shared libraries). CPU is the '
               'threads\' on-CPU time during the measured window '
               '(/proc/<pid>/task/*/schedstat), for the client and for the simulator. '
               'Median of %d runs per client, interleaved, one fresh wx-sim per run (`wx-sim %s`). '
