@@ -97,7 +97,10 @@ fn each_login_gets_the_next_free_account_and_spread_load_stamps_each_once() {
         let offset = stamp - base_us;
         let slot = RATE.as_micros() as u64 * a as u64 / 3;
         // Pushed at the first advance after its slot; the sessions were made at `start`.
-        assert!(offset >= slot, "account {a}: offset {offset} before slot {slot}");
+        assert!(
+            offset >= slot,
+            "account {a}: offset {offset} before slot {slot}"
+        );
     }
 }
 

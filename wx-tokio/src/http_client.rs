@@ -34,6 +34,12 @@ pub struct HttpOptions {
     pub connect_timeout: Duration,
     /// How long an idle pooled connection is kept.
     pub idle_timeout: Duration,
+    /// Exact size in bytes of each connection's read buffer. `None` (the default): hyper's
+    /// adaptive buffer, 8 KiB at first and growing up to about 400 KiB for big bodies. A
+    /// smaller exact size saves memory on every open connection (each session holds one for
+    /// its synccheck) at the price of more reads for big bodies; a response's head (status
+    /// line and headers) must fit in it, or the request fails.
+    pub read_buffer: Option<usize>,
 }
 
 impl Default for HttpOptions {
@@ -44,6 +50,7 @@ impl Default for HttpOptions {
             max_body: 32 * 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            read_buffer: None,
         }
     }
 }
@@ -126,6 +133,9 @@ impl HttpClient {
         let mut pool = Pool::builder(TokioExecutor::new());
         pool.pool_idle_timeout(options.idle_timeout)
             .retry_canceled_requests(false);
+        if let Some(size) = options.read_buffer {
+            pool.http1_read_buf_exact_size(size);
+        }
         let inner = match &options.proxy {
             None => Inner::Direct(pool.build(https.wrap_connector(tcp))),
             Some(uri) => {
