@@ -2,8 +2,6 @@
 //! runs the client until the next event with `recv_timeout` as the whole select.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -12,7 +10,7 @@ use wx_proto::client::{
 };
 
 use crate::http_client::HttpClient;
-use crate::remote::{Remote, RemoteError, Reply};
+use crate::remote::{Gate, Remote, RemoteError, Reply};
 use crate::workers::Workers;
 
 /// What arrives on the driver's one channel.
@@ -35,7 +33,7 @@ pub struct Driver {
     workers: Workers,
     in_flight: BTreeSet<RequestId>,
     waiters: HashMap<OpId, Reply>,
-    ended: Arc<AtomicBool>,
+    gate: Gate,
 }
 
 impl std::fmt::Debug for Driver {
@@ -64,13 +62,13 @@ impl Driver {
             tx,
             in_flight: BTreeSet::new(),
             waiters: HashMap::new(),
-            ended: Arc::new(AtomicBool::new(false)),
+            gate: Gate::default(),
         }
     }
 
     /// A handle for other threads to submit commands.
     pub fn remote(&self) -> Remote {
-        Remote::new(self.tx.clone(), self.ended.clone())
+        Remote::new(self.tx.clone(), self.gate.clone())
     }
 
     /// Requests in flight.
@@ -81,6 +79,9 @@ impl Driver {
     /// Runs I/O until the client has an event, and returns it; `None` once the session has
     /// ended (requests still running are reported cancelled and left to finish alone).
     pub fn next_event(&mut self, client: &mut Client) -> Option<Event> {
+        if client.phase() != Phase::LoggedOut {
+            self.gate.reopen_after_end();
+        }
         loop {
             while let Some(request) = client.poll_request() {
                 self.start(client, request);
@@ -183,8 +184,9 @@ impl Driver {
     /// The session is over: report what is still in flight as cancelled (each exactly
     /// once), stop the workers, and refuse queued remote commands.
     fn finish(&mut self, client: &mut Client) {
-        self.ended.store(true, Ordering::Release);
-        self.workers.close();
+        // A fresh pool for a new login on this driver; the old threads end after the
+        // request they run, and its completion is ignored (no longer in flight).
+        self.workers.renew();
         let now = Instant::now();
         for id in std::mem::take(&mut self.in_flight) {
             let _ = client.handle_failure(id, Failure::Cancelled, now);
@@ -195,11 +197,25 @@ impl Driver {
         for (_, reply) in self.waiters.drain() {
             let _ = reply.try_send(Err(RemoteError::Ended));
         }
+        self.close_inbox(RemoteError::Usage(UsageError::SessionEnded));
+    }
+
+    /// Refuses new remote commands with `refusal`, and answers the queued ones with it
+    /// (completions of cancelled requests on the channel are dropped: already reported).
+    fn close_inbox(&mut self, refusal: RemoteError) {
+        self.gate.close(refusal.clone());
         while let Ok(msg) = self.rx.try_recv() {
             if let Msg::Command(_, reply) = msg {
-                let _ = reply.try_send(Err(RemoteError::Usage(UsageError::SessionEnded)));
+                let _ = reply.try_send(Err(refusal.clone()));
             }
         }
+    }
+}
+
+impl Drop for Driver {
+    /// Remotes still waiting get `Closed`, and later ones are refused at once.
+    fn drop(&mut self) {
+        self.close_inbox(RemoteError::Closed);
     }
 }
 

@@ -1,6 +1,6 @@
 //! The worker threads of one driver: at most `cap` of them, started on demand, taking jobs
 //! from a shared queue and posting completions to the driver's channel. They end when the
-//! driver drops the queue (after the request they are running).
+//! driver drops or renews the queue (after the request they are running).
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -13,7 +13,7 @@ use crate::http_client::HttpClient;
 /// A bounded, lazily grown pool of request threads.
 pub(crate) struct Workers {
     http: HttpClient,
-    jobs: Option<mpsc::Sender<Request>>,
+    jobs: mpsc::Sender<Request>,
     queue: Arc<Mutex<mpsc::Receiver<Request>>>,
     done: mpsc::Sender<Msg>,
     started: usize,
@@ -25,7 +25,7 @@ impl Workers {
         let (jobs, queue) = mpsc::channel();
         Self {
             http,
-            jobs: Some(jobs),
+            jobs,
             queue: Arc::new(Mutex::new(queue)),
             done,
             started: 0,
@@ -34,19 +34,21 @@ impl Workers {
     }
 
     /// Queues `request`; starts another thread when more requests are in flight than
-    /// threads exist and the cap allows. `false` when the pool is closed.
+    /// threads exist and the cap allows. `false` if it could not be queued.
     pub(crate) fn send(&mut self, request: Request, in_flight: usize) -> bool {
         if in_flight > self.started && self.started < self.cap {
             self.spawn();
         }
-        self.jobs
-            .as_ref()
-            .is_some_and(|jobs| jobs.send(request).is_ok())
+        self.jobs.send(request).is_ok()
     }
 
-    /// Stops taking jobs; threads end after their current request.
-    pub(crate) fn close(&mut self) {
-        self.jobs = None;
+    /// Replaces the pool with an empty one: the old threads take no more jobs and end
+    /// after their current request; new threads start on demand as before.
+    pub(crate) fn renew(&mut self) {
+        let (jobs, queue) = mpsc::channel();
+        self.jobs = jobs;
+        self.queue = Arc::new(Mutex::new(queue));
+        self.started = 0;
     }
 
     fn spawn(&mut self) {

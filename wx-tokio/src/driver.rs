@@ -12,7 +12,7 @@ use wx_proto::client::{
 };
 
 use crate::http_client::HttpClient;
-use crate::remote::{Envelope, Remote, RemoteError};
+use crate::remote::{Envelope, Gate, Remote, RemoteError};
 
 type Completion = (RequestId, Result<http::Response<Vec<u8>>, Failure>);
 type Waiter = oneshot::Sender<Result<OpOutput, RemoteError>>;
@@ -25,6 +25,7 @@ pub struct Driver {
     ids: HashMap<Id, RequestId>,
     inbox: mpsc::UnboundedReceiver<Envelope>,
     remote: Remote,
+    gate: Gate,
     waiters: HashMap<OpId, Waiter>,
 }
 
@@ -41,12 +42,14 @@ impl Driver {
     /// A driver for one session, sending through `http` (clone one client for many drivers).
     pub fn new(http: HttpClient) -> Self {
         let (tx, inbox) = mpsc::unbounded_channel();
+        let gate = Gate::default();
         Self {
             http,
             tasks: JoinSet::new(),
             ids: HashMap::new(),
             inbox,
-            remote: Remote::new(tx),
+            remote: Remote::new(tx, gate.clone()),
+            gate,
             waiters: HashMap::new(),
         }
     }
@@ -65,6 +68,9 @@ impl Driver {
     /// ended and every request is over. Cancel-safe: dropping the future (in `select!`)
     /// loses nothing, the requests keep running in the driver's `JoinSet`.
     pub async fn next_event(&mut self, client: &mut Client) -> Option<Event> {
+        if client.phase() != Phase::LoggedOut {
+            self.gate.reopen_after_end();
+        }
         loop {
             while let Some(request) = client.poll_request() {
                 self.start(request);
@@ -184,10 +190,21 @@ impl Driver {
         for (_, waiter) in self.waiters.drain() {
             let _ = waiter.send(Err(RemoteError::Ended));
         }
+        self.close_inbox(RemoteError::Usage(UsageError::SessionEnded));
+    }
+
+    /// Refuses new remote commands with `refusal`, and answers the queued ones with it.
+    fn close_inbox(&mut self, refusal: RemoteError) {
+        self.gate.close(refusal.clone());
         while let Ok(envelope) = self.inbox.try_recv() {
-            let _ = envelope
-                .reply
-                .send(Err(RemoteError::Usage(UsageError::SessionEnded)));
+            let _ = envelope.reply.send(Err(refusal.clone()));
         }
+    }
+}
+
+impl Drop for Driver {
+    /// Remotes still waiting get `Closed`, and later ones are refused at once.
+    fn drop(&mut self) {
+        self.close_inbox(RemoteError::Closed);
     }
 }

@@ -117,14 +117,16 @@ impl Session {
         }
     }
 
-    /// Logs out and waits for the session's event stream to end: `false` if it hung.
+    /// Logs out and waits for the session's event stream to end and for the logout's
+    /// answer (whatever it is: done, or refused because the session had already ended):
+    /// `false` if either did not come within 20 s.
     pub fn close(self, seen: &mut Vec<Event>) -> bool {
-        // The logout is submitted from a thread of its own, so that a Remote waiting for an
-        // answer can never hang the test: what is checked is that the session's event
-        // stream ends in time.
+        // The logout is submitted from a thread of its own, so that a lost answer is
+        // reported as a failure instead of hanging the test.
         let logout = self.submit;
+        let (answer_tx, answer) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = logout(Command::Logout);
+            let _ = answer_tx.send(logout(Command::Logout));
         });
         let end = Instant::now() + Duration::from_secs(20);
         loop {
@@ -133,10 +135,13 @@ impl Session {
                 .recv_timeout(end.saturating_duration_since(Instant::now()))
             {
                 Ok(e) => seen.push(e),
-                Err(RecvTimeoutError::Disconnected) => return true,
+                Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => return false,
             }
         }
+        answer
+            .recv_timeout(end.saturating_duration_since(Instant::now()))
+            .is_ok()
     }
 }
 
