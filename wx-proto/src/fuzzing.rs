@@ -21,9 +21,11 @@ pub fn js_assignment(data: &[u8]) {
     let _ = parse::parse_login_poll(data);
 }
 
-/// The synccheck object literal.
+/// The synccheck object literal; where the fast scanner answers, the general parser must
+/// read the same values (a difference is a crash).
 pub fn synccheck(data: &[u8]) {
     let _ = parse::parse_synccheck(data);
+    parse::synccheck::check_scanner_agrees(data);
 }
 
 /// The webwxnewloginpage XML.

@@ -1,5 +1,7 @@
-//! The synccheck object literal: `window.synccheck={retcode:"0",selector:"2"}`, with nom and
-//! no allocation.
+//! The synccheck object literal: `window.synccheck={retcode:"0",selector:"2"}`, with no
+//! allocation: the exact form the server sends is read by a byte scanner, anything else
+//! (spacing, other quotes, other key order, errors) by the nom parser, which alone decides
+//! what an input means: the scanner only accepts inputs whose reading is the same.
 
 use nom::{
     IResult, Parser,
@@ -24,6 +26,59 @@ pub struct SyncCheck {
 
 /// Parses a synccheck body. Keys may come in any order, values quoted or bare.
 pub fn parse_synccheck(body: &[u8]) -> Result<SyncCheck, ParseError> {
+    match scan_canonical(body) {
+        Some(check) => Ok(check),
+        None => parse_general(body),
+    }
+}
+
+/// The form every captured answer has, `window.synccheck={retcode:"N",selector:"N"}` with
+/// an optional `;` and trailing whitespace; `None` for anything else.
+fn scan_canonical(body: &[u8]) -> Option<SyncCheck> {
+    let rest = body.strip_prefix(b"window.synccheck={retcode:\"")?;
+    let (negative, rest) = match rest.strip_prefix(b"-") {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let (magnitude, rest) = digits(rest)?;
+    let rest = rest.strip_prefix(b"\",selector:\"")?;
+    let (selector, rest) = digits(rest)?;
+    let rest = rest.strip_prefix(b"\"}")?;
+    let rest = rest.strip_prefix(b";").unwrap_or(rest);
+    if !rest.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let retcode = i64::try_from(magnitude).ok()?;
+    Some(SyncCheck {
+        retcode: RetCode::from_raw(if negative { -retcode } else { retcode }),
+        selector: u32::try_from(selector).ok()?,
+    })
+}
+
+/// One to eighteen ASCII digits (no overflow possible) and what follows them.
+fn digits(input: &[u8]) -> Option<(u64, &[u8])> {
+    let len = input.iter().take_while(|b| b.is_ascii_digit()).count();
+    if len == 0 || len > 18 {
+        return None;
+    }
+    let (digits, rest) = input.split_at(len);
+    let value = digits
+        .iter()
+        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    Some((value, rest))
+}
+
+/// Panics if the fast scanner accepts `body` with another reading than the general parser
+/// (for the fuzz target).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn check_scanner_agrees(body: &[u8]) {
+    if let Some(fast) = scan_canonical(body) {
+        assert_eq!(Ok(fast), parse_general(body), "synccheck scanner disagrees");
+    }
+}
+
+/// The nom parser for every accepted form, with typed errors.
+fn parse_general(body: &[u8]) -> Result<SyncCheck, ParseError> {
     let input = std::str::from_utf8(body).map_err(|e| ParseError::utf8(Format::SyncCheck, e))?;
     let at = |rest: &str| input.len() - rest.len();
     let (mut rest, _) = head(input).map_err(|e| nom_error(input, e))?;
@@ -146,6 +201,66 @@ mod tests {
                 selector: 7
             })
         );
+    }
+
+    /// The scanner agrees with the nom parser wherever it answers, and declines the rest.
+    #[test]
+    fn scanner_agrees_with_the_general_parser() {
+        let accepted: &[&[u8]] = &[
+            br#"window.synccheck={retcode:"0",selector:"2"}"#,
+            br#"window.synccheck={retcode:"1101",selector:"0"};"#,
+            b"window.synccheck={retcode:\"-14\",selector:\"7\"}\r\n",
+            br#"window.synccheck={retcode:"000000000000000001",selector:"4294967295"}"#,
+        ];
+        for body in accepted {
+            let fast = scan_canonical(body).expect("canonical");
+            assert_eq!(Ok(fast), parse_general(body));
+        }
+        let declined: &[&[u8]] = &[
+            br#"window.synccheck={retcode:"0",selector:"4294967296"}"#,
+            br#"window.synccheck={retcode:"9999999999999999999",selector:"0"}"#,
+            br#"window.synccheck={retcode:"",selector:"0"}"#,
+            br#"window.synccheck={retcode:"-",selector:"0"}"#,
+            br#"window.synccheck={retcode:"0",selector:"-1"}"#,
+            br#"window.synccheck={retcode:"0",selector:"2"};x"#,
+            br#"window.synccheck={retcode:"0",selector:"2"};;"#,
+            br#"window.synccheck = {retcode:"0",selector:"2"}"#,
+            br#"window.synccheck={selector:"2",retcode:"0"}"#,
+            br#"window.synccheck={retcode:"0",selector:"2""#,
+        ];
+        for body in declined {
+            assert_eq!(
+                scan_canonical(body),
+                None,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // Every cut and every single-byte change of the canonical form: the fast path and
+        // the general parser read the same thing, or the fast path declines.
+        let base = br#"window.synccheck={retcode:"1102",selector:"6"};"#;
+        for cut in 0..=base.len() {
+            let body = &base[..cut];
+            if let Some(fast) = scan_canonical(body) {
+                assert_eq!(Ok(fast), parse_general(body));
+            }
+        }
+        for at in 0..base.len() {
+            for byte in [
+                b'0', b'9', b'-', b'"', b'\'', b' ', b';', b'}', b'x', 0, 0xff,
+            ] {
+                let mut body = base.to_vec();
+                body[at] = byte;
+                if let Some(fast) = scan_canonical(&body) {
+                    assert_eq!(
+                        Ok(fast),
+                        parse_general(&body),
+                        "{}",
+                        String::from_utf8_lossy(&body)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
