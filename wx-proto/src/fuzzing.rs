@@ -43,6 +43,7 @@ pub fn set_cookie(data: &[u8]) {
 
 /// The webwxsync envelope with its per-element messages and contacts.
 pub fn sync(data: &[u8]) {
+    parse::json::sync::check_one_pass_agrees(data);
     if let Ok(sync) = parse::parse_sync(data) {
         for msg in sync.add_msg_list.into_iter().flatten() {
             let _ = msg.msg_id.len();

@@ -144,3 +144,24 @@ fn mutations_are_ok_or_a_typed_error() {
     }
     assert!(total > 50_000, "only {total} mutations");
 }
+
+/// The webwxsync parser's one-pass and per-element readings agree on every prefix and
+/// mutation of every webwxsync sample where the one-pass reading succeeds (the fuzz
+/// target's check; it panics on a difference).
+#[test]
+fn webwxsync_readings_agree_on_prefixes_and_mutations() {
+    let mut total = 0usize;
+    for (kind, _, body) in samples() {
+        if kind != BodyKind::Sync {
+            continue;
+        }
+        for len in 0..=body.len() {
+            wx_proto::fuzzing::sync(&body[..len]);
+        }
+        for m in mutations(&body) {
+            wx_proto::fuzzing::sync(&m);
+            total += 1;
+        }
+    }
+    assert!(total > 1_000, "only {total} webwxsync mutations");
+}

@@ -85,7 +85,7 @@ fn scan(s: &str, passes: Passes) -> Cow<'_, str> {
     let mut copied = 0;
     let mut i = 0;
     let bytes = s.as_bytes();
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<' || b == b'&') {
+    while let Some(off) = memchr::memchr2(b'<', b'&', &bytes[i..]) {
         i += off;
         let rest = &s[i..];
         let mut replaced = |text: &mut dyn FnMut(&mut String), used: usize| {

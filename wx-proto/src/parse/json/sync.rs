@@ -1,7 +1,9 @@
 //! webwxsync: new messages, contact changes, profile changes and the next sync keys.
 //!
-//! Each `AddMsgList` and `ModContactList` element is parsed on its own, so one malformed
-//! element becomes one error while its siblings are still delivered.
+//! A body is first read in one pass, every element typed; only if that fails is it read
+//! again with each `AddMsgList` and `ModContactList` element on its own, so one malformed
+//! element becomes one error while its siblings are still delivered. Both readings use the
+//! same element types, so a body both accept reads the same either way.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -69,14 +71,16 @@ pub struct DelContact {
     pub contact_flag: u64,
 }
 
+/// The body, with its message and contact elements of type `M` and `C`: typed for the
+/// one-pass reading, `&RawValue` for the per-element one.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct Envelope<'a> {
+struct Envelope<M, C> {
     base_response: BaseResponse,
-    #[serde(default, borrow)]
-    add_msg_list: Option<Vec<&'a RawValue>>,
-    #[serde(default, borrow)]
-    mod_contact_list: Option<Vec<&'a RawValue>>,
+    #[serde(default = "absent")]
+    add_msg_list: Option<Vec<M>>,
+    #[serde(default = "absent")]
+    mod_contact_list: Option<Vec<C>>,
     #[serde(default)]
     del_contact_list: Option<Vec<DelContact>>,
     #[serde(default)]
@@ -89,6 +93,42 @@ struct Envelope<'a> {
     sync_check_key: Option<SyncKey>,
     #[serde(rename = "SKey", default)]
     skey: Option<Secret<String>>,
+}
+
+/// A missing list (without the `Default` bound `#[serde(default)]` would put on `M`, `C`).
+fn absent<T>() -> Option<T> {
+    None
+}
+
+impl<M, C> Envelope<M, C> {
+    /// The response, with the elements turned into results by `msg` and `contact`.
+    fn into_response(
+        self,
+        msg: impl FnMut(M) -> Result<RawMessage, ParseError>,
+        contact: impl FnMut(C) -> Result<Contact, ParseError>,
+    ) -> SyncResponse {
+        SyncResponse {
+            base_response: self.base_response,
+            add_msg_list: self
+                .add_msg_list
+                .unwrap_or_default()
+                .into_iter()
+                .map(msg)
+                .collect(),
+            mod_contact_list: self
+                .mod_contact_list
+                .unwrap_or_default()
+                .into_iter()
+                .map(contact)
+                .collect(),
+            del_contact_list: self.del_contact_list.unwrap_or_default(),
+            profile: self.profile,
+            continue_flag: self.continue_flag,
+            sync_key: self.sync_key,
+            sync_check_key: self.sync_check_key,
+            skey: self.skey.filter(|s| !s.expose().is_empty()),
+        }
+    }
 }
 
 /// webwxsync response.
@@ -116,30 +156,33 @@ pub struct SyncResponse {
 
 /// Parses a webwxsync body. Fails only when the envelope itself is malformed.
 pub fn parse_sync(body: &[u8]) -> Result<SyncResponse, ParseError> {
-    let env: Envelope<'_> = from_body(body, Endpoint::Sync)?;
-    let add_msg_list = env
-        .add_msg_list
-        .unwrap_or_default()
-        .into_iter()
-        .map(|raw| element(body, raw, Endpoint::SyncMessage))
-        .collect();
-    let mod_contact_list = env
-        .mod_contact_list
-        .unwrap_or_default()
-        .into_iter()
-        .map(|raw| element(body, raw, Endpoint::SyncContact))
-        .collect();
-    Ok(SyncResponse {
-        base_response: env.base_response,
-        add_msg_list,
-        mod_contact_list,
-        del_contact_list: env.del_contact_list.unwrap_or_default(),
-        profile: env.profile,
-        continue_flag: env.continue_flag,
-        sync_key: env.sync_key,
-        sync_check_key: env.sync_check_key,
-        skey: env.skey.filter(|s| !s.expose().is_empty()),
-    })
+    match serde_json::from_slice::<Envelope<RawMessage, Contact>>(body) {
+        Ok(env) => Ok(env.into_response(Ok, Ok)),
+        Err(_) => parse_sync_per_element(body),
+    }
+}
+
+/// The reading that isolates malformed elements (and gives the envelope's own errors).
+fn parse_sync_per_element(body: &[u8]) -> Result<SyncResponse, ParseError> {
+    let env: Envelope<&RawValue, &RawValue> = from_body(body, Endpoint::Sync)?;
+    Ok(env.into_response(
+        |raw| element(body, raw, Endpoint::SyncMessage),
+        |raw| element(body, raw, Endpoint::SyncContact),
+    ))
+}
+
+/// Panics if the one-pass and the per-element readings of `body` differ where the one-pass
+/// reading succeeds (for the fuzz target).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn check_one_pass_agrees(body: &[u8]) {
+    if let Ok(env) = serde_json::from_slice::<Envelope<RawMessage, Contact>>(body) {
+        let one_pass = env.into_response(Ok, Ok);
+        assert_eq!(
+            Ok(one_pass),
+            parse_sync_per_element(body),
+            "webwxsync readings disagree"
+        );
+    }
 }
 
 fn element<'a, T: Deserialize<'a>>(
