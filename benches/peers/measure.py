@@ -406,5 +406,12 @@ def med_req(ok, endpoint):
     return statistics.median(vals) if vals else None
 
 
+def on_signal(signum, _frame):
+    # SystemExit unwinds through one_run's `finally`: the simulator and client get stopped.
+    raise SystemExit(128 + signum)
+
+
 if __name__ == '__main__':
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
     sys.exit(main())

@@ -34,7 +34,10 @@ mkdir -p "$dir" "$root/benches/results"
 (cd "$root" && cargo build -q --release -p wx-blocking --example load_one_blocking)
 
 work="$(mktemp -d "$dir/peers.XXXXXX")"
+mpid=""
 trap 'rm -rf "$work"' EXIT
+# A stopped script stops measure.py, which stops its simulator and client (SIGTERM, then KILL).
+trap 'if [ -n "$mpid" ]; then kill -TERM "$mpid" 2>/dev/null; wait "$mpid"; fi; exit 143' TERM INT HUP
 
 specs=()
 for c in $clients; do
@@ -66,10 +69,16 @@ done
 
 # itchat writes its QR picture into the working directory: the clients run in $work.
 measure() {
+  # In the background and waited for, so that a signal to this script is handled at once.
   python3 "$here/measure.py" --sim "$target/release/wx-sim" --runs "$runs" \
     --timeout "$timeout_s" --workdir "$work" \
     --out-raw "$root/benches/results/peers.txt" --out-md "$root/benches/results/peers.md" \
-    "$@" "${specs[@]}"
+    "$@" "${specs[@]}" &
+  mpid=$!
+  local rc=0
+  wait "$mpid" || rc=$?
+  mpid=""
+  return "$rc"
 }
 rc=0
 measure --messages "$messages" || rc=$?
