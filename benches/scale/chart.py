@@ -8,7 +8,8 @@ Usage:
 Reads every `scale-result {json}` line (the client, benches' wx-tokio/examples/scale_client.rs)
 and the `sim-stats {json}` line after it (the simulator process, sampled by run.sh), prints
 one table row per run, and draws the client's resident memory per account (over its baseline
-before any session) against the number of accounts, log-log, with the 64 KiB target.
+before any session) against the number of accounts, log-log, with the 64 KiB target (runs
+with the default adaptive read buffer only; the table has every run).
 Python 3 standard library only.
 """
 
@@ -40,9 +41,10 @@ def num(x, fmt="{:.1f}"):
 
 def table(runs):
     out = [
-        "| accounts | ready | messages | msg/s | p50 ms | p99 ms | max ms | client RSS end | "
-        "KiB per account | client CPU s (login + window) | sim RSS end | sim CPU s (login + window) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| accounts | read buffer | ready | messages | msg/s | p50 ms | p99 ms | max ms | "
+        "client RSS end | KiB per account | client CPU s (login + window) | sim RSS end | "
+        "sim CPU s (login + window) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
         c, s = r["client"], r["sim"]
@@ -50,9 +52,10 @@ def table(runs):
         if s.get("cpu_end_s") is not None and s.get("cpu_login_s") is not None:
             sim_window = s["cpu_end_s"] - s["cpu_login_s"]
         out.append(
-            "| {accounts} | {ready} | {messages} | {rate} | {p50} | {p99} | {mx} | {rss} MiB | "
+            "| {accounts} | {rb} | {ready} | {messages} | {rate} | {p50} | {p99} | {mx} | {rss} MiB | "
             "{per} | {cl} + {cw} | {srss} MiB | {sl} + {sw} |".format(
                 accounts=f"{c['accounts']:,}",
+                rb="adaptive" if c.get("read_buffer") is None else f"{c['read_buffer']} B",
                 ready=f"{c['ready']:,}",
                 messages=f"{c['messages']:,}",
                 rate=num(c["msg_per_s"]),
@@ -75,7 +78,9 @@ def svg(runs, path):
     pts = [
         (r["client"]["accounts"], r["client"]["kib_per_account"])
         for r in runs
-        if r["client"]["accounts"] > 0 and r["client"]["kib_per_account"] > 0
+        if r["client"]["accounts"] > 0
+        and r["client"]["kib_per_account"] > 0
+        and r["client"].get("read_buffer") is None
     ]
     if not pts:
         return

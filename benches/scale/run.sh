@@ -11,7 +11,8 @@
 #   SCALE_ACCOUNTS="1 100" SCALE_SECONDS=20 benches/scale/run.sh
 #
 # Other knobs: SCALE_RATE_MS (10000), SCALE_CONTACTS (3 friends per account), SCALE_CONCURRENCY
-# (64 logins at once), SCALE_OUT (benches/results), CARGO_TARGET_DIR (target).
+# (64 logins at once), SCALE_OUT (benches/results), SCALE_CLIENT_ARGS (more scale_client flags,
+# e.g. "--read-buffer 4096"), CARGO_TARGET_DIR (target).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -71,6 +72,8 @@ stop_sim() {
     echo "# benches/scale/run.sh, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "# accounts: $ACCOUNTS; window ${WINDOW} s; one text per account every ${RATE_MS} ms, spread;"
     echo "# $CONTACTS friends per account; $CONCURRENCY logins at once; soft fd limit $(ulimit -n)"
+    echo "# client flags: ${SCALE_CLIENT_ARGS:-none}"
+    echo "# git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); files with uncommitted changes in wx-proto, wx-tokio, wx-sim: $(git status --short -- wx-proto wx-tokio wx-sim 2>/dev/null | wc -l)"
     echo "# nproc $(nproc); $(uptime)"
 } > "$RAW"
 
@@ -96,7 +99,7 @@ for N in $ACCOUNTS; do
     # Login can take a while at 10,000 (the client gives up waiting after --ramp-timeout).
     RAMP=$((120 + N / 10))
     "$CLIENT_BIN" --base "$BASE" --sessions "$N" --seconds "$WINDOW" \
-        --concurrency "$CONCURRENCY" --ramp-timeout "$RAMP" \
+        --concurrency "$CONCURRENCY" --ramp-timeout "$RAMP" ${SCALE_CLIENT_ARGS:-} \
         > "$WORK/client.out" 2> "$WORK/client.err" &
     CLIENT_PID=$!
     SIM_CPU_READY=

@@ -94,9 +94,16 @@ impl Sim {
 
     /// Applies what is due by `now`: scheduled logins and the steady message rate.
     pub fn advance(&mut self, now: Instant) {
-        for l in &mut self.logins {
+        // Logins `advance` can no longer change are skipped: under load (thousands of
+        // logins in the table) this runs for every request.
+        let mut settled = self.logins_settled;
+        for (i, l) in self.logins.iter_mut().enumerate().skip(self.logins_settled) {
             l.advance(now);
+            if i == settled && l.settled(now) {
+                settled += 1;
+            }
         }
+        self.logins_settled = settled;
         if let Some(idle) = self.cfg.idle_timeout {
             let polling: Vec<usize> = self
                 .held

@@ -93,6 +93,17 @@ impl Login {
         }
     }
 
+    /// Whether `advance` can never change this login again (from `now` on): its scheduled
+    /// scan and confirmation have happened, or the scan can no longer happen (expired).
+    pub fn settled(&self, now: Instant) -> bool {
+        let scan_pending = self.auto_scan.is_some() && self.scanned_at.is_none();
+        let scan_possible = scan_pending && now < self.expires;
+        let confirm_pending = self.auto_confirm.is_some()
+            && self.confirmed_at.is_none()
+            && (self.scanned_at.is_some() || scan_possible);
+        !scan_possible && !confirm_pending
+    }
+
     /// The state at `now` (after `advance`).
     pub fn state(&self, now: Instant) -> LoginState {
         if self.confirmed_at.is_some() {

@@ -200,6 +200,8 @@ pub struct Sim {
     pub(crate) rng: Rng,
     pub(crate) world: World,
     pub(crate) logins: Vec<Login>,
+    /// The first this many logins are settled (see `Login::settled`): `advance` skips them.
+    pub(crate) logins_settled: usize,
     pub(crate) sessions: Vec<Session>,
     pub(crate) held: BTreeMap<HeldId, Held>,
     pub(crate) next_held: u64,
@@ -264,6 +266,7 @@ impl Sim {
             clock: Clock::new(now, wall),
             world,
             logins: Vec::new(),
+            logins_settled: 0,
             sessions: Vec::new(),
             held: BTreeMap::new(),
             next_held: 1,

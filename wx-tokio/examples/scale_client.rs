@@ -10,7 +10,7 @@
 //! ```text
 //! cargo run --release -p wx-tokio --example scale_client -- \
 //!     --base http://127.0.0.1:PORT --sessions N [--seconds 60] [--concurrency 64]
-//!     [--ramp-timeout 900] [--workers 2] [--read-buffer BYTES]
+//!     [--ramp-timeout 900] [--workers 2] [--read-buffer BYTES] [--dedupe IDS]
 //! ```
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -30,6 +30,7 @@ struct Args {
     ramp_timeout: u64,
     workers: usize,
     read_buffer: Option<usize>,
+    dedupe: Option<usize>,
 }
 
 fn args() -> Args {
@@ -41,6 +42,7 @@ fn args() -> Args {
         ramp_timeout: 900,
         workers: 2,
         read_buffer: None,
+        dedupe: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -52,6 +54,7 @@ fn args() -> Args {
             "--concurrency" => a.concurrency = val().parse().expect("--concurrency N"),
             "--ramp-timeout" => a.ramp_timeout = val().parse().expect("--ramp-timeout S"),
             "--workers" => a.workers = val().parse().expect("--workers N"),
+            "--dedupe" => a.dedupe = Some(val().parse().expect("--dedupe N")),
             "--read-buffer" => a.read_buffer = Some(val().parse().expect("--read-buffer BYTES")),
             other => panic!("unknown flag {other}"),
         }
@@ -59,8 +62,14 @@ fn args() -> Args {
     a
 }
 
-/// Resident memory now and its peak, in KiB (VmRSS, VmHWM).
+/// Resident memory now and its peak, in KiB (VmRSS, VmHWM), and the private anonymous part
+/// of it (RssAnon: the heap and stacks, not the mapped binary).
 fn rss_kib() -> (u64, u64) {
+    let (rss, hwm, _) = memory_kib();
+    (rss, hwm)
+}
+
+fn memory_kib() -> (u64, u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status
@@ -70,7 +79,7 @@ fn rss_kib() -> (u64, u64) {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     };
-    (field("VmRSS:"), field("VmHWM:"))
+    (field("VmRSS:"), field("VmHWM:"), field("RssAnon:"))
 }
 
 /// User + system CPU seconds of this process (USER_HZ is 100 on Linux).
@@ -122,19 +131,14 @@ struct Stats {
 async fn session(
     i: usize,
     http: HttpClient,
-    base: String,
+    config: Config,
     stats: Arc<Stats>,
     permit: OwnedSemaphorePermit,
 ) {
     let mut permit = Some(permit);
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
-    let mut client = Client::new(
-        Config::for_base_url(base),
-        seed,
-        Instant::now(),
-        SystemTime::now(),
-    );
+    let mut client = Client::new(config, seed, Instant::now(), SystemTime::now());
     let mut driver = Driver::new(http);
     let mut was_ready = false;
     while let Some(event) = driver.next_event(&mut client).await {
@@ -202,6 +206,10 @@ fn main() {
     })
     .unwrap();
     let stats = Arc::new(Stats::default());
+    let mut config = Config::for_base_url(a.base.clone());
+    if let Some(n) = a.dedupe {
+        config.dedupe_capacity = n;
+    }
     let gate = Arc::new(Semaphore::new(a.concurrency.max(1)));
     let (rss_base, _) = rss_kib();
     let cpu_base = cpu_s();
@@ -214,7 +222,7 @@ fn main() {
             tokio::spawn(session(
                 i,
                 http.clone(),
-                a.base.clone(),
+                config.clone(),
                 stats.clone(),
                 permit,
             ));
@@ -250,7 +258,7 @@ fn main() {
     rt.block_on(async { tokio::time::sleep(Duration::from_secs(a.seconds)).await });
     stats.done.store(true, Ordering::Relaxed);
     let window = window_start.elapsed().as_secs_f64();
-    let (rss_end, hwm_end) = rss_kib();
+    let (rss_end, hwm_end, anon_end) = memory_kib();
     let cpu_end = cpu_s();
     let fds = open_fds();
     let mut lat = std::mem::take(&mut *stats.latencies.lock().unwrap());
@@ -273,9 +281,9 @@ fn main() {
         "scale-result {{\"accounts\":{},\"ready\":{ready},\"ended\":{ended},\"login_s\":{login_s:.1},\
          \"window_s\":{window:.1},\"messages\":{messages},\"before_window\":{},\"msg_per_s\":{rate:.1},\
          \"p50_ms\":{},\"p99_ms\":{},\"max_ms\":{},\"rss_base_kib\":{rss_base},\
-         \"rss_ready_kib\":{rss_ready},\"rss_end_kib\":{rss_end},\"hwm_kib\":{},\
+         \"rss_ready_kib\":{rss_ready},\"rss_end_kib\":{rss_end},\"rss_anon_end_kib\":{anon_end},\"hwm_kib\":{},\
          \"kib_per_account\":{per_account:.2},\"kib_per_account_ready\":{per_account_ready:.2},\
-         \"cpu_login_s\":{:.2},\"cpu_window_s\":{:.2},\"fds_end\":{fds},\"read_buffer\":{}}}",
+         \"cpu_login_s\":{:.2},\"cpu_window_s\":{:.2},\"fds_end\":{fds},\"read_buffer\":{},\"dedupe\":{}}}",
         a.sessions,
         stats.before.load(Ordering::Relaxed),
         fmt(p50),
@@ -285,6 +293,7 @@ fn main() {
         cpu_ready - cpu_base,
         cpu_end - cpu_ready,
         a.read_buffer.map_or("null".to_string(), |b| b.to_string()),
+        config.dedupe_capacity,
     );
     println!(
         "wx-tokio scale: {} accounts ({ready} ready in {login_s:.1} s, {ended} ended), {messages} messages in {window:.1} s = {rate:.1} msg/s, latency p50 {} ms p99 {} ms max {} ms, RSS {rss_base} -> {rss_end} KiB = {per_account:.1} KiB per account, CPU {:.2} s in the window",

@@ -74,6 +74,7 @@ impl Sim {
         // Keep the table small under load: forget logins long gone.
         if self.logins.len() > 4096 {
             self.logins.drain(..1024);
+            self.logins_settled = self.logins_settled.saturating_sub(1024);
         }
         uuid
     }
