@@ -9,7 +9,8 @@ Reads every `scale-result {json}` line (the client, benches' wx-tokio/examples/s
 and the `sim-stats {json}` line after it (the simulator process, sampled by run.sh), prints
 one table row per run, and draws the client's resident memory per account (over its baseline
 before any session) against the number of accounts, log-log, with the 64 KiB target (runs
-with the default adaptive read buffer only; the table has every run).
+with the default adaptive read buffer and dedupe capacity, one text per account every 10 s,
+only; the table has every run).
 Python 3 standard library only.
 """
 
@@ -21,13 +22,39 @@ from xml.sax.saxutils import escape
 
 TARGET_KIB = 64
 
+HEADER = """\
+One wx-tokio process (`wx-tokio/examples/scale_client.rs`) against one wx-sim process on
+loopback (`wx-sim --each-account --spread`), made by `benches/scale/run.sh`; raw output in
+`scale.txt`.
+
+- Each login is confirmed as the next account without a session, so N sessions are N
+  accounts. Logins go 64 at a time; the window starts when all N are Ready.
+- Load: one text per account per period ("text every"), spread over the period: account `a`
+  of N is due at offset `a x period / N` (slot `k` is account `k mod N` at
+  `start + k x period / N`); the simulator's timer ticks every `period / N` clamped to 2-20 ms
+  and pushes what is due, so 10,000 accounts every 10 s are 1,000 pushes a second, about 2 per
+  tick. The text is `steady @<Unix time in microseconds when the simulator pushed it>`.
+- Latency: the client's wall clock when the driver hands out the `Event::Message`, minus the
+  stamp (same machine, same realtime clock). Only texts received in the window count.
+- KiB per account: (client VmRSS - VmRSS before the first session) / N, when all sessions
+  were Ready and at the end of the window.
+  "client CPU" and "sim CPU" are user + system seconds from /proc/PID/stat, split at the
+  moment all sessions were Ready.
+"""
+
 
 def read_runs(path):
     runs = []
+    rate_ms = None
     with open(path, encoding="utf-8") as f:
         for line in f:
-            if line.startswith("scale-result "):
-                runs.append({"client": json.loads(line[len("scale-result "):]), "sim": {}})
+            if line.startswith("sim: "):
+                words = line.split()
+                if "--rate-ms" in words:
+                    rate_ms = int(words[words.index("--rate-ms") + 1])
+            elif line.startswith("scale-result "):
+                client = json.loads(line[len("scale-result "):])
+                runs.append({"client": client, "sim": {}, "rate_ms": rate_ms})
             elif line.startswith("sim-stats ") and runs:
                 sim = json.loads(line[len("sim-stats "):])
                 if sim.get("accounts") == runs[-1]["client"]["accounts"]:
@@ -41,10 +68,11 @@ def num(x, fmt="{:.1f}"):
 
 def table(runs):
     out = [
-        "| accounts | read buffer | ready | messages | msg/s | p50 ms | p99 ms | max ms | "
-        "client RSS end | KiB per account | client CPU s (login + window) | sim RSS end | "
+        "| accounts | text every | read buffer | dedupe | ready | messages | msg/s | p50 ms | p99 ms | max ms | "
+        "client RSS end | KiB per account (Ready / end) | client CPU s (login + window) | sim RSS end | "
         "sim CPU s (login + window) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     for r in runs:
         c, s = r["client"], r["sim"]
@@ -52,18 +80,20 @@ def table(runs):
         if s.get("cpu_end_s") is not None and s.get("cpu_login_s") is not None:
             sim_window = s["cpu_end_s"] - s["cpu_login_s"]
         out.append(
-            "| {accounts} | {rb} | {ready} | {messages} | {rate} | {p50} | {p99} | {mx} | {rss} MiB | "
+            "| {accounts} | {rate} s | {rb} | {dd} | {ready} | {messages} | {mps} | {p50} | {p99} | {mx} | {rss} MiB | "
             "{per} | {cl} + {cw} | {srss} MiB | {sl} + {sw} |".format(
                 accounts=f"{c['accounts']:,}",
                 rb="adaptive" if c.get("read_buffer") is None else f"{c['read_buffer']} B",
+                dd=c.get("dedupe", 4096),
+                rate="?" if r["rate_ms"] is None else f"{r['rate_ms'] / 1000:g}",
                 ready=f"{c['ready']:,}",
                 messages=f"{c['messages']:,}",
-                rate=num(c["msg_per_s"]),
+                mps=num(c["msg_per_s"]),
                 p50=num(c["p50_ms"], "{:.2f}"),
                 p99=num(c["p99_ms"], "{:.2f}"),
                 mx=num(c["max_ms"], "{:.2f}"),
                 rss=num(c["rss_end_kib"] / 1024),
-                per=num(c["kib_per_account"]),
+                per=num(c.get("kib_per_account_ready")) + " / " + num(c["kib_per_account"]),
                 cl=num(c["cpu_login_s"], "{:.2f}"),
                 cw=num(c["cpu_window_s"], "{:.2f}"),
                 srss=num(s["rss_end_kib"] / 1024) if s.get("rss_end_kib") else "n/a",
@@ -81,6 +111,8 @@ def svg(runs, path):
         if r["client"]["accounts"] > 0
         and r["client"]["kib_per_account"] > 0
         and r["client"].get("read_buffer") is None
+        and r["client"].get("dedupe", 4096) == 4096
+        and r["rate_ms"] in (None, 10000)
     ]
     if not pts:
         return
@@ -161,6 +193,7 @@ def main():
     runs = read_runs(args.raw)
     if not runs:
         sys.exit("no scale-result lines")
+    print(HEADER)
     print(table(runs))
     if args.svg:
         svg(runs, args.svg)
