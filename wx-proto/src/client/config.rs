@@ -61,7 +61,8 @@ pub struct Config {
     pub reinit_after_failures: u32,
     /// After this many consecutive failed re-inits, the session is declared lost.
     pub max_reinit_failures: u32,
-    /// How many recent MsgIds are remembered to drop re-deliveries.
+    /// How many recent MsgIds are remembered to drop re-deliveries (8 bytes each; the
+    /// default, 1,024, is twice what a snapshot keeps and ten full webwxsync batches).
     pub dedupe_capacity: usize,
     /// A sync-key advance is reported as `SnapshotChanged` at most this often.
     pub snapshot_interval: Duration,
@@ -86,7 +87,7 @@ impl Default for Config {
             throttle_delay: Duration::from_secs(300),
             reinit_after_failures: 3,
             max_reinit_failures: 5,
-            dedupe_capacity: 4096,
+            dedupe_capacity: 1024,
             snapshot_interval: Duration::from_secs(180),
         }
     }
