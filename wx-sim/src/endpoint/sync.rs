@@ -171,8 +171,11 @@ impl Sim {
         } else {
             String::new()
         };
-        let s = s.clone();
-        let acc = self.world.accounts.get(s.account);
+        // Only what the reply needs: copying the whole session (its queue of pending events
+        // included) on every webwxsync made a backlog cost its square.
+        let (account, session_skey) = (s.account, s.skey.clone());
+        let sync_key = s.sync_key(new_seq);
+        let acc = self.world.accounts.get(account);
         let owner = acc.map(|a| a.me.user_name.clone()).unwrap_or_default();
         let mut msgs = Vec::new();
         let mut mods = Vec::new();
@@ -182,7 +185,7 @@ impl Sim {
                 Event::Msg(m) => msgs.push(*m),
                 Event::Mod(name) => {
                     if let Some(c) = acc.and_then(|a| a.contact(&name)) {
-                        let c = c.for_session(&s.skey);
+                        let c = c.for_session(&session_skey);
                         let own = if c.is_owner == 1 { owner.as_str() } else { "" };
                         mods.push(ModContact::from_contact(&c, own));
                     }
@@ -205,9 +208,9 @@ impl Sim {
             mod_chat_room_member_list: Vec::new(),
             profile: Profile::default(),
             continue_flag: u32::from(more),
-            sync_key: s.sync_key(new_seq),
+            sync_check_key: sync_key.clone(),
+            sync_key,
             skey,
-            sync_check_key: s.sync_key(new_seq),
         };
         let mut resp = json(to_body(&reply));
         for c in self.session_cookies(idx, now, false) {
