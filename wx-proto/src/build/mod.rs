@@ -12,7 +12,7 @@ pub(crate) use session::*;
 pub(crate) use sync::*;
 
 use http::{Method, header};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::client::Config;
 use crate::client::Hosts;
@@ -35,14 +35,28 @@ pub(crate) struct Creds {
     pub(crate) device_id: String,
 }
 
+/// `BaseRequest`, serialised straight from the credentials (keys in the order the bodies
+/// have always had: alphabetical).
+#[derive(Serialize)]
+pub(crate) struct BaseRequest<'a> {
+    #[serde(rename = "DeviceID")]
+    device_id: &'a str,
+    #[serde(rename = "Sid")]
+    sid: &'a str,
+    #[serde(rename = "Skey")]
+    skey: &'a str,
+    #[serde(rename = "Uin")]
+    uin: u64,
+}
+
 impl Creds {
-    pub(crate) fn base_request(&self) -> Value {
-        json!({
-            "Uin": self.uin.get(),
-            "Sid": self.sid.expose(),
-            "Skey": self.skey.expose(),
-            "DeviceID": self.device_id,
-        })
+    pub(crate) fn base_request(&self) -> BaseRequest<'_> {
+        BaseRequest {
+            device_id: &self.device_id,
+            sid: self.sid.expose(),
+            skey: self.skey.expose(),
+            uin: self.uin.get(),
+        }
     }
 
     /// The pass_ticket query value: the XML text percent-encoded again, as the browser does.
@@ -86,7 +100,7 @@ impl Ctx<'_> {
         finish(self.base(Method::GET, url), Vec::new())
     }
 
-    pub(crate) fn post_json(&self, url: String, body: &Value) -> http::Request<Vec<u8>> {
+    pub(crate) fn post_json(&self, url: String, body: &impl Serialize) -> http::Request<Vec<u8>> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         let b = self
             .base(Method::POST, url)

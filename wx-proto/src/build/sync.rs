@@ -1,8 +1,8 @@
 //! The sync loop's requests: synccheck (long poll on the push host) and webwxsync.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{API, Creds, Ctx, query};
+use super::{API, BaseRequest, Creds, Ctx, query};
 use crate::parse::SyncKey;
 use crate::percent::encode;
 
@@ -33,10 +33,20 @@ pub(crate) fn sync(ctx: &Ctx<'_>, creds: &Creds, key: &SyncKey) -> http::Request
         ("lang", &ctx.config.lang),
         ("pass_ticket", &creds.pass_ticket_query()),
     ]);
-    let body = json!({
-        "BaseRequest": creds.base_request(),
-        "SyncKey": key,
-        "rr": ctx.r_neg(),
-    });
+    /// The body, serialised directly (no intermediate `Value`): this request is sent for
+    /// every batch of messages.
+    #[derive(Serialize)]
+    struct Body<'a> {
+        #[serde(rename = "BaseRequest")]
+        base_request: BaseRequest<'a>,
+        #[serde(rename = "SyncKey")]
+        sync_key: &'a SyncKey,
+        rr: i32,
+    }
+    let body = Body {
+        base_request: creds.base_request(),
+        sync_key: key,
+        rr: ctx.r_neg(),
+    };
     ctx.post_json(format!("{}{API}/webwxsync?{q}", ctx.hosts.main), &body)
 }

@@ -47,14 +47,14 @@ pub struct SyncKey {
 impl SyncKey {
     /// The synccheck query form: `K_V|K_V|...` in list order.
     pub fn to_query_value(&self) -> String {
+        use std::fmt::Write;
         let mut out = String::with_capacity(self.list.len() * 14);
         for (i, pair) in self.list.iter().enumerate() {
             if i > 0 {
                 out.push('|');
             }
-            out.push_str(&pair.key.to_string());
-            out.push('_');
-            out.push_str(&pair.val.to_string());
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{}_{}", pair.key, pair.val);
         }
         out
     }
