@@ -5,24 +5,14 @@
 #[path = "../../wx-tokio/tests/common/mod.rs"]
 mod common;
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use wx_blocking::{Driver, HttpClient, HttpOptions, RemoteError};
 use wx_proto::client::{Client, Command, Event, OpOutput, Phase};
-use wx_sim::{Body, LoginPolicy, Push};
+use wx_sim::{Body, Push};
 
 fn env() -> common::Env {
-    common::Env::new(
-        false,
-        wx_sim::Config {
-            login: LoginPolicy::Auto {
-                scan_after: Duration::from_millis(10),
-                confirm_after: Duration::from_millis(10),
-                account: 0,
-            },
-            ..wx_sim::Config::default()
-        },
-    )
+    common::Env::auto_confirming()
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use wx_blocking::{Driver, HttpClient, HttpOptions, Remote, RemoteError};
 use wx_proto::client::{Client, Command, Config, Event, OpOutput, Phase, UsageError};
-use wx_sim::{Body, LoginPolicy, Push};
+use wx_sim::{Body, Push};
 
 /// A bound no answer may exceed: far above any answer's real delay, short enough to report
 /// a lost answer as a failure instead of hanging the test run.
@@ -120,17 +120,7 @@ fn an_ended_session_refuses_at_once_and_a_dropped_driver_closes() {
 /// session works in the second.
 #[test]
 fn a_new_login_on_the_same_driver_takes_remote_commands_again() {
-    let env = std::sync::Arc::new(common::Env::new(
-        false,
-        wx_sim::Config {
-            login: LoginPolicy::Auto {
-                scan_after: Duration::from_millis(10),
-                confirm_after: Duration::from_millis(10),
-                account: 0,
-            },
-            ..wx_sim::Config::default()
-        },
-    ));
+    let env = std::sync::Arc::new(common::Env::auto_confirming());
     let config = common::client_config(&env.base);
     let mut client = Client::new(config, [9; 32], Instant::now(), SystemTime::now());
     let mut driver = Driver::with_workers(http(), 4);

@@ -9,21 +9,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use wx_proto::client::{Client, Command, Event, OpOutput, Phase};
-use wx_sim::{Body, LoginPolicy, Push};
+use wx_sim::{Body, Push};
 use wx_tokio::{Driver, HttpClient, HttpOptions, RemoteError};
 
 fn env() -> common::Env {
-    common::Env::new(
-        false,
-        wx_sim::Config {
-            login: LoginPolicy::Auto {
-                scan_after: Duration::from_millis(10),
-                confirm_after: Duration::from_millis(10),
-                account: 0,
-            },
-            ..wx_sim::Config::default()
-        },
-    )
+    common::Env::auto_confirming()
 }
 
 fn client(env: &common::Env) -> Client {

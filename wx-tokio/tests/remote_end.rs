@@ -8,7 +8,6 @@ mod common;
 use std::time::{Duration, Instant, SystemTime};
 
 use wx_proto::client::{Client, Command, Config, Event, OpOutput, Phase, UsageError};
-use wx_sim::LoginPolicy;
 use wx_tokio::{Driver, HttpClient, HttpOptions, RemoteError};
 
 /// A bound no answer may exceed: far above any answer's real delay, short enough to report
@@ -125,17 +124,7 @@ fn an_ended_session_refuses_at_once_and_a_dropped_driver_closes() {
 /// Remote taken before the first session works in the second.
 #[test]
 fn a_new_login_on_the_same_driver_takes_remote_commands_again() {
-    let env = common::Env::new(
-        false,
-        wx_sim::Config {
-            login: LoginPolicy::Auto {
-                scan_after: Duration::from_millis(10),
-                confirm_after: Duration::from_millis(10),
-                account: 0,
-            },
-            ..wx_sim::Config::default()
-        },
-    );
+    let env = common::Env::auto_confirming();
     let config = common::client_config(&env.base);
     let mut client = Client::new(config, [9; 32], Instant::now(), SystemTime::now());
     let mut driver = Driver::new(http());

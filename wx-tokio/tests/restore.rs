@@ -9,21 +9,11 @@ mod common;
 use std::time::{Duration, Instant, SystemTime};
 
 use wx_proto::client::{Client, Event, LoginPath, Phase};
-use wx_sim::{Body, LoginPolicy, Push};
+use wx_sim::{Body, Push};
 use wx_tokio::{Driver, HttpClient, HttpOptions};
 
 fn env() -> common::Env {
-    common::Env::new(
-        false,
-        wx_sim::Config {
-            login: LoginPolicy::Auto {
-                scan_after: Duration::from_millis(10),
-                confirm_after: Duration::from_millis(10),
-                account: 0,
-            },
-            ..wx_sim::Config::default()
-        },
-    )
+    common::Env::auto_confirming()
 }
 
 /// Drives until `done` holds over the events so far (or 30 s pass: a hang).

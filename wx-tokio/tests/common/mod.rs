@@ -49,6 +49,21 @@ impl Env {
         }
     }
 
+    /// A plain-HTTP simulator that scans and confirms every login as account 0 after 10 ms.
+    pub fn auto_confirming() -> Env {
+        Env::new(
+            false,
+            wx_sim::Config {
+                login: wx_sim::LoginPolicy::Auto {
+                    scan_after: Duration::from_millis(10),
+                    confirm_after: Duration::from_millis(10),
+                    account: 0,
+                },
+                ..wx_sim::Config::default()
+            },
+        )
+    }
+
     /// Runs `f` on the simulator and wakes its held polls.
     pub fn sim<R>(&self, f: impl FnOnce(&mut Sim, Instant) -> R) -> R {
         self.server.as_ref().unwrap().with_sim(f)
