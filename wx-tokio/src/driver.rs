@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use futures_util::Stream;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::{Id, JoinError, JoinSet};
 use wx_proto::client::{
     Client, Command, Event, Failure, OpId, OpOutput, Phase, Request, RequestId, UsageError,
 };
 
 use crate::http_client::HttpClient;
-use crate::remote::{Envelope, Gate, Remote, RemoteError};
+use crate::remote::{Envelope, Inbox, Remote, RemoteError};
 
 type Completion = (RequestId, Result<http::Response<Vec<u8>>, Failure>);
 type Waiter = oneshot::Sender<Result<OpOutput, RemoteError>>;
@@ -23,9 +23,7 @@ pub struct Driver {
     http: HttpClient,
     tasks: JoinSet<Completion>,
     ids: HashMap<Id, RequestId>,
-    inbox: mpsc::UnboundedReceiver<Envelope>,
-    remote: Remote,
-    gate: Gate,
+    inbox: Inbox,
     waiters: HashMap<OpId, Waiter>,
 }
 
@@ -41,22 +39,18 @@ impl std::fmt::Debug for Driver {
 impl Driver {
     /// A driver for one session, sending through `http` (clone one client for many drivers).
     pub fn new(http: HttpClient) -> Self {
-        let (tx, inbox) = mpsc::unbounded_channel();
-        let gate = Gate::default();
         Self {
             http,
             tasks: JoinSet::new(),
             ids: HashMap::new(),
-            inbox,
-            remote: Remote::new(tx, gate.clone()),
-            gate,
+            inbox: Inbox::default(),
             waiters: HashMap::new(),
         }
     }
 
     /// A handle for other tasks to submit commands.
     pub fn remote(&self) -> Remote {
-        self.remote.clone()
+        Remote::new(self.inbox.clone())
     }
 
     /// Requests in flight.
@@ -69,7 +63,7 @@ impl Driver {
     /// loses nothing, the requests keep running in the driver's `JoinSet`.
     pub async fn next_event(&mut self, client: &mut Client) -> Option<Event> {
         if client.phase() != Phase::LoggedOut {
-            self.gate.reopen_after_end();
+            self.inbox.reopen_after_end();
         }
         loop {
             while let Some(request) = client.poll_request() {
@@ -84,6 +78,10 @@ impl Driver {
                 self.finish(client).await;
                 return None;
             }
+            if let Some(envelope) = self.inbox.pop() {
+                self.command(client, envelope);
+                continue;
+            }
             let wake = client
                 .poll_timeout()
                 .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
@@ -91,7 +89,7 @@ impl Driver {
                 Some(done) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
                     self.complete(client, done);
                 }
-                Some(envelope) = self.inbox.recv() => self.command(client, envelope),
+                () = self.inbox.queued() => {}
                 () = tokio::time::sleep_until(wake.into()) => client.handle_timeout(Instant::now()),
             }
         }
@@ -195,10 +193,7 @@ impl Driver {
 
     /// Refuses new remote commands with `refusal`, and answers the queued ones with it.
     fn close_inbox(&mut self, refusal: RemoteError) {
-        self.gate.close(refusal.clone());
-        while let Ok(envelope) = self.inbox.try_recv() {
-            let _ = envelope.reply.send(Err(refusal.clone()));
-        }
+        self.inbox.close(&refusal);
     }
 }
 
