@@ -34,17 +34,8 @@ fn scale_config() -> wx_sim::Config {
 fn auto_login(h: &mut H) -> (Creds, BTreeMap<String, String>) {
     h.jar.clear();
     let uuid = h.jslogin();
-    let body = text(&h.get(&format!(
-        "{API}/login?loginicon=true&uuid={uuid}&tip=0&r=1&_=1"
-    )));
-    let uri = body
-        .split("window.redirect_uri=\"")
-        .nth(1)
-        .unwrap()
-        .trim_end_matches("\";");
-    let path = uri.strip_prefix(BASE).unwrap();
-    let xml = text(&h.get(&format!("{path}&fun=new&version=v2")));
-    (creds_of(&xml), h.jar.clone())
+    let creds = h.enter(&uuid, 0);
+    (creds, h.jar.clone())
 }
 
 /// One webwxsync from scratch: the texts, and the synccheck `synckey` it leaves.

@@ -151,17 +151,7 @@ impl H {
         let uuid = self.jslogin();
         self.sim.scan(&uuid, 0, self.now).unwrap();
         self.sim.confirm(&uuid, self.now).unwrap();
-        let body = text(&self.get(&format!(
-            "{API}/login?loginicon=true&uuid={uuid}&tip=1&r=1&_=1"
-        )));
-        let uri = body
-            .split("window.redirect_uri=\"")
-            .nth(1)
-            .unwrap()
-            .trim_end_matches("\";");
-        let path = uri.strip_prefix(BASE).unwrap();
-        let xml = text(&self.get(&format!("{path}&fun=new&version=v2")));
-        let creds = creds_of(&xml);
+        let creds = self.enter(&uuid, 1);
         let init = self.post_json(
             &format!(
                 "{API}/webwxinit?r=-1&lang=zh_CN&pass_ticket={}",
@@ -174,6 +164,22 @@ impl H {
             user_name: init["User"]["UserName"].as_str().unwrap().to_string(),
             ..creds
         }
+    }
+
+    /// For a confirmed `uuid`: the login poll (with `tip`), its redirect, and
+    /// webwxnewloginpage; the credentials of the XML.
+    pub fn enter(&mut self, uuid: &str, tip: u8) -> Creds {
+        let body = text(&self.get(&format!(
+            "{API}/login?loginicon=true&uuid={uuid}&tip={tip}&r=1&_=1"
+        )));
+        let uri = body
+            .split("window.redirect_uri=\"")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches("\";");
+        let path = uri.strip_prefix(BASE).unwrap();
+        let xml = text(&self.get(&format!("{path}&fun=new&version=v2")));
+        creds_of(&xml)
     }
 
     pub fn jslogin(&mut self) -> String {
