@@ -13,76 +13,30 @@
 //! `--rate-ms` load. The `ready` line ends with `seen <n>`, the count so far.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+#[path = "../../wx-tokio/examples/load_common/mod.rs"]
+mod load_common;
 
+use std::time::Duration;
+
+use load_common::{Args, Counter};
 use wx_blocking::{Driver, HttpClient, HttpOptions};
-use wx_proto::client::{Client, Config, Event};
-
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
-}
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let base = args
-        .next()
-        .expect("usage: load_one_blocking BASE_URL [COUNT] [HOLD_S] [TIMEOUT_S] [PREFIX]");
-    let mut num = |default: u64| args.next().and_then(|a| a.parse().ok()).unwrap_or(default);
-    let (want, hold, timeout) = (num(5000), num(60), num(600));
-    let prefix = args.next().unwrap_or_else(|| "load ".to_owned());
-    let count = Arc::new(AtomicU64::new(0));
-    let seen = Arc::clone(&count);
+    let args = Args::parse("load_one_blocking");
+    let counter = Counter::new(&args);
+    let seen = std::sync::Arc::clone(&counter.count);
+    let timeout = args.timeout;
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(timeout));
-        println!("timeout {}", seen.load(Ordering::Relaxed));
+        println!(
+            "timeout {}",
+            seen.load(std::sync::atomic::Ordering::Relaxed)
+        );
         std::process::exit(1);
     });
     let http = HttpClient::new(HttpOptions::default()).unwrap();
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let mut seed = [0u8; 32];
-    seed[..16].copy_from_slice(&nanos.to_le_bytes());
-    let mut client = Client::new(
-        Config::for_base_url(base.as_str()),
-        seed,
-        Instant::now(),
-        SystemTime::now(),
-    );
+    let mut client = load_common::client(&args.base);
     let mut driver = Driver::new(http);
-    loop {
-        match driver.next_event(&mut client) {
-            None => {
-                println!("ended {}", count.load(Ordering::Relaxed));
-                std::process::exit(1);
-            }
-            Some(Event::Ready { contacts, groups }) => {
-                println!(
-                    "ready {:.6} {contacts} contacts {groups} groups seen {}",
-                    unix_now(),
-                    count.load(Ordering::Relaxed)
-                );
-            }
-            Some(Event::Message { message, .. })
-                if message
-                    .text()
-                    .is_some_and(|t| t.starts_with(prefix.as_str())) =>
-            {
-                let n = count.fetch_add(1, Ordering::Relaxed) + 1;
-                if n == want {
-                    println!("done {n} {:.6}", unix_now());
-                    break;
-                }
-            }
-            Some(Event::LoggedOut(reason)) => println!("logged out: {reason:?}"),
-            Some(_) => {}
-        }
-    }
-    std::thread::sleep(Duration::from_secs(hold));
+    while !counter.on_event(driver.next_event(&mut client)) {}
+    std::thread::sleep(Duration::from_secs(args.hold));
 }
