@@ -56,6 +56,11 @@ impl Harness {
     }
 
     fn reply(&mut self, req: &Request, status: u16, body: &[u8], cookies: &[&str]) {
+        if req.kind == RequestKind::SyncCheck {
+            // The server held the long poll (a poll answered at once makes the loop pace
+            // itself, which the pacing tests cover).
+            self.now += Duration::from_secs(3);
+        }
         let mut resp = http::Response::builder().status(status);
         for c in cookies {
             resp = resp.header(http::header::SET_COOKIE, *c);
@@ -78,6 +83,13 @@ impl Harness {
         assert!(at >= self.now, "poll_timeout in the past");
         self.now = at;
         self.client.handle_timeout(self.now);
+    }
+
+    /// A sync round that brought nothing: the loop waits before the next request of `kind`.
+    fn expect_paced(&mut self, kind: RequestKind) -> Request {
+        self.no_request();
+        self.wake();
+        self.expect(kind)
     }
 
     fn no_request(&mut self) {
@@ -422,7 +434,7 @@ fn sync_loop_delivers_each_message_once_and_advances_keys() {
             .any(|e| matches!(e, Event::Message { .. }))
     );
     // Count 0 keys keep the old ones; one malformed message does not hide its siblings.
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect_paced(RequestKind::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
     let sync = h.expect(RequestKind::Sync);
     h.reply(
@@ -617,16 +629,27 @@ fn commands_before_login_are_usage_errors_and_logout_ends_cleanly() {
 
 #[test]
 fn repeated_sync_failures_reinit_with_the_same_credentials() {
-    let mut h = Harness::new(Config::default());
+    let mut h = Harness::new(Config {
+        // The contact page stays unanswered: its watchdog must not be the next wake-up.
+        request_timeout: Duration::from_secs(3600),
+        ..Config::default()
+    });
     h.login();
     let _ = h.expect(RequestKind::StatusNotify);
     let _ = h.expect(RequestKind::GetContact);
-    for _ in 0..2 {
+    // The delay doubles from 2 s; webwxinit runs again only once it has reached the cap.
+    let mut waits = Vec::new();
+    for _ in 0..5 {
         let check = h.expect(RequestKind::SyncCheck);
         h.client
             .handle_failure(check.id, Failure::Io, h.now)
             .unwrap();
+        let before = h.now;
         h.wake();
+        waits.push((h.now - before).as_secs_f64());
+    }
+    for (w, nominal) in waits.iter().zip([2.0, 4.0, 8.0, 16.0, 32.0]) {
+        assert!((nominal * 0.8..=nominal * 1.2).contains(w), "{waits:?}");
     }
     let check = h.expect(RequestKind::SyncCheck);
     h.client
@@ -648,6 +671,21 @@ fn repeated_sync_failures_reinit_with_the_same_credentials() {
             .any(|e| matches!(e, Event::LoggedIn { .. })),
         "a re-init is not a new login"
     );
+    // The re-init did not end the streak: the next failure waits the cap, and no second
+    // re-init comes within five minutes.
+    let mut requests = 0;
+    let start = h.now;
+    while h.now - start < Duration::from_secs(290) {
+        let check = h.expect(RequestKind::SyncCheck);
+        requests += 1;
+        h.client
+            .handle_failure(check.id, Failure::Io, h.now)
+            .unwrap();
+        let before = h.now;
+        h.wake();
+        assert!(h.now - before >= Duration::from_secs(48), "at the cap");
+    }
+    assert!(requests <= 6, "{requests} synccheck in 290 s");
     let _ = h.expect(RequestKind::SyncCheck);
 }
 
@@ -800,8 +838,13 @@ fn contact_changes_and_profile_become_events() {
 
 #[test]
 fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
-    let mut h = Harness::new(Config::default());
+    let mut h = Harness::new(Config {
+        // The contact page stays unanswered: its watchdog must not be the next wake-up.
+        request_timeout: Duration::from_secs(3600),
+        ..Config::default()
+    });
     let mut check = h.running();
+    let mut stalls = 0;
     for selector in ["0-2", "0-3", "0-4", "0-6", "0-7"] {
         h.reply(
             &check,
@@ -816,8 +859,23 @@ fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
             &fixture("webwxsync/empty-keys-unchanged.json"),
             &[],
         );
-        check = h.expect(RequestKind::SyncCheck);
+        // Nothing new: the loop waits before it asks again.
+        check = h.expect_paced(RequestKind::SyncCheck);
+        stalls += h
+            .events()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::Problem(Problem {
+                        kind: ProblemKind::Stalled(Stall::EmptySync),
+                        ..
+                    })
+                )
+            })
+            .count();
     }
+    assert_eq!(stalls, 1, "the pattern is reported once");
     // An unknown retcode (the 2016 capture's "2") is a problem with a retry, not a logout.
     h.reply(
         &check,

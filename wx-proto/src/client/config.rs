@@ -57,10 +57,29 @@ pub struct Config {
     pub backoff_cap: Duration,
     /// How long to wait after a rate limit (1205).
     pub throttle_delay: Duration,
-    /// After this many consecutive sync failures, webwxinit runs again.
+    /// webwxinit runs again after at least this many consecutive sync failures, and only
+    /// once the retry delay has reached `backoff_cap` (a passing fault never re-inits).
     pub reinit_after_failures: u32,
-    /// After this many consecutive failed re-inits, the session is declared lost.
+    /// At most one re-init per this interval, however long the failures last.
+    pub reinit_min_interval: Duration,
+    /// After this many consecutive re-inits that the server refused with a code (not a
+    /// transport fault or an HTTP status, which only delay), the session is declared lost.
     pub max_reinit_failures: u32,
+    /// The wait before the next synccheck after a sync round that brought nothing (a poll
+    /// answered at once, or news that webwxsync did not have); doubles for every such round
+    /// in a row, and resets on real progress or a poll the server held.
+    pub idle_round_pace: Duration,
+    /// Cap of that wait (about the server's own hold of a long poll, so a spinning server
+    /// costs no more requests than a healthy one).
+    pub idle_round_cap: Duration,
+    /// At most this many webwxsync rounds in a row are followed on `ContinueFlag` when they
+    /// bring nothing new; then the loop goes back to synccheck at its idle pace.
+    pub max_empty_continues: u32,
+    /// While this many events wait in `poll_event`, no webwxsync is issued (the server
+    /// keeps the messages); it resumes once half of them are drained.
+    pub max_undelivered_events: usize,
+    /// The pace of message sends (`None`: no pacing, every send goes out at once).
+    pub send_pacing: Option<SendPacing>,
     /// How many recent MsgIds are remembered to drop re-deliveries (8 bytes each; the
     /// default, 1,024, is twice what a snapshot keeps and ten full webwxsync batches).
     pub dedupe_capacity: usize,
@@ -86,9 +105,57 @@ impl Default for Config {
             backoff_cap: Duration::from_secs(60),
             throttle_delay: Duration::from_secs(300),
             reinit_after_failures: 3,
+            reinit_min_interval: Duration::from_secs(300),
             max_reinit_failures: 5,
+            idle_round_pace: Duration::from_secs(1),
+            idle_round_cap: Duration::from_secs(30),
+            max_empty_continues: 3,
+            max_undelivered_events: 1024,
+            send_pacing: Some(SendPacing::default()),
             dedupe_capacity: 1024,
             snapshot_interval: Duration::from_secs(180),
+        }
+    }
+}
+
+/// A rate: `burst` at once, then one every `interval` (a token bucket).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// One more every this long, sustained.
+    pub interval: Duration,
+    /// How many may go at once after a quiet spell (at least 1).
+    pub burst: u32,
+}
+
+/// The pace of message sends, per account and per chat, and what a 1205 on a send does.
+/// The defaults follow what users measured on the real server (about one message a second
+/// sustained; bursts of ~60 get the account blocked, peers.md §4.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendPacing {
+    /// All sends of the account.
+    pub account: Rate,
+    /// Sends to one chat.
+    pub chat: Rate,
+    /// After a 1205 on a send, the send queue pauses this long (doubling per 1205 in a row,
+    /// up to `backoff_cap`) and the send is retried.
+    pub throttle_pause: Duration,
+    /// A send that keeps getting 1205 is retried this many times, then fails `Throttled`.
+    pub throttle_retries: u32,
+}
+
+impl Default for SendPacing {
+    fn default() -> Self {
+        Self {
+            account: Rate {
+                interval: Duration::from_secs(1),
+                burst: 10,
+            },
+            chat: Rate {
+                interval: Duration::from_secs(2),
+                burst: 5,
+            },
+            throttle_pause: Duration::from_secs(10),
+            throttle_retries: 3,
         }
     }
 }

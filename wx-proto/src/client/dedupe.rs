@@ -6,7 +6,7 @@
 //! snapshots. A lookup scans the ring; at the default capacity (1,024) that is a few hundred
 //! nanoseconds, and the whole set stays under 9 KiB per session.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 /// The bit that marks a hashed (non-numeric) id.
 const HASHED: u64 = 1 << 63;
@@ -19,7 +19,15 @@ pub(crate) struct RecentIds {
     /// The text of each hashed key still in `order`, oldest first.
     texts: VecDeque<(u64, Box<str>)>,
     capacity: usize,
+    /// Every key of `order`, once the capacity grew past [`INDEX_ABOVE`].
+    index: Option<HashSet<u64>>,
 }
+
+/// The most a batch can grow the set to (~2.5 MiB with its index): a server sending
+/// bigger batches than this can get older ids of the same batch delivered twice.
+const MAX_HOLD: usize = 100_000;
+/// Up to this capacity a scan of the ring is fast enough (and costs no extra memory).
+const INDEX_ABOVE: usize = 4096;
 
 /// The key of `id`, and whether it is the number itself.
 fn key(id: &str) -> (u64, bool) {
@@ -45,6 +53,7 @@ impl RecentIds {
             order: VecDeque::new(),
             texts: VecDeque::new(),
             capacity: capacity.max(1),
+            index: None,
         }
     }
 
@@ -67,20 +76,48 @@ impl RecentIds {
             .collect()
     }
 
+    /// Grows the capacity to at least `n` ids, up to [`MAX_HOLD`] (never shrinks it). Past
+    /// [`INDEX_ABOVE`] an index keeps lookups constant-time.
+    pub(crate) fn hold_at_least(&mut self, n: usize) {
+        let n = n.min(MAX_HOLD);
+        if n <= self.capacity {
+            return;
+        }
+        self.capacity = n;
+        if self.capacity > INDEX_ABOVE && self.index.is_none() {
+            self.index = Some(self.order.iter().copied().collect());
+        }
+    }
+
+    fn contains(&self, k: u64) -> bool {
+        match &self.index {
+            Some(index) => index.contains(&k),
+            None => self.order.contains(&k),
+        }
+    }
+
     /// Records `id`; returns `false` when it was already there.
     pub(crate) fn insert(&mut self, id: &str) -> bool {
         let (k, exact) = key(id);
-        if self.order.contains(&k) {
+        if self.contains(k) {
             return false;
         }
         if self.order.len() >= self.capacity
             && let Some(old) = self.order.pop_front()
-            && old & HASHED != 0
-            && let Some(at) = self.texts.iter().position(|(t, _)| *t == old)
         {
-            self.texts.remove(at);
+            if let Some(index) = self.index.as_mut() {
+                index.remove(&old);
+            }
+            if old & HASHED != 0
+                && let Some(at) = self.texts.iter().position(|(t, _)| *t == old)
+            {
+                self.texts.remove(at);
+            }
         }
         self.order.push_back(k);
+        if let Some(index) = self.index.as_mut() {
+            index.insert(k);
+        }
         if !exact {
             self.texts.push_back((k, id.into()));
         }
@@ -102,6 +139,24 @@ mod tests {
         assert!(r.insert("a"), "a was evicted");
         assert!(!r.insert("c"));
         assert_eq!(r.texts.len(), 2, "evicted texts are dropped too");
+    }
+
+    #[test]
+    fn a_grown_set_recognises_a_whole_large_batch_again() {
+        let mut r = RecentIds::new(1024);
+        r.hold_at_least(20_000);
+        let ids: Vec<String> = (0..10_000u64)
+            .map(|n| (7_000_000_000 + n).to_string())
+            .collect();
+        assert!(ids.iter().all(|id| r.insert(id)), "all new");
+        assert!(ids.iter().all(|id| !r.insert(id)), "all repeats");
+        r.hold_at_least(10);
+        assert_eq!(r.capacity, 20_000, "never shrinks");
+        for n in 0..20_000u64 {
+            r.insert(&n.to_string());
+        }
+        assert!(r.insert(&ids[0]), "evicted ids leave the index too");
+        assert_eq!(r.index.as_ref().map(HashSet::len), Some(20_000));
     }
 
     #[test]

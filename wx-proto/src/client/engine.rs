@@ -91,8 +91,9 @@ impl Client {
         id
     }
 
+    /// A lane request is in flight, or webwxsync waits for the events to drain.
     pub(super) fn lane_busy(&self) -> bool {
-        self.pending.values().any(|p| p.purpose == Purpose::Lane)
+        self.sync_parked || self.pending.values().any(|p| p.purpose == Purpose::Lane)
     }
 
     pub(super) fn set_lane_timer(&mut self, at: Instant, lane: Lane) {
@@ -105,7 +106,19 @@ impl Client {
         let base = self.config.backoff_base.as_millis() as u64;
         let cap = self.config.backoff_cap.as_millis() as u64;
         let exp = base.saturating_mul(1u64 << failures.saturating_sub(1).min(20));
-        let ms = exp.min(cap);
+        self.jittered(Duration::from_millis(exp.min(cap)))
+    }
+
+    /// Whether `failures` consecutive failures have brought the retry delay to its cap.
+    pub(super) fn backoff_at_cap(&self, failures: u32) -> bool {
+        let base = self.config.backoff_base.as_millis() as u64;
+        let cap = self.config.backoff_cap.as_millis() as u64;
+        failures > 20 || base.saturating_mul(1u64 << failures.saturating_sub(1)) >= cap
+    }
+
+    /// `d` with ±20 % jitter from the seeded PRNG.
+    pub(super) fn jittered(&mut self, d: Duration) -> Duration {
+        let ms = d.as_millis().min(u128::from(u64::MAX)) as u64;
         let jitter = self.rng.below(ms / 5 * 2 + 1);
         Duration::from_millis(ms - ms / 5 + jitter)
     }

@@ -147,6 +147,33 @@ pub enum ProblemKind {
     Reinitialising,
     /// The first synccheck answered 1100: trying another webpush host.
     ProbingPushHost,
+    /// The server makes the sync loop spin without news: the loop now waits between
+    /// rounds (`retry_in`), longer while the pattern lasts. Raised once per pattern.
+    Stalled(Stall),
+}
+
+/// The ways a server can make the sync loop spin without delivering anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stall {
+    /// synccheck answers selector 0 at once instead of holding the poll.
+    PollNotHeld,
+    /// synccheck announces news (selector 2, 3, 6, 7, …) that webwxsync does not bring:
+    /// no new message, no contact or profile change (the keys may or may not move).
+    EmptySync,
+    /// webwxsync keeps answering `ContinueFlag` 1 without bringing anything new.
+    ContinueWithoutProgress,
+}
+
+impl Stall {
+    /// A short English description, for logs and the CLI.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stall::PollNotHeld => "synccheck answers at once instead of holding the poll",
+            Stall::EmptySync => "synccheck announces news that webwxsync does not bring",
+            Stall::ContinueWithoutProgress => "webwxsync keeps asking to continue with nothing new",
+        }
+    }
 }
 
 /// Why a session ended.

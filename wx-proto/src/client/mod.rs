@@ -17,6 +17,7 @@ mod event;
 mod hosts;
 mod login;
 mod ops;
+mod pacing;
 mod request;
 mod rng;
 mod session;
@@ -24,9 +25,9 @@ mod snapshot;
 mod sync_loop;
 
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
-pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Server};
+pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Server};
 pub use cookies::{CookieJar, StoredCookie};
-pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason};
+pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason, Stall};
 pub use hosts::Hosts;
 pub use request::{Failure, Request, RequestId, RequestKind};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
@@ -122,6 +123,14 @@ pub struct Client {
     pending_redirect: Option<String>,
     qr_renewals: u32,
     lane_failures: u32,
+    /// The failure last reported in the current streak (reported once, not per retry).
+    last_failure: Option<(RequestKind, ProblemKind)>,
+    /// The sync loop's own pace.
+    pacer: pacing::LoopPacer,
+    /// webwxsync waits for the application to drain its events.
+    sync_parked: bool,
+    /// When the last re-init started.
+    last_reinit: Option<Instant>,
     // Session.
     creds: Option<Creds>,
     me: Option<Contact>,
@@ -199,6 +208,10 @@ impl Client {
             pending_redirect: None,
             qr_renewals: 0,
             lane_failures: 0,
+            last_failure: None,
+            pacer: pacing::LoopPacer::default(),
+            sync_parked: false,
+            last_reinit: None,
             creds: None,
             me: None,
             contacts: BTreeMap::new(),
@@ -266,7 +279,11 @@ impl Client {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if self.sync_parked {
+            self.unpark_sync();
+        }
+        event
     }
 
     /// When to call [`Client::handle_timeout`] next. While requests or events are queued it

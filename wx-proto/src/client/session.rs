@@ -10,6 +10,7 @@ use super::{
 use crate::build;
 use crate::client::event::SnapshotReason;
 use crate::client::request::RequestKind;
+use crate::error::{Endpoint, ErrorKind, Format, ParseError};
 use crate::parse::{Contact, parse_batch_get_contact, parse_get_contact, parse_init};
 use crate::ret_code::RetCode;
 
@@ -31,9 +32,35 @@ impl Client {
     pub(super) fn on_init(&mut self, outcome: Outcome, now: Instant) {
         let parsed = outcome
             .body_2xx()
-            .and_then(|b| parse_init(&b).map_err(ProblemKind::Malformed));
+            .and_then(|b| parse_init(&b).map_err(ProblemKind::Malformed))
+            .and_then(|init| {
+                // Without `User` or `SyncKey` there is no session to run, whatever `Ret` says.
+                let missing = if init.user.user_name.is_empty() {
+                    Some("User")
+                } else if !init.sync_key.is_usable() {
+                    Some("SyncKey")
+                } else {
+                    None
+                };
+                match missing {
+                    Some(field) if init.base_response.ret.is_ok() => {
+                        Err(ProblemKind::Malformed(ParseError::new(
+                            Format::Json(Endpoint::Init),
+                            0,
+                            ErrorKind::MissingField(field),
+                        )))
+                    }
+                    _ => Ok(init),
+                }
+            });
         let init = match parsed {
             Ok(init) if init.base_response.ret.is_ok() => init,
+            Ok(init) if init.base_response.ret == RetCode::Throttled => {
+                // Rate limited: wait it out and ask again; it is no verdict on the session.
+                let delay = self.config.throttle_delay;
+                self.problem(ProblemKind::Throttled, RequestKind::Init, Some(delay));
+                return self.set_lane_timer(now + delay, Lane::Init);
+            }
             // A restored session the server no longer knows: ask the phone instead.
             Ok(init) if self.resuming && !init.base_response.ret.is_ok() => {
                 return self.resume_failed(
@@ -48,13 +75,13 @@ impl Client {
             Ok(init) if init.base_response.ret.is_logout() => {
                 return self.end_session(LogoutReason::from_code(init.base_response.ret));
             }
-            Ok(init) if init.base_response.ret == RetCode::Throttled => {
-                return self.init_failed(ProblemKind::Throttled, now);
-            }
             Ok(init) => return self.init_failed(ProblemKind::Server(init.base_response.ret), now),
             Err(problem) => return self.init_failed(problem, now),
         };
-        self.lane_failures = 0;
+        if !self.reinit {
+            // A re-init does not end a failure streak: only a completed sync round does.
+            self.lane_failures = 0;
+        }
         self.reinit_failures = 0;
         // A re-init or a resume keeps the keys it has synced up to, so nothing that arrived
         // in between is skipped; a new login starts from the server's.
@@ -80,7 +107,11 @@ impl Client {
         self.me = Some(init.user.clone());
         if !was_reinit {
             self.phase = Phase::Running;
-            self.session_start_s = self.wall_ms(now) / 1000;
+            // A restored session keeps the start of its first login: what arrived while
+            // the process was down is news, not history.
+            if self.session_start_s == 0 {
+                self.session_start_s = self.wall_ms(now) / 1000;
+            }
             self.events.push_back(Event::LoggedIn {
                 uin: init.user.uin,
                 user_name: init.user.user_name.clone(),
@@ -100,6 +131,9 @@ impl Client {
     }
 
     fn init_failed(&mut self, problem: ProblemKind, now: Instant) {
+        if self.reinit {
+            return self.reinit_failed(problem, now);
+        }
         self.reinit_failures += 1;
         if self.reinit_failures >= self.config.max_reinit_failures {
             if self.resuming {
@@ -110,6 +144,24 @@ impl Client {
             return self.end_session(LogoutReason::InitFailed);
         }
         self.retry_lane(RequestKind::Init, problem, Lane::Init, now);
+    }
+
+    /// A re-init failed: the sync loop goes on at its back-off (the next re-init comes no
+    /// sooner than `reinit_min_interval`). Only a server that keeps refusing it with a code
+    /// ends the session; transport faults and HTTP statuses only delay.
+    fn reinit_failed(&mut self, problem: ProblemKind, now: Instant) {
+        self.reinit = false;
+        if let ProblemKind::Server(_) = problem {
+            self.reinit_failures += 1;
+            if self.reinit_failures >= self.config.max_reinit_failures {
+                self.problem(problem, RequestKind::Init, None);
+                return self.end_session(LogoutReason::InitFailed);
+            }
+        }
+        self.lane_failures = self.lane_failures.saturating_add(1);
+        let delay = self.backoff(self.lane_failures);
+        self.problem(problem, RequestKind::Init, Some(delay));
+        self.set_lane_timer(now + delay, Lane::SyncCheck);
     }
 
     /// Re-runs webwxinit with the current credentials after repeated sync failures.

@@ -4,7 +4,9 @@
 //!
 //! Format: JSON with a `version` field ([`SNAPSHOT_VERSION`]). A reader accepts its own
 //! version and older ones it knows how to read, and refuses newer ones with a clear error
-//! instead of guessing. Every credential is a [`Secret`] or a [`Uin`], so `Debug` shows none.
+//! instead of guessing. Version 2 added `session_started_unix_s` and `push_host`; a
+//! version 1 file reads with both absent (history then counts from the restore, and the
+//! push host is the family's default). Every credential is a [`Secret`] or a [`Uin`], so `Debug` shows none.
 
 use std::time::{Instant, SystemTime};
 
@@ -22,7 +24,7 @@ use crate::parse::{Contact, PushLogin, SyncKey, parse_push_login};
 use crate::secret::{Secret, Uin};
 
 /// The snapshot format this crate writes.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 /// How many recent MsgIds a snapshot keeps, so a resumed session drops re-deliveries.
 const SNAPSHOT_MSG_IDS: usize = 512;
 
@@ -58,6 +60,14 @@ pub struct Snapshot {
     pub me: Option<Contact>,
     /// The most recent MsgIds delivered (oldest first).
     pub recent_msg_ids: Vec<String>,
+    /// When the session first logged in (Unix seconds): messages created before it are
+    /// history, also after a restore (version 2; absent in version 1).
+    #[serde(default)]
+    pub session_started_unix_s: Option<i64>,
+    /// The webpush host in use, when it is not the family's default (found by probing
+    /// after a 1100 on the first synccheck; version 2).
+    #[serde(default)]
+    pub push_host: Option<String>,
 }
 
 /// Why a snapshot cannot be used.
@@ -137,6 +147,8 @@ impl Client {
             sync_check_key: self.sync_check_key.clone(),
             me: self.me.clone(),
             recent_msg_ids: self.seen.recent(SNAPSHOT_MSG_IDS),
+            session_started_unix_s: (self.session_start_s > 0).then_some(self.session_start_s),
+            push_host: (self.push_host != self.hosts.push).then(|| self.push_host.clone()),
         })
     }
 
@@ -161,7 +173,11 @@ impl Client {
         if let Server::Official = client.config.server {
             client.hosts = snapshot.hosts;
         }
-        client.push_host = client.hosts.push.clone();
+        client.push_host = match snapshot.push_host {
+            Some(host) if client.config.server == Server::Official && !host.is_empty() => host,
+            _ => client.hosts.push.clone(),
+        };
+        client.session_start_s = snapshot.session_started_unix_s.unwrap_or(0);
         client.jar = snapshot.cookies;
         client.creds = Some(Creds {
             uin: snapshot.uin,
@@ -225,6 +241,11 @@ impl Client {
         self.batch_queue.clear();
         self.ready_sent = false;
         self.lane_failures = 0;
+        self.last_failure = None;
+        self.pacer = super::pacing::LoopPacer::default();
+        self.sync_parked = false;
+        self.last_reinit = None;
+        self.session_start_s = 0;
         self.lane_timer = None;
         self.contacts_timer = None;
         self.uuid = None;

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::{Client, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose};
+use super::{Client, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose, Stall};
 use crate::build;
 use crate::client::config::HistoryPolicy;
 use crate::client::event::SnapshotReason;
@@ -27,9 +27,20 @@ impl Client {
         let Some(creds) = creds else { return };
         let req = build::synccheck(&ctx, &push, creds, &key);
         self.send(RequestKind::SyncCheck, req, Purpose::Lane, now);
+        self.pacer.poll_sent(now);
     }
 
+    /// Sends webwxsync, unless the application has not drained its events: then the
+    /// call waits (`sync_parked`) until `poll_event` has taken half of them.
     pub(super) fn send_sync(&mut self, now: Instant) {
+        if self.events.len() >= self.config.max_undelivered_events.max(1) {
+            tracing::debug!(
+                queued = self.events.len(),
+                "webwxsync waits for the events to drain"
+            );
+            self.sync_parked = true;
+            return;
+        }
         let key = self.sync_key.clone();
         let (ctx, creds) = self.ctx(now);
         let Some(creds) = creds else { return };
@@ -37,24 +48,84 @@ impl Client {
         self.send(RequestKind::Sync, req, Purpose::Lane, now);
     }
 
-    /// One more consecutive sync failure: back off, and re-init after every
-    /// `reinit_after_failures` of them.
-    fn sync_failed(&mut self, kind: RequestKind, problem: ProblemKind, now: Instant) {
-        self.lane_failures += 1;
-        if self
-            .lane_failures
-            .is_multiple_of(self.config.reinit_after_failures.max(1))
+    /// Resumes a webwxsync that waited for the events to drain.
+    pub(super) fn unpark_sync(&mut self) {
+        if self.sync_parked
+            && self.events.len() <= self.config.max_undelivered_events / 2
+            && self.phase == Phase::Running
         {
+            self.sync_parked = false;
+            let now = self.last_now;
+            self.send_sync(now);
+        }
+    }
+
+    /// One more consecutive failure of the sync loop: back off (to the cap, with jitter),
+    /// and re-init only once the delay has reached the cap, at most once per
+    /// `reinit_min_interval`. The same problem is reported once per streak.
+    fn sync_failed(&mut self, kind: RequestKind, problem: ProblemKind, now: Instant) {
+        self.lane_failures = self.lane_failures.saturating_add(1);
+        let at_cap = self.backoff_at_cap(self.lane_failures);
+        let reinit_due = at_cap
+            && self.lane_failures >= self.config.reinit_after_failures.max(1)
+            && self.last_reinit.is_none_or(|t| {
+                now.saturating_duration_since(t) >= self.config.reinit_min_interval
+            });
+        if reinit_due {
+            self.last_reinit = Some(now);
+            self.failure_reported(kind, &problem);
             self.problem(problem, kind, None);
             return self.start_reinit(now);
         }
         let delay = self.backoff(self.lane_failures);
-        self.problem(problem, kind, Some(delay));
+        if self.failure_reported(kind, &problem) {
+            self.problem(problem, kind, Some(delay));
+        } else {
+            tracing::debug!(
+                request = kind.name(),
+                ?delay,
+                failures = self.lane_failures,
+                "sync loop still failing"
+            );
+        }
         self.set_lane_timer(now + delay, Lane::SyncCheck);
+    }
+
+    /// Records `problem` as the streak's last reported failure; `true` when it is new.
+    fn failure_reported(&mut self, kind: RequestKind, problem: &ProblemKind) -> bool {
+        let new = Some((kind, problem)) != self.last_failure.as_ref().map(|(k, p)| (*k, p));
+        if new {
+            self.last_failure = Some((kind, problem.clone()));
+        }
+        new
+    }
+
+    /// A round of the loop completed: the failure streak is over.
+    fn round_ok(&mut self) {
+        self.lane_failures = 0;
+        self.last_failure = None;
+    }
+
+    /// A round that advanced nothing: wait the idle pace before the next synccheck.
+    fn idle_round(&mut self, stall: Stall, kind: RequestKind, now: Instant) {
+        let (base, cap) = (self.config.idle_round_pace, self.config.idle_round_cap);
+        let pause = self.pacer.idle(stall, base, cap);
+        let wait = self.jittered(pause.wait);
+        if pause.report {
+            self.problem(ProblemKind::Stalled(stall), kind, Some(wait));
+        }
+        tracing::debug!(
+            ?stall,
+            ?wait,
+            rounds = self.pacer.idle_rounds(),
+            "idle sync round"
+        );
+        self.set_lane_timer(now + wait, Lane::SyncCheck);
     }
 
     pub(super) fn on_synccheck(&mut self, outcome: Outcome, now: Instant) {
         let first = !std::mem::replace(&mut self.first_synccheck_done, true);
+        let held = self.pacer.was_held(now);
         let parsed = outcome
             .body_2xx()
             .and_then(|b| parse_synccheck(&b).map_err(ProblemKind::Malformed));
@@ -67,12 +138,16 @@ impl Client {
                 self.resume_failed(ProblemKind::Server(code), RequestKind::SyncCheck, now);
             }
             RetCode::Ok => {
-                self.lane_failures = 0;
                 self.verifying = false;
-                if check.selector == 0 {
+                if check.selector != 0 {
+                    self.send_sync(now);
+                } else if held {
+                    self.round_ok();
+                    self.pacer.progress();
                     self.send_synccheck(now);
                 } else {
-                    self.send_sync(now);
+                    self.round_ok();
+                    self.idle_round(Stall::PollNotHeld, RequestKind::SyncCheck, now);
                 }
             }
             RetCode::SessionNotExist if first && !self.push_alternatives.is_empty() => {
@@ -113,22 +188,37 @@ impl Client {
             }
             code => return self.sync_failed(RequestKind::Sync, ProblemKind::Server(code), now),
         }
-        self.lane_failures = 0;
+        self.round_ok();
         let again = sync.continue_flag != 0;
-        self.apply_sync(sync, now);
+        let news = self.apply_sync(sync, now);
         if self.phase == Phase::LoggedOut {
             return;
         }
+        if news {
+            self.pacer.progress();
+        }
         if again {
-            self.send_sync(now);
-        } else {
+            if news || self.pacer.empty_continue(self.config.max_empty_continues) {
+                return self.send_sync(now);
+            }
+            return self.idle_round(Stall::ContinueWithoutProgress, RequestKind::Sync, now);
+        }
+        if news {
             self.send_synccheck(now);
+        } else {
+            self.idle_round(Stall::EmptySync, RequestKind::Sync, now);
         }
     }
 
     /// Applies a parsed webwxsync body in the official client's order: keys, profile,
-    /// deletions, changes, then messages.
-    fn apply_sync(&mut self, sync: SyncResponse, now: Instant) {
+    /// deletions, changes, then messages. Returns whether it brought anything new (a message
+    /// not seen before, a contact or profile change); keys alone do not count, so a server
+    /// that moves them without news cannot spin the loop.
+    fn apply_sync(&mut self, sync: SyncResponse, now: Instant) -> bool {
+        let mut news = false;
+        // A re-delivered batch must be recognised whole: remember at least two batches.
+        self.seen
+            .hold_at_least(sync.add_msg_list.len().saturating_mul(2));
         let mut advanced = false;
         if let Some(k) = sync.sync_key.filter(|k| k.is_usable()) {
             advanced = k != self.sync_key;
@@ -150,6 +240,7 @@ impl Client {
             let nick = (!profile.nick_name.buff.is_empty()).then(|| profile.nick_name.buff.clone());
             let head = (profile.head_img_update_flag != 0 && !profile.head_img_url.is_empty())
                 .then(|| profile.head_img_url.clone());
+            news = true;
             if let Some(me) = self.me.as_mut() {
                 if let Some(n) = &nick {
                     me.nick_name = n.clone();
@@ -170,7 +261,7 @@ impl Client {
                 .map(|d| d.user_name)
                 .collect();
             for n in &names {
-                self.contacts.remove(n);
+                news |= self.contacts.remove(n).is_some();
             }
             self.events.push_back(Event::ContactsDeleted(names));
         }
@@ -178,6 +269,7 @@ impl Client {
         for c in sync.mod_contact_list {
             match c {
                 Ok(c) => {
+                    news |= self.contacts.get(&c.user_name) != Some(&c);
                     self.contacts.insert(c.user_name.clone(), c.clone());
                     changed.push(c);
                 }
@@ -204,6 +296,7 @@ impl Client {
                 tracing::trace!("re-delivered message dropped");
                 continue;
             }
+            news = true;
             let history = raw.create_time < self.session_start_s;
             if history && self.config.history == HistoryPolicy::Skip {
                 continue;
@@ -216,5 +309,6 @@ impl Client {
             });
             self.learn_unknown_chat(&chat, now);
         }
+        news
     }
 }
