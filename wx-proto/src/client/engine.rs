@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    Client, Event, Failure, Lane, LogoutReason, OpError, Pending, Phase, Problem, ProblemKind,
-    Purpose, Request, RequestId, RequestKind, UsageError, WATCHDOG_GRACE,
+    Client, Command, Event, Failure, Lane, LogoutReason, OpError, OpId, Pending, Phase, Problem,
+    ProblemKind, Purpose, Request, RequestId, RequestKind, UsageError, WATCHDOG_GRACE,
 };
 use crate::build::{Creds, Ctx};
 
@@ -31,6 +31,30 @@ impl Client {
             && let Some((op, command)) = self.waiting_ops.pop_front()
         {
             self.start_op(op, command, now);
+        }
+    }
+
+    /// Starts an op, or queues it while `max_in_flight` requests are out (not a logout).
+    pub(super) fn start_or_wait(&mut self, op: OpId, command: Command, now: Instant) {
+        if self.pending.len() >= self.config.max_in_flight && command != Command::Logout {
+            self.waiting_ops.push_back((op, command));
+        } else {
+            self.start_op(op, command, now);
+        }
+    }
+
+    /// Starts the paced sends whose time has come.
+    pub(super) fn release_sends(&mut self, now: Instant) {
+        if self.phase != Phase::Running {
+            return;
+        }
+        let Some(pacing) = self.config.send_pacing else {
+            return;
+        };
+        for send in self.sends.due(now, &pacing) {
+            let (op, command) = (send.op, send.command.clone());
+            self.sends.sent(send);
+            self.start_or_wait(op, command, now);
         }
     }
 
@@ -159,7 +183,13 @@ impl Client {
                 });
             }
         }
-        for (op, _) in std::mem::take(&mut self.waiting_ops) {
+        let paced = self.sends.drain().into_iter().map(|s| s.op);
+        let waiting: Vec<OpId> = std::mem::take(&mut self.waiting_ops)
+            .into_iter()
+            .map(|(op, _)| op)
+            .chain(paced)
+            .collect();
+        for op in waiting {
             self.events.push_back(Event::OpDone {
                 op,
                 result: Err(OpError::SessionEnded),

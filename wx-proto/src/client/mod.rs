@@ -20,6 +20,7 @@ mod ops;
 mod pacing;
 mod request;
 mod rng;
+mod send_pacer;
 mod session;
 mod snapshot;
 mod sync_loop;
@@ -161,6 +162,8 @@ pub struct Client {
     last_key_snapshot: Option<Instant>,
     // Operations waiting for an in-flight slot.
     waiting_ops: VecDeque<(OpId, Command)>,
+    /// Message sends waiting for their pace, and the buckets.
+    sends: send_pacer::SendPacer,
     op_client_ids: BTreeMap<OpId, String>,
 }
 
@@ -234,6 +237,7 @@ impl Client {
             last_uin: None,
             last_key_snapshot: None,
             waiting_ops: VecDeque::new(),
+            sends: send_pacer::SendPacer::default(),
             op_client_ids: BTreeMap::new(),
         }
     }
@@ -263,6 +267,19 @@ impl Client {
     /// The hosts in use.
     pub fn hosts(&self) -> &Hosts {
         &self.hosts
+    }
+
+    /// Message sends waiting for their pace (`Config::send_pacing`); they leave in order.
+    pub fn queued_sends(&self) -> usize {
+        self.sends.len()
+    }
+
+    /// When the next queued send may leave (`None`: none is queued).
+    pub fn next_send_at(&self) -> Option<Instant> {
+        self.config
+            .send_pacing
+            .as_ref()
+            .and_then(|p| self.sends.next_due(p))
     }
 
     /// Number of requests handed out (or queued) and not yet completed.
@@ -296,6 +313,7 @@ impl Client {
             self.lane_timer.as_ref().map(|(t, _)| *t),
             self.contacts_timer.as_ref().map(|(t, _)| *t),
             self.pending.values().map(|p| p.deadline).min(),
+            self.next_send_at(),
         ];
         timers.into_iter().flatten().min()
     }
@@ -379,18 +397,21 @@ impl Client {
         {
             self.fire_contacts(step, now);
         }
+        self.release_sends(now);
         self.after_input(now);
     }
 
     /// Submits a command. It runs beside any long poll in flight; its result arrives as an
-    /// `OpDone` event.
+    /// `OpDone` event. Message sends keep the pace of `Config::send_pacing`: beyond it they
+    /// wait in order (see [`Client::queued_sends`]), and a 1205 pauses them and retries.
     pub fn submit(&mut self, command: Command, now: Instant) -> Result<OpId, UsageError> {
         self.touch(now);
         let op = self.check_command(&command)?;
-        if self.pending.len() >= self.config.max_in_flight && command != Command::Logout {
-            self.waiting_ops.push_back((op, command));
+        if self.config.send_pacing.is_some() && send_pacer::chat_of(&command).is_some() {
+            self.sends.push(op, command);
+            self.release_sends(now);
         } else {
-            self.start_op(op, command, now);
+            self.start_or_wait(op, command, now);
         }
         Ok(op)
     }

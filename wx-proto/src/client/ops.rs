@@ -12,6 +12,7 @@ use crate::parse::{
     BaseResponse, parse_oplog, parse_revoke, parse_send, parse_status_notify,
     parse_update_chat_room,
 };
+use crate::ret_code::RetCode;
 
 impl Client {
     /// Checks that `command` may run now and gives it an id.
@@ -137,7 +138,7 @@ impl Client {
         self.send(RequestKind::Logout, req, Purpose::Op(op), now);
     }
 
-    pub(super) fn on_op(&mut self, op: OpId, kind: RequestKind, outcome: Outcome, _now: Instant) {
+    pub(super) fn on_op(&mut self, op: OpId, kind: RequestKind, outcome: Outcome, now: Instant) {
         if kind == RequestKind::Logout {
             // Whatever the answer (a redirect page), the session is over.
             self.events.push_back(Event::OpDone {
@@ -189,6 +190,18 @@ impl Client {
             self.op_done(op, Err(OpError::SessionEnded));
             return self.end_session(LogoutReason::from_code(base.ret));
         }
+        if base.ret == RetCode::Throttled
+            && let Some(pacing) = self.config.send_pacing
+            && self
+                .sends
+                .throttled(op, now, &pacing, self.config.backoff_cap)
+        {
+            // Paused and queued first again: the op goes on, its result comes later.
+            let retry_in = self
+                .next_send_at()
+                .map(|t| t.saturating_duration_since(now));
+            return self.problem(ProblemKind::Throttled, kind, retry_in);
+        }
         if !base.ret.is_ok() {
             return self.op_done(op, Err(OpError::from_code(base.ret, base.err_msg)));
         }
@@ -207,6 +220,7 @@ impl Client {
     }
 
     fn op_done(&mut self, op: OpId, result: Result<OpOutput, OpError>) {
+        self.sends.answered(op);
         self.events.push_back(Event::OpDone { op, result });
     }
 }
