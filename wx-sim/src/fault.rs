@@ -1,9 +1,9 @@
 //! Fault injection: rules that replace or corrupt the next replies of chosen endpoints.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What goes wrong.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Fault {

@@ -40,19 +40,25 @@ mod held;
 mod knobs;
 pub mod login;
 pub mod model;
+pub mod pattern;
+pub mod poison;
 pub mod rng;
 pub mod scenario;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod session;
 pub mod sim;
+pub mod stats;
 pub mod wire;
 pub mod world;
 
 pub use content::Body;
 pub use fault::{Fault, FaultRule};
 pub use login::LoginPolicy;
+pub use pattern::Pattern;
+pub use poison::{Poison, PoisonedPair};
 #[cfg(feature = "server")]
 pub use server::{ServeOptions, Server, serve};
 pub use sim::{Config, HeldId, Push, Reply, Sent, Sim, SimError};
+pub use stats::Stats;
 pub use world::{World, WorldSpec};
