@@ -1,4 +1,5 @@
 //! Fault injection: rules that replace or corrupt the next replies of chosen endpoints.
+//! Faults lasting until cleared are [`Pattern::Fault`](crate::Pattern::Fault)s.
 
 use serde::{Deserialize, Serialize};
 

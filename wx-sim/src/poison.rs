@@ -5,7 +5,7 @@
 //! advance its SyncKey gets it again, poisoned), until [`Sim::clear_patterns`]. Poison is
 //! written in three steps: a queued event (or a page contact) is marked; when a reply is
 //! built, the marked element's Content or NickName gets a sentinel (private-use characters
-//! serde_json writes as they are); after serialization [`apply`] turns each sentinel into its
+//! serde_json writes as they are); after serialization `apply` turns each sentinel into its
 //! byte.
 
 use crate::content::Body;
