@@ -1,9 +1,10 @@
 //! Fault injection: rules that replace or corrupt the next replies of chosen endpoints.
+//! Faults lasting until cleared are [`Pattern::Fault`](crate::Pattern::Fault)s.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What goes wrong.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Fault {

@@ -4,6 +4,7 @@
 use crate::content::{self, Body, Route};
 use crate::fault::{Fault, FaultRule};
 use crate::login::LoginState;
+use crate::poison::Poison;
 use crate::session::Event;
 use crate::sim::{Blob, FriendRequest, Push, Sim, SimError};
 use std::time::Instant;
@@ -157,6 +158,17 @@ impl Sim {
     /// Pushes a message into `push.account` as if a contact (or group member) sent it.
     /// Returns the MsgId. Every live session of the account gets it via webwxsync.
     pub fn push(&mut self, push: &Push, body: &Body, now: Instant) -> Result<String, SimError> {
+        self.push_marked(push, body, None, now)
+    }
+
+    /// [`Sim::push`], the message marked with `poison` in every session it is queued for.
+    pub(crate) fn push_marked(
+        &mut self,
+        push: &Push,
+        body: &Body,
+        poison: Option<Poison>,
+        now: Instant,
+    ) -> Result<String, SimError> {
         let acc = self
             .world
             .accounts
@@ -225,7 +237,7 @@ impl Sim {
             });
         }
         let id = msg.msg_id.clone();
-        self.deliver(push.account, Event::Msg(Box::new(msg)), now);
+        self.deliver_marked(push.account, Event::Msg(Box::new(msg)), poison, now);
         Ok(id)
     }
 
@@ -272,13 +284,27 @@ impl Sim {
 
     /// Queues an event for every live session of `account`.
     pub(crate) fn deliver(&mut self, account: usize, e: Event, now: Instant) {
+        self.deliver_marked(account, e, None, now);
+    }
+
+    /// [`Sim::deliver`], the event marked with `poison` in every session.
+    pub(crate) fn deliver_marked(
+        &mut self,
+        account: usize,
+        e: Event,
+        poison: Option<Poison>,
+        now: Instant,
+    ) {
         let now_s = self.clock.secs(now);
         let mut live = Vec::new();
         for &i in self.by_account.get(&account).into_iter().flatten() {
             if let Some(s) = self.sessions.get_mut(i)
                 && s.ended.is_none()
             {
-                s.push(e.clone(), now_s);
+                let seq = s.push(e.clone(), now_s);
+                if let Some(p) = poison {
+                    s.poisoned.insert(seq, p);
+                }
                 live.push(i);
             }
         }

@@ -25,9 +25,12 @@
 //! `cancel`, `expire_qr`, [`LoginPolicy::Auto`]; `push` any [`Body`] from a friend or a group
 //! member; `end_sessions` (1100/1101/1102), `kick`, `expire_sessions`, `refuse_login` (1203),
 //! `throttle` (1205), `rotate_skey`; `inject` a [`FaultRule`] (status, truncate, garbage,
-//! drop, delay, ret, redeliver). [`scenario::cases`] is the table of scenarios the adapters
-//! replay. With the default `server` feature, [`serve`] runs it on loopback over HTTP or
-//! HTTPS; without it the crate is the sans-IO core alone.
+//! drop, delay, ret, redeliver) for the next requests; `set_pattern` / `set_account_pattern`
+//! a sticky [`Pattern`] (stuck keys, no hold, continue forever, a fault until cleared) and
+//! `clear_patterns`; poison one element of a reply ([`Poison`]); count requests per endpoint
+//! and account (`requests`, `account_requests`, [`Stats`]). [`scenario::cases`] is the table
+//! of scenarios the adapters replay. With the default `server` feature, [`serve`] runs it on
+//! loopback over HTTP or HTTPS; without it the crate is the sans-IO core alone.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -40,19 +43,25 @@ mod held;
 mod knobs;
 pub mod login;
 pub mod model;
+pub mod pattern;
+pub mod poison;
 pub mod rng;
 pub mod scenario;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod session;
 pub mod sim;
+pub mod stats;
 pub mod wire;
 pub mod world;
 
 pub use content::Body;
 pub use fault::{Fault, FaultRule};
 pub use login::LoginPolicy;
+pub use pattern::Pattern;
+pub use poison::{Poison, PoisonedPair};
 #[cfg(feature = "server")]
 pub use server::{ServeOptions, Server, serve};
 pub use sim::{Config, HeldId, Push, Reply, Sent, Sim, SimError};
+pub use stats::Stats;
 pub use world::{World, WorldSpec};

@@ -1,8 +1,9 @@
 //! A logged-in web session: credentials, the sync event log, SyncKey arithmetic, uploads.
 
 use crate::model::Message;
+use crate::poison::Poison;
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Instant;
 
 /// Something webwxsync hands out.
@@ -66,6 +67,8 @@ pub struct Session {
     pub client_logout: bool,
     /// The last synccheck or webwxsync (for `Config::idle_timeout`).
     pub last_seen: Instant,
+    /// Queued events sent poisoned, by sequence number (dropped with the event).
+    pub poisoned: BTreeMap<u64, Poison>,
 }
 
 /// `{"Key": k,"Val": v}`.
@@ -112,6 +115,9 @@ impl Session {
     pub fn ack(&mut self, client_seq: u64) {
         while self.events.front().is_some_and(|(s, _)| *s <= client_seq) {
             self.events.pop_front();
+        }
+        if !self.poisoned.is_empty() {
+            self.poisoned.retain(|s, _| *s > client_seq);
         }
     }
 

@@ -3,8 +3,11 @@
 use crate::clock::{self, Clock};
 use crate::fault::{Fault, FaultRule, GARBAGE};
 use crate::login::{Login, LoginPolicy};
+use crate::pattern::Patterns;
+use crate::poison::PoisonState;
 use crate::rng::Rng;
 use crate::session::Session;
+use crate::stats::AccountCounts;
 use crate::wire::cookie;
 use crate::wire::query::Params;
 use crate::world::{World, WorldSpec};
@@ -228,6 +231,10 @@ pub struct Sim {
     pub(crate) next_account: usize,
     pub(crate) served: u64,
     pub(crate) served_by: BTreeMap<String, u64>,
+    pub(crate) account_counts: AccountCounts,
+    /// Sticky misbehaviour (`pattern.rs`) and poisoned elements (`poison.rs`).
+    pub(crate) patterns: Patterns,
+    pub(crate) poison: PoisonState,
 }
 
 pub(crate) const API: &str = "/cgi-bin/mmwebwx-bin/";
@@ -285,6 +292,9 @@ impl Sim {
             next_account: 0,
             served: 0,
             served_by: BTreeMap::new(),
+            account_counts: AccountCounts::default(),
+            patterns: Patterns::default(),
+            poison: PoisonState::default(),
             cfg,
         }
     }
@@ -413,7 +423,13 @@ impl Sim {
             self.wake_all = true;
         }
         *self.served_by.entry(endpoint.clone()).or_default() += 1;
-        let fault = self.take_fault(&endpoint);
+        let account = self.request_account(&r);
+        if let Some(a) = account {
+            self.account_counts.count(a, &endpoint);
+        }
+        let fault = self
+            .take_fault(&endpoint)
+            .or_else(|| self.patterns.fault(&endpoint, account));
         match &fault {
             Some(Fault::Drop) => return Reply::Drop,
             Some(Fault::Status { code }) => {
@@ -522,6 +538,13 @@ impl Sim {
             ),
             _ => json(crate::wire::json::bare(ret)),
         }
+    }
+
+    /// The account of the request's session: its `wxsid` cookie, else its `sid` parameter.
+    fn request_account(&self, r: &Req<'_>) -> Option<usize> {
+        let sid = cookie::get(&r.jar, "wxsid").or_else(|| r.q.get("sid"))?;
+        let idx = self.session_by_sid(sid)?;
+        self.sessions.get(idx).map(|s| s.account)
     }
 
     fn take_fault(&mut self, endpoint: &str) -> Option<Fault> {

@@ -4,13 +4,13 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
-use wx_sim::{Config, LoginPolicy, ServeOptions, WorldSpec};
+use wx_sim::{Config, LoginPolicy, Pattern, ServeOptions, WorldSpec};
 
 const USAGE: &str =
     "usage: wx-sim [--port N] [--https] [--cert-dir DIR] [--accounts N] [--contacts N]
               [--groups N] [--members N] [--official N] [--page N] [--seed N]
               [--auto-confirm MS] [--each-account] [--rate-ms MS] [--spread]
-              [--hold-ms MS] [--qr-lifetime-s S]
+              [--hold-ms MS] [--qr-lifetime-s S] [--pattern [ACCOUNT:]JSON]...
 
 Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 `wx-sim listening on <base url>` (and `wx-sim certificate <path>` with --https).
@@ -18,14 +18,36 @@ Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 (round-robin over --accounts) without a live session: one session per account.
 --spread: with --rate-ms, each account gets one text per period at its own offset
 (account a of N at a x rate / N), reading `steady @<push time, Unix microseconds>`.
-Control API: GET /__sim/state, /__sim/world, /__sim/sent; POST /__sim/login, /__sim/scan,
+--pattern: a sticky misbehaviour from the start, for every account or for ACCOUNT alone
+(repeatable), e.g. '{\"kind\":\"no_hold\"}', '3:{\"kind\":\"stuck_keys\",\"selector\":2}',
+'{\"kind\":\"continue_forever\"}',
+'{\"kind\":\"fault\",\"endpoints\":[\"synccheck\"],\"fault\":{\"kind\":\"status\",\"code\":500}}'.
+Control API: GET /__sim/state, /__sim/world, /__sim/sent, /__sim/stats[?accounts=0],
+/__sim/patterns; POST /__sim/login, /__sim/scan,
 /__sim/confirm, /__sim/cancel, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON),
 /__sim/push_many?count=N (push's JSON with a text body: texts \"<text> 0\" … \"<text> N-1\"),
-/__sim/throttle?endpoint=&times=, /__sim/end?code=,
-/__sim/refuse, /__sim/rotate_skey.";
+/__sim/throttle?endpoint=&times=N|forever, /__sim/end?code=,
+/__sim/refuse, /__sim/rotate_skey, /__sim/pattern[?account=N][&add=1] (JSON, or empty to
+remove), /__sim/clear[?account=N], /__sim/poison (JSON).";
 
-fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
+/// Patterns to set at start, with their account (every account: `None`).
+type Patterns = Vec<(Option<usize>, Pattern)>;
+
+/// `JSON` or `ACCOUNT:JSON`.
+fn parse_pattern(arg: &str) -> Result<(Option<usize>, Pattern), String> {
+    let (account, json) = match arg.split_once(':') {
+        Some((a, rest)) if !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()) => {
+            (a.parse().ok(), rest)
+        }
+        _ => (None, arg),
+    };
+    let p = serde_json::from_str(json).map_err(|e| format!("--pattern: {e}"))?;
+    Ok((account, p))
+}
+
+fn parse(args: &[String]) -> Result<(u16, ServeOptions, Patterns), String> {
     let mut port = 0u16;
+    let mut patterns = Patterns::new();
     let mut opts = ServeOptions {
         config: Config {
             world: WorldSpec::default(),
@@ -75,6 +97,7 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
             "--qr-lifetime-s" => {
                 opts.config.qr_lifetime = Duration::from_secs(num("--qr-lifetime-s")?)
             }
+            "--pattern" => patterns.push(parse_pattern(it.next().ok_or("--pattern needs JSON")?)?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
@@ -93,7 +116,7 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions), String> {
             confirm_after,
         };
     }
-    Ok((port, opts))
+    Ok((port, opts, patterns))
 }
 
 /// Ctrl-C, or SIGTERM on Unix (how scripts stop it).
@@ -114,7 +137,7 @@ async fn wait_for_stop() {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (port, opts) = match parse(&args) {
+    let (port, opts, patterns) = match parse(&args) {
         Ok(x) => x,
         Err(e) => {
             if !e.is_empty() {
@@ -148,6 +171,11 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        server.with_sim(|sim, _| {
+            for (account, p) in patterns {
+                sim.add_pattern(account, p);
+            }
+        });
         if let Some(p) = server.cert_path() {
             println!("wx-sim certificate {}", p.display());
         }

@@ -2,6 +2,7 @@
 
 use super::{int, text};
 use crate::model::Contact;
+use crate::poison;
 use crate::session::SyncKey;
 use crate::sim::{Req, Sim, json};
 use crate::wire::json::{BaseResponse, bare, parse, to_body};
@@ -242,14 +243,20 @@ impl Sim {
                 .and_then(|q| q.parse::<usize>().ok())
                 .unwrap_or(0);
         let page = self.cfg.contact_page.max(1);
+        let mut poisoned = false;
         let list: Vec<Contact> = acc
             .contacts
             .iter()
+            .enumerate()
             .skip(start)
             .take(page)
-            .map(|c| {
+            .map(|(i, c)| {
                 let mut c = c.for_session(&s.skey);
                 c.member_list.clear();
+                if let Some(p) = self.page_poison(s.account, i) {
+                    poison::mark(&mut c.nick_name, p);
+                    poisoned = true;
+                }
                 c
             })
             .collect();
@@ -259,12 +266,16 @@ impl Sim {
         } else {
             0
         };
-        json(to_body(&ContactPage {
+        let mut body = to_body(&ContactPage {
             base_response: BaseResponse::ok(),
             seq,
             member_count: list.len(),
             member_list: list,
-        }))
+        });
+        if poisoned {
+            poison::apply(&mut body);
+        }
+        json(body)
     }
 
     pub(crate) fn batchgetcontact(&mut self, r: &Req<'_>, _now: Instant) -> Response<Vec<u8>> {

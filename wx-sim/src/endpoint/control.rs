@@ -1,4 +1,5 @@
-//! The `/__sim/` control API: drive the world over HTTP (confirm logins, push, faults, kicks).
+//! The `/__sim/` control API: drive the world over HTTP (confirm logins, push, faults, kicks);
+//! sticky patterns, poison and counters are in `control_sticky.rs`.
 
 use crate::content::Body;
 use crate::fault::FaultRule;
@@ -53,14 +54,14 @@ struct WorldView {
     contacts: usize,
 }
 
-fn ok_json<T: Serialize>(v: &T) -> Response<Vec<u8>> {
+pub(crate) fn ok_json<T: Serialize>(v: &T) -> Response<Vec<u8>> {
     match serde_json::to_vec(v) {
         Ok(b) => respond(200, "application/json", b),
         Err(_) => respond(500, "text/plain", Vec::new()),
     }
 }
 
-fn bad(msg: &str) -> Response<Vec<u8>> {
+pub(crate) fn bad(msg: &str) -> Response<Vec<u8>> {
     respond(400, "text/plain; charset=utf-8", msg.as_bytes().to_vec())
 }
 
@@ -148,6 +149,13 @@ impl Sim {
                 Some(u) => done(self.cancel(&u, now)),
                 None => bad("no login"),
             },
+            // `times=forever`: a sticky pattern (for `account` alone when given).
+            "throttle" if r.q.get("times") == Some("forever") => {
+                let endpoints: Vec<&str> = r.q.get("endpoint").into_iter().collect();
+                let scope = r.q.get("account").and_then(|a| a.parse().ok());
+                self.add_pattern(scope, crate::pattern::Pattern::throttle(&endpoints));
+                respond(200, "text/plain", b"ok".to_vec())
+            }
             "throttle" => {
                 let times = r.q.get("times").and_then(|t| t.parse().ok()).unwrap_or(1);
                 self.throttle(r.q.get("endpoint"), times);
@@ -204,7 +212,9 @@ impl Sim {
                 self.rotate_skey(account);
                 respond(200, "text/plain", b"ok".to_vec())
             }
-            _ => respond(404, "text/plain", b"unknown control command".to_vec()),
+            other => self
+                .control_sticky(other, r, now)
+                .unwrap_or_else(|| respond(404, "text/plain", b"unknown control command".to_vec())),
         }
     }
 }

@@ -349,6 +349,7 @@ impl Sim {
             started: now,
             client_logout: false,
             last_seen: now,
+            poisoned: Default::default(),
         });
         let idx = self.sessions.len() - 1;
         self.index_session(idx);

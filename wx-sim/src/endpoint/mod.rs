@@ -2,6 +2,7 @@
 
 mod contacts;
 mod control;
+mod control_sticky;
 mod download;
 mod login;
 mod manage;

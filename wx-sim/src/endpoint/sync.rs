@@ -1,7 +1,9 @@
 //! Receiving: synccheck (held long poll) and webwxsync (AddMsgList, Mod/DelContactList, keys).
 
 use crate::model::{DelContact, Message, ModContact};
-use crate::session::{Event, SyncKey, key1_of_json, key1_of_string};
+use crate::pattern::{CheckMode, SyncMode};
+use crate::poison::{self, Poison};
+use crate::session::{Event, key1_of_json, key1_of_string};
 use crate::sim::{HeldKind, Reply, Req, Sim, json, respond};
 use crate::wire::json::{BaseResponse, bare, parse, to_body};
 use crate::wire::{cookie, js, query};
@@ -36,9 +38,10 @@ struct Profile {
     signature: String,
 }
 
+/// A webwxsync answer; `K` is the SyncKey as built (`SyncKey`) or echoed (a JSON value).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct SyncReply {
+struct SyncReply<K> {
     base_response: BaseResponse,
     add_msg_count: usize,
     add_msg_list: Vec<Message>,
@@ -50,10 +53,32 @@ struct SyncReply {
     mod_chat_room_member_list: Vec<ModContact>,
     profile: Profile,
     continue_flag: u32,
-    sync_key: SyncKey,
+    sync_key: K,
     #[serde(rename = "SKey")]
     skey: String,
-    sync_check_key: SyncKey,
+    sync_check_key: K,
+}
+
+impl<K> SyncReply<K> {
+    /// Nothing new: Ret 0, empty lists, these keys.
+    fn empty(continue_flag: u32, sync_key: K, sync_check_key: K) -> Self {
+        SyncReply {
+            base_response: BaseResponse::ok(),
+            add_msg_count: 0,
+            add_msg_list: Vec::new(),
+            mod_contact_count: 0,
+            mod_contact_list: Vec::new(),
+            del_contact_count: 0,
+            del_contact_list: Vec::new(),
+            mod_chat_room_member_count: 0,
+            mod_chat_room_member_list: Vec::new(),
+            profile: Profile::default(),
+            continue_flag,
+            sync_key,
+            skey: String::new(),
+            sync_check_key,
+        }
+    }
 }
 
 fn js_resp(s: String) -> Response<Vec<u8>> {
@@ -114,8 +139,12 @@ impl Sim {
         if let Some(code) = s.ended {
             return Some(js_resp(js::synccheck(code, 0)));
         }
+        let mode = self.patterns.check_mode(Some(s.account));
+        if let CheckMode::Instant(sel) = mode {
+            return Some(js_resp(js::synccheck(0, sel)));
+        }
         match s.selector(client_seq) {
-            0 if timed_out => Some(js_resp(js::synccheck(0, 0))),
+            0 if timed_out || mode == CheckMode::NoHold => Some(js_resp(js::synccheck(0, 0))),
             0 => None,
             sel => Some(js_resp(js::synccheck(0, sel))),
         }
@@ -148,6 +177,16 @@ impl Sim {
             .map(|k| s.seq_of(k))
             .unwrap_or(acked);
         s.ack(client_seq);
+        let mode = self.patterns.sync_mode(Some(s.account));
+        if mode == SyncMode::Stuck {
+            // The client's own keys back, nothing delivered: the events stay queued.
+            let keys = match body.get("SyncKey") {
+                Some(k) if k.is_object() => k.clone(),
+                _ => serde_json::to_value(s.sync_key(client_seq.max(acked))).unwrap_or_default(),
+            };
+            let reply = SyncReply::empty(0, &keys, &keys);
+            return self.with_cookies(json(to_body(&reply)), idx, now);
+        }
         let batch: Vec<(u64, Event)> = s
             .events
             .iter()
@@ -175,19 +214,40 @@ impl Sim {
         // included) on every webwxsync made a backlog cost its square.
         let (account, session_skey) = (s.account, s.skey.clone());
         let sync_key = s.sync_key(new_seq);
+        if !self.poison.next.is_empty() {
+            self.poison.claim(account, &mut s.poisoned, &batch);
+        }
+        let marks: Vec<Option<Poison>> = if s.poisoned.is_empty() {
+            Vec::new()
+        } else {
+            batch
+                .iter()
+                .map(|(q, _)| s.poisoned.get(q).copied())
+                .collect()
+        };
         let acc = self.world.accounts.get(account);
         let owner = acc.map(|a| a.me.user_name.clone()).unwrap_or_default();
         let mut msgs = Vec::new();
         let mut mods = Vec::new();
         let mut dels = Vec::new();
-        for (_, e) in batch {
+        for (i, (_, e)) in batch.into_iter().enumerate() {
+            let mark = marks.get(i).copied().flatten();
             match e {
-                Event::Msg(m) => msgs.push(*m),
+                Event::Msg(mut m) => {
+                    if let Some(p) = mark {
+                        poison::mark(&mut m.content, p);
+                    }
+                    msgs.push(*m)
+                }
                 Event::Mod(name) => {
                     if let Some(c) = acc.and_then(|a| a.contact(&name)) {
                         let c = c.for_session(&session_skey);
                         let own = if c.is_owner == 1 { owner.as_str() } else { "" };
-                        mods.push(ModContact::from_contact(&c, own));
+                        let mut m = ModContact::from_contact(&c, own);
+                        if let Some(p) = mark {
+                            poison::mark(&mut m.nick_name, p);
+                        }
+                        mods.push(m);
                     }
                 }
                 Event::Del(name) => dels.push(DelContact {
@@ -207,12 +267,25 @@ impl Sim {
             mod_chat_room_member_count: 0,
             mod_chat_room_member_list: Vec::new(),
             profile: Profile::default(),
-            continue_flag: u32::from(more),
+            continue_flag: u32::from(more || mode == SyncMode::Continue),
             sync_check_key: sync_key.clone(),
             sync_key,
             skey,
         };
-        let mut resp = json(to_body(&reply));
+        let mut body = to_body(&reply);
+        if marks.iter().any(Option::is_some) {
+            poison::apply(&mut body);
+        }
+        self.with_cookies(json(body), idx, now)
+    }
+
+    /// Adds the session cookies webwxsync sets.
+    fn with_cookies(
+        &self,
+        mut resp: Response<Vec<u8>>,
+        idx: usize,
+        now: Instant,
+    ) -> Response<Vec<u8>> {
         for c in self.session_cookies(idx, now, false) {
             if let Ok(v) = HeaderValue::from_str(&c) {
                 resp.headers_mut().append(http::header::SET_COOKIE, v);
