@@ -282,6 +282,12 @@ impl Client {
             .and_then(|p| self.sends.next_due(p))
     }
 
+    /// Events waiting in [`Client::poll_event`]. While `Config::max_undelivered_events`
+    /// wait, no webwxsync is issued.
+    pub fn queued_events(&self) -> usize {
+        self.events.len()
+    }
+
     /// Number of requests handed out (or queued) and not yet completed.
     pub fn in_flight(&self) -> usize {
         self.pending.len()

@@ -25,8 +25,8 @@ pub(crate) struct LoopPacer {
     idle_rounds: u32,
     /// Consecutive webwxsync rounds with `ContinueFlag` set and nothing new.
     empty_continues: u32,
-    /// The stall already reported (one `Problem` per pattern, not one per round).
-    reported: Option<Stall>,
+    /// The stalls reported and not yet healed (one `Problem` per pattern, not per round).
+    reported: Vec<Stall>,
     /// When the synccheck in flight was sent.
     poll_sent: Option<Instant>,
 }
@@ -54,11 +54,16 @@ impl LoopPacer {
     }
 
     /// Real progress (messages, contacts, profile, or a poll the server held): the pace
-    /// resets and the next stall is reported again.
+    /// resets.
     pub(crate) fn progress(&mut self) {
         self.idle_rounds = 0;
         self.empty_continues = 0;
-        self.reported = None;
+    }
+
+    /// The server showed the healthy form of `stall` (a held poll, a webwxsync with news,
+    /// one without `ContinueFlag`): the next time it stalls that way is reported again.
+    pub(crate) fn healed(&mut self, stall: Stall) {
+        self.reported.retain(|s| *s != stall);
     }
 
     /// A round that advanced nothing, of pattern `stall`.
@@ -67,9 +72,11 @@ impl LoopPacer {
         self.idle_rounds = self.idle_rounds.saturating_add(1);
         let doublings = self.idle_rounds.saturating_sub(1).min(20);
         let wait = base.saturating_mul(1 << doublings).min(cap);
-        let report = self.idle_rounds >= REPORT_AFTER && self.reported != Some(stall);
+        // ContinueFlag has already repeated `max_empty_continues` times when it gets here.
+        let lasted = self.idle_rounds >= REPORT_AFTER || stall == Stall::ContinueWithoutProgress;
+        let report = lasted && !self.reported.contains(&stall);
         if report {
-            self.reported = Some(stall);
+            self.reported.push(stall);
         }
         Pause { wait, report }
     }
@@ -110,7 +117,7 @@ mod tests {
     }
 
     #[test]
-    fn each_stall_is_reported_once_until_progress() {
+    fn each_stall_is_reported_once_until_it_heals() {
         let mut p = LoopPacer::default();
         let reports =
             |p: &mut LoopPacer, stall| (0..5).filter(|_| p.idle(stall, BASE, CAP).report).count();
@@ -122,7 +129,15 @@ mod tests {
             "a new pattern is news"
         );
         p.progress();
+        assert_eq!(
+            reports(&mut p, Stall::PollNotHeld),
+            0,
+            "progress is no cure"
+        );
+        p.healed(Stall::PollNotHeld);
+        p.progress();
         assert_eq!(reports(&mut p, Stall::PollNotHeld), 1);
+        assert_eq!(reports(&mut p, Stall::EmptySync), 0, "still not healed");
     }
 
     #[test]

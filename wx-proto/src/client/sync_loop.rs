@@ -144,6 +144,7 @@ impl Client {
                 } else if held {
                     self.round_ok();
                     self.pacer.progress();
+                    self.pacer.healed(Stall::PollNotHeld);
                     self.send_synccheck(now);
                 } else {
                     self.round_ok();
@@ -196,6 +197,10 @@ impl Client {
         }
         if news {
             self.pacer.progress();
+            self.pacer.healed(Stall::EmptySync);
+        }
+        if !again {
+            self.pacer.healed(Stall::ContinueWithoutProgress);
         }
         if again {
             if news || self.pacer.empty_continue(self.config.max_empty_continues) {

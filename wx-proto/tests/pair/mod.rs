@@ -19,6 +19,11 @@ pub struct Pair {
     later: Vec<(Instant, RequestId, http::Response<Vec<u8>>)>,
     /// Every event the client emitted, in order.
     pub events: Vec<Event>,
+    /// When each of `events` was taken from the client.
+    pub event_at: Vec<Instant>,
+    /// A slow application: at most this many events taken per tick of this length (`None`:
+    /// every event at once).
+    pub slow_consumer: Option<(usize, Duration)>,
     pub requests: u64,
     /// Every credential seen on the wire (cookie values, Sid, Skey, pass_ticket, uin).
     pub secrets: std::collections::BTreeSet<String>,
@@ -91,6 +96,8 @@ impl Pair {
             held: BTreeMap::new(),
             later: Vec::new(),
             events: Vec::new(),
+            event_at: Vec::new(),
+            slow_consumer: None,
             requests: 0,
             secrets: std::collections::BTreeSet::new(),
         }
@@ -118,6 +125,7 @@ impl Pair {
 
     /// Runs everything due at `now` until both sides are quiet.
     fn settle(&mut self) {
+        let mut budget = self.slow_consumer.map_or(usize::MAX, |(n, _)| n);
         for _ in 0..10_000 {
             let mut busy = false;
             while let Some(req) = self.client.poll_request() {
@@ -143,9 +151,13 @@ impl Pair {
                 let (_, id, resp) = self.later.remove(i);
                 self.client.handle_response(id, resp, self.now).unwrap();
             }
-            while let Some(e) = self.client.poll_event() {
+            while budget > 0
+                && let Some(e) = self.client.poll_event()
+            {
+                budget -= 1;
                 busy = true;
                 self.events.push(e);
+                self.event_at.push(self.now);
             }
             if !busy {
                 return;
@@ -158,8 +170,14 @@ impl Pair {
     /// when nothing is scheduled any more.
     pub fn step(&mut self) -> bool {
         self.settle();
+        // A slow application leaves events queued: the client then asks to be woken at
+        // once, so the next wake-up is the application's next tick instead.
+        let client_wake = match (self.client.poll_timeout(), self.slow_consumer) {
+            (Some(t), Some((_, tick))) if t <= self.now => Some(self.now + tick),
+            (t, _) => t,
+        };
         let next = [
-            self.client.poll_timeout(),
+            client_wake,
             self.sim.next_wake(),
             self.later.iter().map(|l| l.0).min(),
         ]
