@@ -197,3 +197,62 @@ fn snapshot_files_are_checked_and_never_show_credentials() {
     );
     assert!(err.to_string().contains("newer"));
 }
+
+#[test]
+fn messages_that_arrived_while_the_process_was_down_are_news_not_history() {
+    let mut p = Pair::with_world(world());
+    p.login();
+    p.run_for(Duration::from_secs(60));
+    let snap = p.client.snapshot(p.now).expect("logged in");
+    assert!(snap.session_started_unix_s.is_some());
+    // Down for ten minutes; two messages arrive meanwhile.
+    let start = p.now;
+    let client = restored(&p, snap.clone());
+    p.restart_with(client);
+    let during: Vec<String> = (0..2).map(|i| text(&mut p, &format!("down {i}"))).collect();
+    p.now += Duration::from_secs(600);
+    p.sim.advance(p.now);
+    let client = restored(&p, snap);
+    p.events.clear();
+    p.restart_with(client);
+    assert!(p.run_until(Duration::from_secs(60), |p| p.messages().len() >= 2));
+    let got: Vec<(String, bool)> = p
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message { message, history } => Some((message.msg_id.clone(), *history)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        got,
+        during
+            .iter()
+            .map(|id| (id.clone(), false))
+            .collect::<Vec<_>>(),
+        "created after the first login: not history (restored at +{:?})",
+        p.now - start
+    );
+}
+
+#[test]
+fn a_version_1_snapshot_still_restores() {
+    let mut p = Pair::with_world(world());
+    p.login();
+    let snap = p.client.snapshot(p.now).expect("logged in");
+    let mut v: serde_json::Value = serde_json::from_slice(&snap.to_json()).unwrap();
+    v["version"] = serde_json::json!(1);
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("session_started_unix_s");
+    obj.remove("push_host");
+    let old = Snapshot::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
+    assert_eq!(old.version, 1);
+    assert_eq!(old.session_started_unix_s, None);
+    let client = restored(&p, old);
+    p.events.clear();
+    p.restart_with(client);
+    let id = text(&mut p, "after v1");
+    assert!(p.run_until(Duration::from_secs(60), |p| {
+        p.messages().iter().any(|m| m.msg_id == id)
+    }));
+}

@@ -925,3 +925,110 @@ fn a_1101_racing_the_requested_logout_is_still_the_users_logout() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_probed_push_host_is_saved_in_the_snapshot_and_used_on_restore() {
+    let mut h = Harness::new(Config::default());
+    let check = h.running();
+    h.reply(&check, 200, &fixture("synccheck/1100-0.txt"), &[]);
+    let check = h.expect(RequestKind::SyncCheck);
+    assert!(
+        check
+            .http
+            .uri()
+            .to_string()
+            .starts_with("https://webpush2.wx2.qq.com/")
+    );
+    let snap = h.client.snapshot(h.now).expect("logged in");
+    assert_eq!(snap.push_host.as_deref(), Some("https://webpush2.wx2.qq.com"));
+    let snap = Snapshot::from_json(&snap.to_json()).unwrap();
+    let mut r = Harness {
+        client: Client::restore(Config::default(), snap, [2; 32], h.now, wall()).unwrap(),
+        now: h.now,
+        sent: Vec::new(),
+        stash: Vec::new(),
+    };
+    let init = r.expect(RequestKind::Init);
+    r.reply(&init, 200, &fixture("webwxinit/full.json"), &[]);
+    let check = std::iter::from_fn(|| r.client.poll_request())
+        .find(|q| q.kind == RequestKind::SyncCheck)
+        .expect("the restored loop polls");
+    let uri = check.http.uri().to_string();
+    assert!(uri.starts_with("https://webpush2.wx2.qq.com/"), "{uri}");
+}
+
+#[test]
+fn a_webwxinit_without_user_or_synckey_is_a_failed_init() {
+    for body in [
+        &br#"{"BaseResponse":{"Ret":0,"ErrMsg":""},"SyncKey":{"Count":1,"List":[{"Key":1,"Val":5}]}}"#[..],
+        br#"{"BaseResponse":{"Ret":0,"ErrMsg":""},"User":{"Uin":1,"UserName":"@me","NickName":"me"}}"#,
+    ] {
+        let mut h = Harness::new(Config::default());
+        let js = h.expect(RequestKind::JsLogin);
+        h.reply(&js, 200, &fixture("jslogin/ok.txt"), &[]);
+        let poll = h.expect(RequestKind::LoginPoll);
+        let redirect = "window.code=200;\nwindow.redirect_uri=\"https://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=T1@qrticket_0&uuid=AbCdEf12_Q==&lang=zh_CN&scan=1600000000\";";
+        h.reply(&poll, 200, redirect.as_bytes(), &[]);
+        let page = h.expect(RequestKind::LoginPage);
+        h.reply(&page, 301, &fixture("webwxnewloginpage/ok.xml"), &["wxsid=AbCdEfGh+IjK/LmN; Domain=wx2.qq.com; Path=/"]);
+        let init = h.expect(RequestKind::Init);
+        h.reply(&init, 200, body, &[]);
+        let events = h.events();
+        assert!(!events.iter().any(|e| matches!(e, Event::LoggedIn { .. })), "{events:?}");
+        assert!(events.iter().any(|e| matches!(
+            e,
+            Event::Problem(Problem {
+                kind: ProblemKind::Malformed(wx_proto::ParseError {
+                    kind: wx_proto::ErrorKind::MissingField("User" | "SyncKey"),
+                    ..
+                }),
+                retry_in: Some(_),
+                ..
+            })
+        )), "{events:?}");
+        assert_ne!(h.client.phase(), Phase::Running);
+        h.wake();
+        let again = h.expect(RequestKind::Init);
+        h.reply(&again, 200, &fixture("webwxinit/full.json"), &[]);
+        assert!(h.events().iter().any(|e| matches!(e, Event::LoggedIn { .. })));
+    }
+}
+
+#[test]
+fn a_redelivered_batch_of_ten_thousand_messages_is_not_delivered_twice() {
+    let mut h = Harness::new(Config::default());
+    let check = h.running();
+    let msgs: Vec<String> = (0..10_000u64)
+        .map(|i| {
+            format!(
+                r#"{{"MsgId":"{}","FromUserName":"@friend","ToUserName":"{ME}","MsgType":1,"Content":"n{i}","CreateTime":1600000100}}"#,
+                8_000_000_000_000_000_000u64 + i
+            )
+        })
+        .collect();
+    let body = |keys: u64| {
+        format!(
+            r#"{{"BaseResponse":{{"Ret":0,"ErrMsg":""}},"AddMsgCount":10000,"AddMsgList":[{}],"ContinueFlag":0,"SyncKey":{{"Count":1,"List":[{{"Key":1,"Val":{keys}}}]}}}}"#,
+            msgs.join(",")
+        )
+    };
+    h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
+    let sync = h.expect(RequestKind::Sync);
+    h.reply(&sync, 200, body(1).as_bytes(), &[]);
+    let count = |h: &mut Harness| {
+        h.events()
+            .iter()
+            .filter(|e| matches!(e, Event::Message { .. }))
+            .count()
+    };
+    assert_eq!(count(&mut h), 10_000);
+    let check = h.expect(RequestKind::SyncCheck);
+    h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
+    let sync = h.expect(RequestKind::Sync);
+    h.reply(&sync, 200, body(2).as_bytes(), &[]);
+    assert_eq!(
+        count(&mut h),
+        0,
+        "the whole batch again, and nothing delivered twice"
+    );
+}
