@@ -1,10 +1,12 @@
 //! The whole-session fuzz driver: logs a client in with canned answers, then lets the input
 //! choose what the "server" does, checking the session invariants after every step:
 //! no panic, at most one synccheck and one webwxsync in flight, no MsgId delivered twice,
-//! no busy loop (after a timeout is handled, the next wake-up is in the future), and no
-//! credential in any Debug output.
+//! no busy loop (after a timeout is handled, the next wake-up is in the future), no
+//! credential in any Debug output, and a polite pace: within any simulated minute without
+//! progress (no new message, contact or profile change) the sync loop and the contact
+//! loader issue at most [`MAX_IDLE_REQUESTS_PER_MINUTE`] requests.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::client::{Client, Command, Config, Event, Failure, Request, RequestKind};
@@ -27,6 +29,9 @@ const CHECK_BODIES: [&[u8]; 5] = [
     b"window.synccheck={retcode:\"7\",selector:\"0\"}",
 ];
 const OK_SEND: &[u8] = include_bytes!("../../fixtures/webwxsendmsg/ok.json");
+/// The most sync-loop and contact requests in a minute without progress (2 a second).
+pub(crate) const MAX_IDLE_REQUESTS_PER_MINUTE: usize = 120;
+
 /// Credentials of the canned login: none may appear in Debug output.
 const SECRETS: [&str; 4] = ["@crypt_0a1b2c3d", "AbCdEfGh+IjK", "AbC%2BdEf", "AbC+dEf/"];
 
@@ -37,6 +42,21 @@ struct Run {
     in_flight: Vec<(Instant, Request)>,
     delivered: BTreeSet<String>,
     requests: usize,
+    /// When each sync-loop or contact request since the last progress was issued.
+    idle_requests: VecDeque<Instant>,
+}
+
+/// The requests the client issues on its own (not for a command).
+fn self_paced(kind: RequestKind) -> bool {
+    matches!(
+        kind,
+        RequestKind::SyncCheck
+            | RequestKind::Sync
+            | RequestKind::Init
+            | RequestKind::GetContact
+            | RequestKind::BatchGetContact
+            | RequestKind::StatusNotify
+    )
 }
 
 impl Run {
@@ -47,6 +67,21 @@ impl Run {
                 assert!(!dump.contains(s), "credential in a Request's Debug");
             }
             self.requests += 1;
+            if self_paced(r.kind) {
+                self.idle_requests.push_back(self.now);
+                let minute_ago = self.now.checked_sub(Duration::from_secs(60));
+                while self
+                    .idle_requests
+                    .front()
+                    .is_some_and(|t| minute_ago.is_some_and(|m| *t < m))
+                {
+                    self.idle_requests.pop_front();
+                }
+                assert!(
+                    self.idle_requests.len() <= MAX_IDLE_REQUESTS_PER_MINUTE,
+                    "more than {MAX_IDLE_REQUESTS_PER_MINUTE} requests in a minute without progress"
+                );
+            }
             self.in_flight.push((self.now, r));
         }
         let lanes = |k: RequestKind| self.in_flight.iter().filter(|(_, r)| r.kind == k).count();
@@ -65,6 +100,15 @@ impl Run {
                     self.delivered.insert(message.msg_id.clone()),
                     "a message delivered twice"
                 );
+            }
+            if matches!(
+                e,
+                Event::Message { .. }
+                    | Event::ContactsChanged(_)
+                    | Event::ContactsDeleted(_)
+                    | Event::ProfileChanged { .. }
+            ) {
+                self.idle_requests.clear();
             }
         }
     }
@@ -121,6 +165,7 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
         in_flight: Vec::new(),
         delivered: BTreeSet::new(),
         requests: 0,
+        idle_requests: VecDeque::new(),
     };
     run.drain();
     run.answer_kind(RequestKind::JsLogin, JSLOGIN);

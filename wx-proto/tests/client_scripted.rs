@@ -940,7 +940,10 @@ fn a_probed_push_host_is_saved_in_the_snapshot_and_used_on_restore() {
             .starts_with("https://webpush2.wx2.qq.com/")
     );
     let snap = h.client.snapshot(h.now).expect("logged in");
-    assert_eq!(snap.push_host.as_deref(), Some("https://webpush2.wx2.qq.com"));
+    assert_eq!(
+        snap.push_host.as_deref(),
+        Some("https://webpush2.wx2.qq.com")
+    );
     let snap = Snapshot::from_json(&snap.to_json()).unwrap();
     let mut r = Harness {
         client: Client::restore(Config::default(), snap, [2; 32], h.now, wall()).unwrap(),

@@ -58,3 +58,22 @@ fn a_long_quiet_session_only_wakes_for_its_timers() {
     assert!(messages >= 2, "the first sync delivers its messages");
     assert!(requests > 500, "{requests}");
 }
+
+#[test]
+fn a_server_that_answers_at_once_gets_at_most_two_requests_a_second() {
+    // Every synccheck answered at once (selector 0 or 2), every webwxsync with the same
+    // batch (nothing new after the first), a quarter second between answers: ten minutes.
+    let mut data = Vec::new();
+    for i in 0..2400u32 {
+        data.extend_from_slice(&[1, (i % 2) as u8, 2, 0, 4, 1]);
+    }
+    let (messages, requests) = wx_proto::fuzzing::session_report(&data);
+    let seconds = 2400.0 * 0.25;
+    eprintln!("{requests} requests in {seconds} s");
+    assert!(messages >= 2, "the first sync delivers its messages");
+    assert!(requests >= 20, "the loop kept polling: {requests}");
+    assert!(
+        requests as f64 <= 2.0 * seconds,
+        "{requests} requests in {seconds} s"
+    );
+}

@@ -242,10 +242,15 @@ impl Client {
             self.snapshot_changed(SnapshotReason::SyncKey, now);
         }
         if let Some(profile) = sync.profile.filter(|p| p.changed()) {
-            let nick = (!profile.nick_name.buff.is_empty()).then(|| profile.nick_name.buff.clone());
-            let head = (profile.head_img_update_flag != 0 && !profile.head_img_url.is_empty())
-                .then(|| profile.head_img_url.clone());
-            news = true;
+            // Only what really differs is news (a server may repeat the same profile).
+            let mine = self.me.as_ref();
+            let nick = (!profile.nick_name.buff.is_empty()
+                && mine.is_none_or(|m| m.nick_name != profile.nick_name.buff))
+            .then(|| profile.nick_name.buff.clone());
+            let head = (profile.head_img_update_flag != 0
+                && !profile.head_img_url.is_empty()
+                && mine.is_none_or(|m| m.head_img_url != profile.head_img_url))
+            .then(|| profile.head_img_url.clone());
             if let Some(me) = self.me.as_mut() {
                 if let Some(n) = &nick {
                     me.nick_name = n.clone();
@@ -254,10 +259,13 @@ impl Client {
                     me.head_img_url = h.clone();
                 }
             }
-            self.events.push_back(Event::ProfileChanged {
-                nick_name: nick,
-                head_img_url: head,
-            });
+            if nick.is_some() || head.is_some() {
+                news = true;
+                self.events.push_back(Event::ProfileChanged {
+                    nick_name: nick,
+                    head_img_url: head,
+                });
+            }
         }
         if !sync.del_contact_list.is_empty() {
             let names: Vec<String> = sync
@@ -273,8 +281,10 @@ impl Client {
         let mut changed = Vec::new();
         for c in sync.mod_contact_list {
             match c {
+                // A contact the server repeats unchanged is no news.
+                Ok(c) if self.contacts.get(&c.user_name) == Some(&c) => {}
                 Ok(c) => {
-                    news |= self.contacts.get(&c.user_name) != Some(&c);
+                    news = true;
                     self.contacts.insert(c.user_name.clone(), c.clone());
                     changed.push(c);
                 }
