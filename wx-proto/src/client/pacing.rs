@@ -88,6 +88,11 @@ impl LoopPacer {
         self.empty_continues <= max
     }
 
+    /// Whether `stall` was reported and has not healed since.
+    pub(crate) fn is_reported(&self, stall: Stall) -> bool {
+        self.reported.contains(&stall)
+    }
+
     /// Consecutive idle rounds so far.
     pub(crate) fn idle_rounds(&self) -> u32 {
         self.idle_rounds

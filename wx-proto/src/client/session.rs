@@ -57,9 +57,7 @@ impl Client {
             Ok(init) if init.base_response.ret.is_ok() => init,
             Ok(init) if init.base_response.ret == RetCode::Throttled => {
                 // Rate limited: wait it out and ask again; it is no verdict on the session.
-                let delay = self.config.throttle_delay;
-                self.problem(ProblemKind::Throttled, RequestKind::Init, Some(delay));
-                return self.set_lane_timer(now + delay, Lane::Init);
+                return self.throttled(RequestKind::Init, Lane::Init, now);
             }
             // A restored session the server no longer knows: ask the phone instead.
             Ok(init) if self.resuming && !init.base_response.ret.is_ok() => {

@@ -91,6 +91,18 @@ impl Client {
         self.set_lane_timer(now + delay, Lane::SyncCheck);
     }
 
+    /// A 1205 on a lane request: wait `throttle_delay`, then `lane`. Reported once per
+    /// streak of 1205s, not once per answer.
+    pub(super) fn throttled(&mut self, kind: RequestKind, lane: Lane, now: Instant) {
+        let delay = self.config.throttle_delay;
+        if self.failure_reported(kind, &ProblemKind::Throttled) {
+            self.problem(ProblemKind::Throttled, kind, Some(delay));
+        } else {
+            tracing::debug!(request = kind.name(), ?delay, "still throttled");
+        }
+        self.set_lane_timer(now + delay, lane);
+    }
+
     /// Records `problem` as the streak's last reported failure; `true` when it is new.
     fn failure_reported(&mut self, kind: RequestKind, problem: &ProblemKind) -> bool {
         let new = Some((kind, problem)) != self.last_failure.as_ref().map(|(k, p)| (*k, p));
@@ -159,11 +171,7 @@ impl Client {
                 self.send_synccheck(now);
             }
             code if code.is_logout() => self.end_session(LogoutReason::from_code(code)),
-            RetCode::Throttled => {
-                let delay = self.config.throttle_delay;
-                self.problem(ProblemKind::Throttled, RequestKind::SyncCheck, Some(delay));
-                self.set_lane_timer(now + delay, Lane::SyncCheck);
-            }
+            RetCode::Throttled => self.throttled(RequestKind::SyncCheck, Lane::SyncCheck, now),
             code => self.sync_failed(RequestKind::SyncCheck, ProblemKind::Server(code), now),
         }
     }
@@ -183,9 +191,7 @@ impl Client {
             }
             code if code.is_logout() => return self.end_session(LogoutReason::from_code(code)),
             RetCode::Throttled => {
-                let delay = self.config.throttle_delay;
-                self.problem(ProblemKind::Throttled, RequestKind::Sync, Some(delay));
-                return self.set_lane_timer(now + delay, Lane::SyncCheck);
+                return self.throttled(RequestKind::Sync, Lane::SyncCheck, now);
             }
             code => return self.sync_failed(RequestKind::Sync, ProblemKind::Server(code), now),
         }
@@ -202,10 +208,17 @@ impl Client {
         if !again {
             self.pacer.healed(Stall::ContinueWithoutProgress);
         }
-        if again {
+        // Once ContinueFlag has been seen to lie, it is ignored until a webwxsync ends
+        // without it: synccheck (which the server answers at once when it has more) then
+        // drives the loop, at the cost of one request per batch a healthy server costs too.
+        let trusted = !self.pacer.is_reported(Stall::ContinueWithoutProgress);
+        if again && trusted {
             if news || self.pacer.empty_continue(self.config.max_empty_continues) {
                 return self.send_sync(now);
             }
+            return self.idle_round(Stall::ContinueWithoutProgress, RequestKind::Sync, now);
+        }
+        if again && !news {
             return self.idle_round(Stall::ContinueWithoutProgress, RequestKind::Sync, now);
         }
         if news {
