@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use wx_proto::client::{Client, Event, LoginPath, LogoutReason, Phase};
+use wx_proto::client::{Client, Event, LoginPath, LogoutReason, Phase, ProblemKind};
 use wx_tokio::Driver;
 
 use crate::cli::Connection;
@@ -190,7 +190,14 @@ impl Live {
                 let retry = p.retry_in.map_or(String::new(), |d| {
                     format!("; retrying in {:.1} s", d.as_secs_f64())
                 });
-                self.say(&format!("problem on {:?}: {:?}{retry}", p.request, p.kind));
+                let line = match &p.kind {
+                    // The server spins the sync loop; the core now paces it: say so in words.
+                    ProblemKind::Stalled(stall) => {
+                        format!("the server misbehaves: {}; slowing down", stall.describe())
+                    }
+                    kind => format!("problem on {:?}: {kind:?}", p.request),
+                };
+                self.say(&format!("{line}{retry}"));
             }
             _ => {}
         }
