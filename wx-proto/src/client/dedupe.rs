@@ -21,7 +21,12 @@ pub(crate) struct RecentIds {
     capacity: usize,
     /// Every key of `order`, once the capacity grew past [`INDEX_ABOVE`].
     index: Option<HashSet<u64>>,
+    /// Keys of our own sends whose echo through webwxsync has not come back yet.
+    echoes: VecDeque<u64>,
 }
+
+/// At most this many own sends wait for their echo (older ones are forgotten).
+const MAX_ECHOES: usize = 64;
 
 /// The most a batch can grow the set to (~2.5 MiB with its index): a server sending
 /// bigger batches than this can get older ids of the same batch delivered twice.
@@ -54,6 +59,7 @@ impl RecentIds {
             texts: VecDeque::new(),
             capacity: capacity.max(1),
             index: None,
+            echoes: VecDeque::new(),
         }
     }
 
@@ -93,6 +99,29 @@ impl RecentIds {
         match &self.index {
             Some(index) => index.contains(&k),
             None => self.order.contains(&k),
+        }
+    }
+
+    /// Records the MsgID of one of our own sends: its echo through webwxsync is dropped as
+    /// a repeat, but [`RecentIds::take_echo`] tells it apart from a re-delivery.
+    pub(crate) fn insert_own(&mut self, id: &str) {
+        self.insert(id);
+        if self.echoes.len() >= MAX_ECHOES {
+            self.echoes.pop_front();
+        }
+        self.echoes.push_back(key(id).0);
+    }
+
+    /// Whether `id` is one of our own sends coming back for the first time (then it is
+    /// forgotten: a second time is a re-delivery).
+    pub(crate) fn take_echo(&mut self, id: &str) -> bool {
+        let k = key(id).0;
+        match self.echoes.iter().position(|e| *e == k) {
+            Some(at) => {
+                self.echoes.remove(at);
+                true
+            }
+            None => false,
         }
     }
 
@@ -157,6 +186,16 @@ mod tests {
         }
         assert!(r.insert(&ids[0]), "evicted ids leave the index too");
         assert_eq!(r.index.as_ref().map(HashSet::len), Some(20_000));
+    }
+
+    #[test]
+    fn an_own_send_echoes_once_then_is_a_repeat() {
+        let mut r = RecentIds::new(16);
+        r.insert_own("42");
+        assert!(!r.insert("42"), "the echo is not delivered");
+        assert!(r.take_echo("42"), "but it is told apart from a re-delivery");
+        assert!(!r.take_echo("42"), "once");
+        assert!(!r.take_echo("43"));
     }
 
     #[test]

@@ -207,8 +207,9 @@ impl Client {
         }
         let result = match msg_id {
             Some(msg_id) => {
-                // The server echoes our own sends through webwxsync: it is not news.
-                self.seen.insert(&msg_id);
+                // The server echoes our own sends through webwxsync: not a message to
+                // deliver, but a sign of a healthy loop (see `apply_sync`).
+                self.seen.insert_own(&msg_id);
                 OpOutput::Sent {
                     msg_id,
                     client_msg_id,

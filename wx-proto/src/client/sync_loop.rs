@@ -321,6 +321,8 @@ impl Client {
                 }
             };
             if !self.seen.insert(&raw.msg_id) {
+                // The echo of our own send is news for the loop's pace, not for the user.
+                news |= self.seen.take_echo(&raw.msg_id);
                 tracing::trace!("re-delivered message dropped");
                 continue;
             }

@@ -25,6 +25,8 @@ pub struct Pair {
     /// every event at once).
     pub slow_consumer: Option<(usize, Duration)>,
     pub requests: u64,
+    /// When each request was sent, and to which endpoint.
+    pub log: Vec<(Instant, wx_proto::client::RequestKind)>,
     /// Every credential seen on the wire (cookie values, Sid, Skey, pass_ticket, uin).
     pub secrets: std::collections::BTreeSet<String>,
 }
@@ -99,6 +101,7 @@ impl Pair {
             event_at: Vec::new(),
             slow_consumer: None,
             requests: 0,
+            log: Vec::new(),
             secrets: std::collections::BTreeSet::new(),
         }
     }
@@ -131,6 +134,7 @@ impl Pair {
             while let Some(req) = self.client.poll_request() {
                 busy = true;
                 self.requests += 1;
+                self.log.push((self.now, req.kind));
                 collect_secrets(&req.http, &mut self.secrets);
                 let reply = self.sim.handle(&req.http, self.now);
                 self.deliver(req.id, reply);
