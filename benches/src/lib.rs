@@ -8,7 +8,10 @@
 //!   `serde_json::Value` with the same fields extracted by hand.
 //! - [`pair`]: a logged-in `wx_proto::client::Client` wired to the `wx_sim::Sim` core in
 //!   memory with virtual time (no sockets), for the session-loop benchmarks.
+//! - [`week`]: many clients against one simulator for a simulated week under a schedule of
+//!   traffic and faults, counting lost and duplicated messages, requests and delays.
 
 pub mod baseline;
 pub mod corpus;
 pub mod pair;
+pub mod week;
