@@ -41,7 +41,8 @@ pub fn set_cookie(data: &[u8]) {
     }
 }
 
-/// The webwxsync envelope with its per-element messages and contacts.
+/// The webwxsync envelope with its per-element messages and contacts; its three readings
+/// must agree where the earlier ones succeed (a difference is a crash).
 pub fn sync(data: &[u8]) {
     parse::json::sync::check_one_pass_agrees(data);
     if let Ok(sync) = parse::parse_sync(data) {

@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod contact;
+pub mod element;
 pub mod init;
 pub(crate) mod lenient;
 pub mod manage;
@@ -9,5 +10,8 @@ pub mod media;
 pub mod message;
 pub mod push_login;
 pub mod send;
+pub(crate) mod split;
 pub mod sync;
+mod sync_tolerant;
+pub(crate) mod tolerant;
 pub mod url;
