@@ -53,8 +53,11 @@ pub fn sync(data: &[u8]) {
     let _ = parse::parse_message(data);
 }
 
-/// The contact-bearing bodies: webwxinit, webwxgetcontact, webwxbatchgetcontact.
+/// The contact-bearing bodies: webwxinit, webwxgetcontact, webwxbatchgetcontact; their
+/// tolerant readings must agree with the one-pass ones where those succeed.
 pub fn contacts(data: &[u8]) {
+    parse::json::init::check_tolerant_agrees(data);
+    parse::json::contact::check_tolerant_agrees(data);
     if let Ok(init) = parse::parse_init(data) {
         let _ = init.chat_set_names();
         let _ = init.sync_key.to_query_value();

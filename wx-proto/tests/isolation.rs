@@ -1,7 +1,7 @@
 //! Per-element isolation on every input path: one element holding a raw control byte or
 //! invalid UTF-8 (which no JSON parser steps over) costs only itself in webwxsync
-//! (AddMsgList, ModContactList, DelContactList), while the envelope (and the sync keys) are
-//! still read.
+//! (AddMsgList, ModContactList, DelContactList), webwxgetcontact, webwxbatchgetcontact and
+//! webwxinit, while the envelope (and the sync keys) are still read.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -9,7 +9,9 @@ mod common;
 use std::path::Path;
 
 use serde_json::value::RawValue;
-use wx_proto::parse::{BadElement, parse_sync};
+use wx_proto::parse::{
+    BadElement, parse_batch_get_contact, parse_get_contact, parse_init, parse_sync,
+};
 use wx_proto::{Endpoint, ErrorKind, Format};
 
 const BASE: &str = r#""BaseResponse":{"Ret":0,"ErrMsg":""}"#;
@@ -243,6 +245,88 @@ fn an_escaped_member_name_reads_as_the_member() {
     assert!(s.add_msg_list[0].is_ok() && s.add_msg_list[1].is_err());
 }
 
+fn page(list_key: &str, head: &str, tail: &str, poison: &[u8]) -> Vec<u8> {
+    let items = [
+        contact("@a", b"A"),
+        contact("@b", poison),
+        contact("@c", b"C"),
+    ];
+    body(head, list_key, &items, tail)
+}
+
+fn assert_isolated(good: &[wx_proto::parse::Contact], bad: &[BadElement], format: Format) {
+    let names: Vec<&str> = good.iter().map(|c| c.user_name.as_str()).collect();
+    assert_eq!(names, ["@a", "@c"]);
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].id.as_deref(), Some("@b"));
+    assert_eq!(bad[0].error.format, format);
+}
+
+#[test]
+fn poisoned_contact_costs_only_itself_on_a_get_contact_page() {
+    for poison in [&b"\x01"[..], b"\xff"] {
+        let b = page(
+            "MemberList",
+            &format!("{BASE},\"MemberCount\":3"),
+            ",\"Seq\":42",
+            poison,
+        );
+        let p = parse_get_contact(&b).expect("parses");
+        assert_isolated(
+            &p.member_list,
+            &p.bad_contacts,
+            Format::Json(Endpoint::GetContact),
+        );
+        assert_eq!((p.seq, p.member_count), (42, 3));
+    }
+    let b = page("MemberList", BASE, ",\"Seq\":\"4\x012\"", b"B");
+    assert!(
+        parse_get_contact(&b).is_err(),
+        "a poisoned Seq would end the paging"
+    );
+}
+
+#[test]
+fn poisoned_contact_costs_only_itself_in_batch_get_contact() {
+    for poison in [&b"\x01"[..], b"\xff"] {
+        let b = page("ContactList", &format!("{BASE},\"Count\":3"), "", poison);
+        let p = parse_batch_get_contact(&b).expect("parses");
+        assert_isolated(
+            &p.contact_list,
+            &p.bad_contacts,
+            Format::Json(Endpoint::BatchGetContact),
+        );
+        assert_eq!(p.count, 3);
+    }
+}
+
+#[test]
+fn poisoned_contact_costs_only_itself_in_init() {
+    let user = r#""User":{"Uin":1,"UserName":"@me","NickName":"Me"}"#;
+    let key = r#""SyncKey":{"Count":1,"List":[{"Key":1,"Val":7}]}"#;
+    let tail = format!(",{user},{key},\"ChatSet\":\"@a,\",\"MPSubscribeMsgList\":\"\x01\"");
+    for poison in [&b"\x01"[..], b"\xff"] {
+        let b = page("ContactList", BASE, &tail, poison);
+        let init = parse_init(&b).expect("parses");
+        assert_isolated(
+            &init.contact_list,
+            &init.bad_contacts,
+            Format::Json(Endpoint::Init),
+        );
+        assert_eq!(init.user.user_name, "@me");
+        assert_eq!(init.sync_key.to_query_value(), "1_7");
+        assert_eq!(init.chat_set, "@a,");
+        assert!(
+            init.mp_subscribe_msg_list.is_empty(),
+            "a poisoned optional member is dropped"
+        );
+    }
+    let poisoned_user = format!(",\"User\":{{\"UserName\":\"@me\x01\"}},{key}");
+    assert!(parse_init(&page("ContactList", BASE, &poisoned_user, b"B")).is_err());
+    let poisoned_key = format!(",{user},\"SyncKey\":{{\"Count\":\"\x01\"}}");
+    assert!(parse_init(&page("ContactList", BASE, &poisoned_key, b"B")).is_err());
+}
+
 /// The spans of the elements of `list` in a (valid JSON) body.
 fn element_spans(body: &[u8], list: &str) -> Vec<(usize, usize)> {
     let top: std::collections::HashMap<String, &RawValue> =
@@ -287,6 +371,9 @@ type Reading = (Vec<Option<String>>, Vec<Option<String>>);
 
 /// The element spans of a list in a body.
 type Spans = [(usize, usize)];
+
+/// A contact page's good and bad contacts, or `None` when the page fails.
+type Page = fn(&[u8]) -> Option<(Vec<wx_proto::parse::Contact>, Vec<BadElement>)>;
 
 /// Poisons every string of every element of `list` in turn (a raw U+0001, then 0xFF,
 /// inserted after its opening quote): the body still parses, only that element is bad,
@@ -408,6 +495,13 @@ fn in_order<T: std::fmt::Debug>(
     out
 }
 
+fn contacts_reading(parse: Page) -> impl Fn(&[u8], &Spans) -> Option<Reading> {
+    move |b, spans| {
+        let (good, bad) = parse(b)?;
+        Some(in_order(good.iter(), &bad, spans))
+    }
+}
+
 #[test]
 fn every_real_webwxsync_sample_survives_a_poisoned_string_in_any_one_element() {
     let shared = common::shared_dir();
@@ -419,4 +513,35 @@ fn every_real_webwxsync_sample_survives_a_poisoned_string_in_any_one_element() {
         }
     }
     assert!(tried > 1_000, "only {tried} poisoned webwxsync bodies");
+}
+
+#[test]
+fn every_real_contact_page_survives_a_poisoned_string_in_any_one_contact() {
+    let shared = common::shared_dir();
+    let pages: [(&str, &str, Page); 3] = [
+        ("webwxgetcontact", "MemberList", |b| {
+            parse_get_contact(b)
+                .ok()
+                .map(|p| (p.member_list, p.bad_contacts))
+        }),
+        ("webwxbatchgetcontact", "ContactList", |b| {
+            parse_batch_get_contact(b)
+                .ok()
+                .map(|p| (p.contact_list, p.bad_contacts))
+        }),
+        ("webwxinit", "ContactList", |b| {
+            parse_init(b).ok().map(|p| (p.contact_list, p.bad_contacts))
+        }),
+    ];
+    let mut tried = 0;
+    for (dir, list, parse) in pages {
+        for path in common::files(&shared, dir) {
+            if path.to_string_lossy().contains("clientdecorated") {
+                continue; // a bare contact object, not a page
+            }
+            let body = common::read(&path);
+            tried += poison_each_string(&path, &body, list, &contacts_reading(parse));
+        }
+    }
+    assert!(tried > 2_000, "only {tried} poisoned contact pages");
 }

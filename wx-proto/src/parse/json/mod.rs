@@ -2,8 +2,10 @@
 
 pub mod common;
 pub mod contact;
+mod contact_tolerant;
 pub mod element;
 pub mod init;
+mod init_tolerant;
 pub(crate) mod lenient;
 pub mod manage;
 pub mod media;
