@@ -66,6 +66,13 @@ pub fn contacts(data: &[u8]) {
     let _ = parse::parse_batch_get_contact(data);
 }
 
+/// The tolerant structural scanner: it never panics, its spans lie inside the input in
+/// order, and where the input is a JSON object serde_json reads, it finds the same members
+/// and elements, each itself JSON.
+pub fn split(data: &[u8]) {
+    parse::json::split::check_invariants(data);
+}
+
 /// Every other JSON body (send, status notify, upload, check upload, revoke, oplog, group
 /// management, verify user, push login).
 pub fn json_small(data: &[u8]) {
@@ -150,6 +157,7 @@ pub fn by_target(target: &str, data: &[u8]) -> bool {
         "set_cookie" => set_cookie,
         "sync" => sync,
         "contacts" => contacts,
+        "split" => split,
         "json_small" => json_small,
         "message" => message,
         "content" => content,
