@@ -245,6 +245,16 @@ fn an_escaped_member_name_reads_as_the_member() {
     assert!(s.add_msg_list[0].is_ok() && s.add_msg_list[1].is_err());
 }
 
+#[test]
+fn a_top_level_array_is_not_a_body() {
+    // serde's derived structs would read it positionally; no reading accepts it.
+    let e = parse_sync(b"[[7]]\r ").expect_err("an array");
+    assert_eq!(e.kind, ErrorKind::InvalidValue("json"));
+    assert!(parse_get_contact(b" [[0],0,[],0]").is_err());
+    assert!(parse_batch_get_contact(b"[[0],0,[]]").is_err());
+    assert!(parse_init(b"[[0]]").is_err());
+}
+
 fn page(list_key: &str, head: &str, tail: &str, poison: &[u8]) -> Vec<u8> {
     let items = [
         contact("@a", b"A"),

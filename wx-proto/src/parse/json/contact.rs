@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::common::{BaseResponse, from_body};
+use super::common::{BaseResponse, from_object};
 use super::contact_tolerant;
 use super::element::BadElement;
 use super::lenient;
@@ -205,7 +205,7 @@ pub struct GetContactResponse {
 /// only itself (see [`GetContactResponse::bad_contacts`]). When both readings fail, the
 /// error is the one-pass reading's (serde's first fault in the body).
 pub fn parse_get_contact(body: &[u8]) -> Result<GetContactResponse, ParseError> {
-    from_body(body, Endpoint::GetContact)
+    from_object(body, Endpoint::GetContact)
         .or_else(|e| contact_tolerant::get_contact(body).map_err(|_| e))
 }
 
@@ -233,7 +233,7 @@ pub struct BatchGetContactResponse {
 /// [`BatchGetContactResponse::bad_contacts`]). When both readings fail, the error is the
 /// one-pass reading's.
 pub fn parse_batch_get_contact(body: &[u8]) -> Result<BatchGetContactResponse, ParseError> {
-    from_body(body, Endpoint::BatchGetContact)
+    from_object(body, Endpoint::BatchGetContact)
         .or_else(|e| contact_tolerant::batch_get_contact(body).map_err(|_| e))
 }
 
@@ -241,14 +241,14 @@ pub fn parse_batch_get_contact(body: &[u8]) -> Result<BatchGetContactResponse, P
 /// where those succeed (for the fuzz target).
 #[cfg(feature = "fuzzing")]
 pub(crate) fn check_tolerant_agrees(body: &[u8]) {
-    if let Ok(page) = from_body::<GetContactResponse>(body, Endpoint::GetContact) {
+    if let Ok(page) = from_object::<GetContactResponse>(body, Endpoint::GetContact) {
         assert_eq!(
             Ok(page),
             contact_tolerant::get_contact(body),
             "webwxgetcontact readings disagree"
         );
     }
-    if let Ok(page) = from_body::<BatchGetContactResponse>(body, Endpoint::BatchGetContact) {
+    if let Ok(page) = from_object::<BatchGetContactResponse>(body, Endpoint::BatchGetContact) {
         assert_eq!(
             Ok(page),
             contact_tolerant::batch_get_contact(body),

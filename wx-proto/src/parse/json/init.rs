@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::common::{BaseResponse, SyncKey, from_body};
+use super::common::{BaseResponse, SyncKey, from_object};
 use super::contact::Contact;
 use super::element::BadElement;
 use super::init_tolerant;
@@ -128,14 +128,14 @@ impl InitResponse {
 /// member is read as absent. When both readings fail, the error is the one-pass reading's
 /// (serde's first fault in the body).
 pub fn parse_init(body: &[u8]) -> Result<InitResponse, ParseError> {
-    from_body(body, Endpoint::Init).or_else(|e| init_tolerant::parse(body).map_err(|_| e))
+    from_object(body, Endpoint::Init).or_else(|e| init_tolerant::parse(body).map_err(|_| e))
 }
 
 /// Panics if the tolerant reading differs from the one-pass one where that succeeds (for
 /// the fuzz target).
 #[cfg(feature = "fuzzing")]
 pub(crate) fn check_tolerant_agrees(body: &[u8]) {
-    if let Ok(init) = from_body::<InitResponse>(body, Endpoint::Init) {
+    if let Ok(init) = from_object::<InitResponse>(body, Endpoint::Init) {
         assert_eq!(
             Ok(init),
             init_tolerant::parse(body),

@@ -12,7 +12,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{BaseResponse, SyncKey, from_body};
+use super::common::{BaseResponse, SyncKey, from_body, from_object, refuse_array};
 use super::contact::Contact;
 use super::element::{BadElement, element};
 use super::lenient;
@@ -195,15 +195,16 @@ pub fn parse_sync(body: &[u8]) -> Result<SyncResponse, ParseError> {
 /// The one-pass reading, for bodies that are UTF-8 throughout: the per-element reading
 /// takes each element as text, so it refuses a body whose elements hold invalid UTF-8 even
 /// where the element types would skip it (inside an unknown key); checking first keeps the
-/// two readings the same.
+/// two readings the same. A top-level array is refused (see `common::from_object`).
 fn one_pass(body: &[u8]) -> Option<Envelope<RawMessage, Contact, DelContact>> {
+    refuse_array(body, Endpoint::Sync).ok()?;
     let text = std::str::from_utf8(body).ok()?;
     serde_json::from_str(text).ok()
 }
 
 /// The reading that isolates malformed elements of a well-formed envelope.
 fn parse_sync_per_element(body: &[u8]) -> Result<SyncResponse, ParseError> {
-    let env: Envelope<&RawValue, &RawValue, &RawValue> = from_body(body, Endpoint::Sync)?;
+    let env: Envelope<&RawValue, &RawValue, &RawValue> = from_object(body, Endpoint::Sync)?;
     Ok(env.into_response(
         |raw| raw_element(body, raw, Endpoint::SyncMessage, "MsgId"),
         |raw| raw_element(body, raw, Endpoint::SyncContact, "UserName"),
