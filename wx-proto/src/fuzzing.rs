@@ -70,7 +70,7 @@ pub fn contacts(data: &[u8]) {
 /// order, and where the input is a JSON object serde_json reads, it finds the same members
 /// and elements, each itself JSON.
 pub fn split(data: &[u8]) {
-    parse::json::split::check_invariants(data);
+    parse::json::split_check::check_invariants(data);
 }
 
 /// Every other JSON body (send, status notify, upload, check upload, revoke, oplog, group

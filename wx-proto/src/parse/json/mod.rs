@@ -13,6 +13,8 @@ pub mod message;
 pub mod push_login;
 pub mod send;
 pub(crate) mod split;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod split_check;
 pub mod sync;
 mod sync_tolerant;
 pub(crate) mod tolerant;
