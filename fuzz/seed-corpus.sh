@@ -18,3 +18,4 @@ seed json_small webwxsendmsg webwxstatusnotify webwxuploadmedia webwxcheckupload
 seed message addmsg
 seed content content
 seed session synccheck
+seed split webwxsync webwxinit webwxgetcontact webwxbatchgetcontact

@@ -41,7 +41,8 @@ pub fn set_cookie(data: &[u8]) {
     }
 }
 
-/// The webwxsync envelope with its per-element messages and contacts.
+/// The webwxsync envelope with its per-element messages and contacts; its three readings
+/// must agree where the earlier ones succeed (a difference is a crash).
 pub fn sync(data: &[u8]) {
     parse::json::sync::check_one_pass_agrees(data);
     if let Ok(sync) = parse::parse_sync(data) {
@@ -52,14 +53,24 @@ pub fn sync(data: &[u8]) {
     let _ = parse::parse_message(data);
 }
 
-/// The contact-bearing bodies: webwxinit, webwxgetcontact, webwxbatchgetcontact.
+/// The contact-bearing bodies: webwxinit, webwxgetcontact, webwxbatchgetcontact; their
+/// tolerant readings must agree with the one-pass ones where those succeed.
 pub fn contacts(data: &[u8]) {
+    parse::json::init::check_tolerant_agrees(data);
+    parse::json::contact::check_tolerant_agrees(data);
     if let Ok(init) = parse::parse_init(data) {
         let _ = init.chat_set_names();
         let _ = init.sync_key.to_query_value();
     }
     let _ = parse::parse_get_contact(data);
     let _ = parse::parse_batch_get_contact(data);
+}
+
+/// The tolerant structural scanner: it never panics, its spans lie inside the input in
+/// order, and where the input is a JSON object serde_json reads, it finds the same members
+/// and elements, each itself JSON.
+pub fn split(data: &[u8]) {
+    parse::json::split_check::check_invariants(data);
 }
 
 /// Every other JSON body (send, status notify, upload, check upload, revoke, oplog, group
@@ -146,6 +157,7 @@ pub fn by_target(target: &str, data: &[u8]) -> bool {
         "set_cookie" => set_cookie,
         "sync" => sync,
         "contacts" => contacts,
+        "split" => split,
         "json_small" => json_small,
         "message" => message,
         "content" => content,

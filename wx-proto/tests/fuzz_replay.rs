@@ -36,6 +36,15 @@ const SEEDS: &[(&str, &[&str])] = &[
     ("message", &["addmsg"]),
     ("content", &["content"]),
     ("session", &["webwxsync", "synccheck"]),
+    (
+        "split",
+        &[
+            "webwxsync",
+            "webwxinit",
+            "webwxgetcontact",
+            "webwxbatchgetcontact",
+        ],
+    ),
 ];
 
 #[test]

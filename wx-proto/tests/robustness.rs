@@ -165,3 +165,28 @@ fn webwxsync_readings_agree_on_prefixes_and_mutations() {
     }
     assert!(total > 1_000, "only {total} webwxsync mutations");
 }
+
+/// The contact pages' one-pass and tolerant readings agree, and the structural scanner
+/// keeps its invariants, on every prefix and mutation of every sample (the fuzz targets'
+/// checks; they panic on a difference).
+#[test]
+fn tolerant_readings_agree_on_prefixes_and_mutations() {
+    let mut total = 0usize;
+    for (kind, _, body) in samples() {
+        let contacts = matches!(
+            kind,
+            BodyKind::Init | BodyKind::GetContact | BodyKind::BatchGetContact
+        );
+        let inputs = (0..=body.len())
+            .map(|len| body[..len].to_vec())
+            .chain(mutations(&body));
+        for input in inputs {
+            wx_proto::fuzzing::split(&input);
+            if contacts {
+                wx_proto::fuzzing::contacts(&input);
+            }
+            total += 1;
+        }
+    }
+    assert!(total > 100_000, "only {total} inputs");
+}

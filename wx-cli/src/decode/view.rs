@@ -212,12 +212,12 @@ fn body_kind(kind: BodyKind, body: &[u8]) -> Result<Value, Malformed> {
             let msgs: Vec<Value> = r
                 .add_msg_list
                 .into_iter()
-                .map(|m| element(m, message))
+                .map(|m| element(m.map_err(|b| b.error), message))
                 .collect();
             let mods: Vec<Value> = r
                 .mod_contact_list
                 .into_iter()
-                .map(|c| element(c, |c| to_json(&c)))
+                .map(|c| element(c.map_err(|b| b.error), |c| to_json(&c)))
                 .collect();
             let dels: Vec<Value> = r
                 .del_contact_list

@@ -301,7 +301,11 @@ impl Client {
                     self.contacts.insert(c.user_name.clone(), c.clone());
                     changed.push(c);
                 }
-                Err(e) => self.problem(ProblemKind::MalformedMessage(e), RequestKind::Sync, None),
+                Err(e) => self.problem(
+                    ProblemKind::MalformedMessage(e.error),
+                    RequestKind::Sync,
+                    None,
+                ),
             }
         }
         if !changed.is_empty() {
@@ -316,7 +320,11 @@ impl Client {
             let raw = match raw {
                 Ok(raw) => raw,
                 Err(e) => {
-                    self.problem(ProblemKind::MalformedMessage(e), RequestKind::Sync, None);
+                    self.problem(
+                        ProblemKind::MalformedMessage(e.error),
+                        RequestKind::Sync,
+                        None,
+                    );
                     continue;
                 }
             };

@@ -18,6 +18,7 @@ pub use json::contact::{
     BatchGetContactResponse, Contact, GetContactResponse, Member, is_group_name,
     parse_batch_get_contact, parse_get_contact,
 };
+pub use json::element::BadElement;
 pub use json::init::{InitResponse, MpArticle, MpSubscribeMsg, parse_init};
 pub use json::manage::{
     CreateChatRoomResponse, RevokeResponse, UpdateChatRoomResponse, parse_create_chat_room,

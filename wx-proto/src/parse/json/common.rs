@@ -73,6 +73,30 @@ pub(crate) fn from_body<'a, T: Deserialize<'a>>(
     serde_json::from_slice(body).map_err(|e| json_error(body, &e, Format::Json(endpoint)))
 }
 
+/// As [`from_body`] for a body that must be an object: serde's derived structs would also
+/// read a top-level array positionally, which no server sends and which the tolerant
+/// readings (objects only) could not agree with.
+pub(crate) fn from_object<'a, T: Deserialize<'a>>(
+    body: &'a [u8],
+    endpoint: Endpoint,
+) -> Result<T, ParseError> {
+    refuse_array(body, endpoint)?;
+    from_body(body, endpoint)
+}
+
+/// An error if the body's top-level value is an array.
+pub(crate) fn refuse_array(body: &[u8], endpoint: Endpoint) -> Result<(), ParseError> {
+    let first = body.iter().position(|b| !b" \t\n\r".contains(b));
+    match first {
+        Some(at) if body.get(at) == Some(&b'[') => Err(ParseError::new(
+            Format::Json(endpoint),
+            at,
+            ErrorKind::InvalidValue("json"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Maps a serde_json error to a [`ParseError`] at the byte offset of its line and column.
 /// The message is dropped: it may quote body text.
 pub(crate) fn json_error(body: &[u8], e: &serde_json::Error, format: Format) -> ParseError {

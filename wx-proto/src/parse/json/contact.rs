@@ -1,9 +1,16 @@
 //! The contact object (ContactList, MemberList, ModContactList) and the contact endpoints:
 //! webwxgetcontact (paged by `Seq`) and webwxbatchgetcontact.
+//!
+//! A page is read in one pass; only if that fails is it read again tolerantly
+//! (`contact_tolerant`), each contact from its own span, so one malformed contact (even one
+//! holding a raw control byte or invalid UTF-8) is listed in `bad_contacts` while the others
+//! are kept.
 
 use serde::Deserialize;
 
-use super::common::{BaseResponse, from_body};
+use super::common::{BaseResponse, from_object};
+use super::contact_tolerant;
+use super::element::BadElement;
 use super::lenient;
 use super::url::RedactedUrl;
 use crate::error::{Endpoint, ParseError};
@@ -186,11 +193,20 @@ pub struct GetContactResponse {
     /// The next page's `seq`; 0 (or absent) on the last page.
     #[serde(default, deserialize_with = "lenient::u64")]
     pub seq: u64,
+    /// The malformed `MemberList` elements, in order, each with its `UserName` when
+    /// readable (not in `member_list`).
+    #[serde(skip)]
+    pub bad_contacts: Vec<BadElement>,
 }
 
-/// Parses a webwxgetcontact body.
+/// Parses a webwxgetcontact body. Fails only when the page itself is unusable: the
+/// top-level object is not whole, `BaseResponse` is missing or malformed, `Seq` is
+/// malformed, or one of these or `MemberList` appears twice. A malformed contact costs
+/// only itself (see [`GetContactResponse::bad_contacts`]). When both readings fail, the
+/// error is the one-pass reading's (serde's first fault in the body).
 pub fn parse_get_contact(body: &[u8]) -> Result<GetContactResponse, ParseError> {
-    from_body(body, Endpoint::GetContact)
+    from_object(body, Endpoint::GetContact)
+        .or_else(|e| contact_tolerant::get_contact(body).map_err(|_| e))
 }
 
 /// webwxbatchgetcontact: details of the requested users and groups.
@@ -205,9 +221,38 @@ pub struct BatchGetContactResponse {
     /// The contacts.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub contact_list: Vec<Contact>,
+    /// The malformed `ContactList` elements, in order, each with its `UserName` when
+    /// readable (not in `contact_list`).
+    #[serde(skip)]
+    pub bad_contacts: Vec<BadElement>,
 }
 
-/// Parses a webwxbatchgetcontact body.
+/// Parses a webwxbatchgetcontact body. Fails only when the body itself is unusable: the
+/// top-level object is not whole, `BaseResponse` is missing or malformed, or it or
+/// `ContactList` appears twice. A malformed contact costs only itself (see
+/// [`BatchGetContactResponse::bad_contacts`]). When both readings fail, the error is the
+/// one-pass reading's.
 pub fn parse_batch_get_contact(body: &[u8]) -> Result<BatchGetContactResponse, ParseError> {
-    from_body(body, Endpoint::BatchGetContact)
+    from_object(body, Endpoint::BatchGetContact)
+        .or_else(|e| contact_tolerant::batch_get_contact(body).map_err(|_| e))
+}
+
+/// Panics if the tolerant readings of the contact pages differ from the one-pass ones
+/// where those succeed (for the fuzz target).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn check_tolerant_agrees(body: &[u8]) {
+    if let Ok(page) = from_object::<GetContactResponse>(body, Endpoint::GetContact) {
+        assert_eq!(
+            Ok(page),
+            contact_tolerant::get_contact(body),
+            "webwxgetcontact readings disagree"
+        );
+    }
+    if let Ok(page) = from_object::<BatchGetContactResponse>(body, Endpoint::BatchGetContact) {
+        assert_eq!(
+            Ok(page),
+            contact_tolerant::batch_get_contact(body),
+            "webwxbatchgetcontact readings disagree"
+        );
+    }
 }

@@ -1,9 +1,15 @@
 //! webwxinit: the own user, the initial sync key, recent chats and the current SKey.
+//!
+//! A body is read in one pass; only if that fails is it read again tolerantly
+//! (`init_tolerant`), each member and each `ContactList` contact from its own span, so one
+//! malformed contact is listed in `bad_contacts` while the others are kept.
 
 use serde::Deserialize;
 
-use super::common::{BaseResponse, SyncKey, from_body};
+use super::common::{BaseResponse, SyncKey, from_object};
 use super::contact::Contact;
+use super::element::BadElement;
+use super::init_tolerant;
 use super::lenient;
 use crate::error::{Endpoint, ParseError};
 use crate::secret::Secret;
@@ -96,6 +102,10 @@ pub struct InitResponse {
     /// `ClickReportInterval` (ms).
     #[serde(default, deserialize_with = "lenient::u64")]
     pub click_report_interval: u64,
+    /// The malformed `ContactList` elements, in order, each with its `UserName` when
+    /// readable (not in `contact_list`).
+    #[serde(skip)]
+    pub bad_contacts: Vec<BadElement>,
 }
 
 impl InitResponse {
@@ -111,7 +121,25 @@ impl InitResponse {
     }
 }
 
-/// Parses a webwxinit body.
+/// Parses a webwxinit body. Fails only when the body itself is unusable (init failed): the
+/// top-level object is not whole, `BaseResponse` is missing or malformed, `User` or
+/// `SyncKey` is malformed, or one of these or `ContactList` appears twice. A malformed
+/// contact costs only itself (see [`InitResponse::bad_contacts`]); any other malformed
+/// member is read as absent. When both readings fail, the error is the one-pass reading's
+/// (serde's first fault in the body).
 pub fn parse_init(body: &[u8]) -> Result<InitResponse, ParseError> {
-    from_body(body, Endpoint::Init)
+    from_object(body, Endpoint::Init).or_else(|e| init_tolerant::parse(body).map_err(|_| e))
+}
+
+/// Panics if the tolerant reading differs from the one-pass one where that succeeds (for
+/// the fuzz target).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn check_tolerant_agrees(body: &[u8]) {
+    if let Ok(init) = from_object::<InitResponse>(body, Endpoint::Init) {
+        assert_eq!(
+            Ok(init),
+            init_tolerant::parse(body),
+            "webwxinit readings disagree"
+        );
+    }
 }
