@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::error::ParseError;
 use crate::model::Message;
+use crate::parse::BadElement;
 use crate::parse::Contact;
 use crate::ret_code::RetCode;
 
@@ -136,9 +137,14 @@ pub enum ProblemKind {
     HttpStatus(u16),
     /// A body that does not parse.
     Malformed(ParseError),
-    /// One malformed message inside an otherwise good webwxsync body (its siblings were
-    /// delivered).
-    MalformedMessage(ParseError),
+    /// One malformed message inside an otherwise good webwxsync body: its siblings were
+    /// delivered and the keys advanced. Carries its MsgId when it could be read (a message
+    /// the server sends again with the same MsgId is reported once).
+    MalformedMessage(BadElement),
+    /// One malformed contact inside an otherwise good body (a webwxsync ModContactList or
+    /// DelContactList entry, a contact page, webwxbatchgetcontact, webwxinit's list): the
+    /// other contacts were applied. Carries its UserName when it could be read.
+    MalformedContact(BadElement),
     /// A server code that is neither success nor a logout.
     Server(RetCode),
     /// The server rate-limited the session (1205).

@@ -99,6 +99,9 @@ impl Client {
         for c in &init.contact_list {
             self.contacts.insert(c.user_name.clone(), c.clone());
         }
+        for bad in init.bad_contacts.iter().cloned() {
+            self.problem(ProblemKind::MalformedContact(bad), RequestKind::Init, None);
+        }
         let was_reinit = std::mem::replace(&mut self.reinit, false);
         self.resuming = false;
         self.last_uin = self.creds.as_ref().map(|c| c.uin);
@@ -204,6 +207,9 @@ impl Client {
                         for c in page.member_list {
                             self.contacts.insert(c.user_name.clone(), c);
                         }
+                        for bad in page.bad_contacts {
+                            self.problem(ProblemKind::MalformedContact(bad), kind, None);
+                        }
                         let more = page.seq != 0
                             && self.contact_seqs.insert(page.seq)
                             && self.contact_pages < MAX_CONTACT_PAGES;
@@ -240,6 +246,9 @@ impl Client {
                         self.contacts_failures = 0;
                         let n = self.batch_queue.len().min(BATCH_SIZE);
                         self.batch_queue.drain(..n);
+                        for bad in r.bad_contacts {
+                            self.problem(ProblemKind::MalformedContact(bad), kind, None);
+                        }
                         let changed: Vec<Contact> = r.contact_list;
                         for c in &changed {
                             self.contacts.insert(c.user_name.clone(), c.clone());

@@ -301,12 +301,11 @@ impl Client {
                     self.contacts.insert(c.user_name.clone(), c.clone());
                     changed.push(c);
                 }
-                Err(e) => self.problem(
-                    ProblemKind::MalformedMessage(e.error),
-                    RequestKind::Sync,
-                    None,
-                ),
+                Err(e) => self.problem(ProblemKind::MalformedContact(e), RequestKind::Sync, None),
             }
+        }
+        for e in sync.bad_del_contacts {
+            self.problem(ProblemKind::MalformedContact(e), RequestKind::Sync, None);
         }
         if !changed.is_empty() {
             self.events.push_back(Event::ContactsChanged(changed));
@@ -320,11 +319,14 @@ impl Client {
             let raw = match raw {
                 Ok(raw) => raw,
                 Err(e) => {
-                    self.problem(
-                        ProblemKind::MalformedMessage(e.error),
-                        RequestKind::Sync,
-                        None,
-                    );
+                    // Sent again (keys that did not advance): reported once, by its MsgId.
+                    // Only a new MsgId is news: an element with no readable id cannot be
+                    // told from its repetition, so it cannot speed up the loop.
+                    let new_id = e.id.as_deref().map(|id| self.seen.insert(id));
+                    news |= new_id == Some(true);
+                    if new_id != Some(false) {
+                        self.problem(ProblemKind::MalformedMessage(e), RequestKind::Sync, None);
+                    }
                     continue;
                 }
             };
