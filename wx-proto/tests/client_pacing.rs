@@ -305,8 +305,21 @@ fn a_1205_on_a_send_pauses_retries_and_fails_throttled_only_after_the_retries() 
     };
     assert!(p.run_until(Duration::from_secs(120), |p| result(p).is_some()));
     assert!(matches!(result(&p), Some(Ok(OpOutput::Sent { .. }))));
-    // 10 s, then 20 s of pause.
+    // 10 s, then 20 s of pause, reported once.
     assert!(p.now - t0 >= Duration::from_secs(30), "{:?}", p.now - t0);
+    let paused = |p: &Pair| {
+        p.count(|e| {
+            matches!(
+                e,
+                Event::Problem(Problem {
+                    kind: ProblemKind::Throttled,
+                    request: wx_proto::client::RequestKind::SendMsg,
+                    ..
+                })
+            )
+        })
+    };
+    assert_eq!(paused(&p), 1, "one pause, reported when it starts");
     // Always 1205: three retries, then Throttled.
     p.sim
         .set_pattern(Some(Pattern::throttle(&["webwxsendmsg"])));

@@ -5,7 +5,8 @@
 //!
 //! This module owns the `Client` type, its state and its public API (getters, inputs,
 //! outputs). The shared mechanics (in-flight map, outbox, timers, watchdog, back-off) are in
-//! `engine`; the flows in `login`, `session`, `sync_loop`, `ops` and `snapshot`.
+//! `engine`; the sync loop's own pace in `pacing`, the pace of sends in `send_pacer`; the
+//! flows in `login`, `session`, `sync_loop`, `ops` and `snapshot`.
 
 mod base64;
 mod command;
@@ -124,8 +125,8 @@ pub struct Client {
     pending_redirect: Option<String>,
     qr_renewals: u32,
     lane_failures: u32,
-    /// The failure last reported in the current streak (reported once, not per retry).
-    last_failure: Option<(RequestKind, ProblemKind)>,
+    /// The failures reported in the current streak (each once, not once per retry).
+    streak_reported: Vec<(RequestKind, ProblemKind)>,
     /// The sync loop's own pace.
     pacer: pacing::LoopPacer,
     /// webwxsync waits for the application to drain its events.
@@ -211,7 +212,7 @@ impl Client {
             pending_redirect: None,
             qr_renewals: 0,
             lane_failures: 0,
-            last_failure: None,
+            streak_reported: Vec::new(),
             pacer: pacing::LoopPacer::default(),
             sync_parked: false,
             last_reinit: None,

@@ -196,11 +196,15 @@ impl Client {
                 .sends
                 .throttled(op, now, &pacing, self.config.backoff_cap)
         {
-            // Paused and queued first again: the op goes on, its result comes later.
-            let retry_in = self
-                .next_send_at()
-                .map(|t| t.saturating_duration_since(now));
-            return self.problem(ProblemKind::Throttled, kind, retry_in);
+            // Paused and queued first again: the op goes on, its result comes later. The
+            // pause is reported when it starts, not at every 1205 of the same pause.
+            if self.sends.throttles_in_row() == 1 {
+                let retry_in = self
+                    .next_send_at()
+                    .map(|t| t.saturating_duration_since(now));
+                self.problem(ProblemKind::Throttled, kind, retry_in);
+            }
+            return;
         }
         if !base.ret.is_ok() {
             return self.op_done(op, Err(OpError::from_code(base.ret, base.err_msg)));

@@ -176,6 +176,11 @@ impl SendPacer {
         true
     }
 
+    /// 1205s in a row on sends (0 once a send went through).
+    pub(crate) fn throttles_in_row(&self) -> u32 {
+        self.throttles_in_row
+    }
+
     /// Everything queued (the session ended); the sends in flight are forgotten.
     pub(crate) fn drain(&mut self) -> Vec<PacedSend> {
         self.in_flight.clear();

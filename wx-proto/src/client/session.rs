@@ -161,7 +161,9 @@ impl Client {
         }
         self.lane_failures = self.lane_failures.saturating_add(1);
         let delay = self.backoff(self.lane_failures);
-        self.problem(problem, RequestKind::Init, Some(delay));
+        if self.failure_reported(RequestKind::Init, &problem) {
+            self.problem(problem, RequestKind::Init, Some(delay));
+        }
         self.set_lane_timer(now + delay, Lane::SyncCheck);
     }
 

@@ -241,7 +241,7 @@ impl Client {
         self.batch_queue.clear();
         self.ready_sent = false;
         self.lane_failures = 0;
-        self.last_failure = None;
+        self.streak_reported.clear();
         self.pacer = super::pacing::LoopPacer::default();
         self.sync_parked = false;
         self.last_reinit = None;

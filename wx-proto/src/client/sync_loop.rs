@@ -13,6 +13,9 @@ use crate::model;
 use crate::parse::{SyncResponse, parse_sync, parse_synccheck};
 use crate::ret_code::RetCode;
 
+/// A failure streak remembers at most this many distinct failures as reported.
+const MAX_STREAK_KINDS: usize = 8;
+
 impl Client {
     pub(super) fn send_synccheck(&mut self, now: Instant) {
         if self.phase == Phase::LoggedOut {
@@ -73,8 +76,9 @@ impl Client {
             });
         if reinit_due {
             self.last_reinit = Some(now);
-            self.failure_reported(kind, &problem);
-            self.problem(problem, kind, None);
+            if self.failure_reported(kind, &problem) {
+                self.problem(problem, kind, None);
+            }
             return self.start_reinit(now);
         }
         let delay = self.backoff(self.lane_failures);
@@ -103,19 +107,27 @@ impl Client {
         self.set_lane_timer(now + delay, lane);
     }
 
-    /// Records `problem` as the streak's last reported failure; `true` when it is new.
-    fn failure_reported(&mut self, kind: RequestKind, problem: &ProblemKind) -> bool {
-        let new = Some((kind, problem)) != self.last_failure.as_ref().map(|(k, p)| (*k, p));
-        if new {
-            self.last_failure = Some((kind, problem.clone()));
+    /// Records `problem` as reported in this failure streak; `true` when it is new to the
+    /// streak (a storm alternating two failures reports each once, not at every turn).
+    pub(super) fn failure_reported(&mut self, kind: RequestKind, problem: &ProblemKind) -> bool {
+        if self
+            .streak_reported
+            .iter()
+            .any(|(k, p)| *k == kind && p == problem)
+        {
+            return false;
         }
-        new
+        if self.streak_reported.len() >= MAX_STREAK_KINDS {
+            self.streak_reported.remove(0);
+        }
+        self.streak_reported.push((kind, problem.clone()));
+        true
     }
 
     /// A round of the loop completed: the failure streak is over.
     fn round_ok(&mut self) {
         self.lane_failures = 0;
-        self.last_failure = None;
+        self.streak_reported.clear();
     }
 
     /// A round that advanced nothing: wait the idle pace before the next synccheck.
