@@ -19,7 +19,7 @@ pub enum RemoteError {
     Op(#[from] OpError),
     /// The session ended before the operation reported a result (a logout that raced
     /// with the server's own end of the session ends this way).
-    #[error("the session ended before the operation finished")]
+    #[error("the session ended")]
     Ended,
     /// The driver is gone.
     #[error("the session's driver is gone")]

@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release -p wx-proto --example session_demo
 //! ```
+#![allow(clippy::disallowed_methods)]
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;

@@ -156,6 +156,8 @@ impl Run {
     }
 }
 
+/// The harness anchors its virtual clock on the real one, once.
+#[allow(clippy::disallowed_methods)]
 pub(super) fn run(data: &[u8]) -> (usize, usize) {
     let now = Instant::now();
     let wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);

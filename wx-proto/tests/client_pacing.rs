@@ -2,7 +2,7 @@
 //! time): it keeps its own pace, reports each pattern once, backs off to the cap, and still
 //! delivers a message as soon as the server really has it. Also the pace of sends, the bound
 //! on undelivered events, and re-deliveries larger than the default filter.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 mod pair;
 

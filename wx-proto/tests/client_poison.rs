@@ -3,7 +3,7 @@
 //! Content) becomes one `MalformedMessage` problem naming its MsgId while the message beside
 //! it is delivered and the keys advance; a poisoned contact in a sync or a contact page
 //! becomes one `MalformedContact` naming its UserName while the rest is applied.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 mod pair;
 

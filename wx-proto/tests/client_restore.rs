@@ -156,7 +156,7 @@ fn login_again_after_a_kick_starts_clean() {
     let id = text(&mut p, "back");
     p.run_for(Duration::from_secs(5));
     assert!(p.messages().iter().any(|m| m.msg_id == id));
-    assert_eq!(p.client.login_again(p.now), Err(UsageError::NotRunning));
+    assert_eq!(p.client.login_again(p.now), Err(UsageError::StillRunning));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The Client state machine driven by hand-written server answers (the project's own
 //! fixtures), one flow per test: login, refusal, QR renewal, session start, the sync loop,
 //! commands during a long poll, logout, determinism and redaction.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 mod common;
 
@@ -382,7 +382,7 @@ fn transport_failures_retry_with_backoff() {
     let bogus = http::Response::new(Vec::new());
     assert_eq!(
         h.client.handle_response(RequestId(999), bogus, h.now),
-        Err(UsageError::UnknownRequest)
+        Err(UsageError::UnknownRequest(RequestId(999)))
     );
 }
 

@@ -1,7 +1,7 @@
 //! The Client against the wx-sim core in memory (virtual time): login, paging, every
 //! message type, sends during the long poll, revoke, kick, throttle, faults, and a whole
 //! simulated day with nothing lost or delivered twice.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 mod pair;
 

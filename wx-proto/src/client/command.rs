@@ -4,7 +4,7 @@
 use crate::error::ParseError;
 use crate::ret_code::RetCode;
 
-use super::request::Failure;
+use super::request::{Failure, RequestId};
 
 /// Names one user operation (which may span several requests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -129,12 +129,15 @@ pub enum UsageError {
     /// The command needs a running session (after `LoggedIn`, before `LoggedOut`).
     #[error("the command needs a running session")]
     NotRunning,
-    /// The session has ended.
-    #[error("the session has ended")]
+    /// The session ended.
+    #[error("the session ended")]
     SessionEnded,
+    /// `login_again` while a session is still running or logging in (it takes an ended one).
+    #[error("a session is still running: log out first")]
+    StillRunning,
     /// A response or failure for a request id the core never issued.
-    #[error("unknown request id")]
-    UnknownRequest,
+    #[error("unknown request id {}", .0.0)]
+    UnknownRequest(RequestId),
     /// An argument is empty or invalid (e.g. an empty receiver).
     #[error("invalid argument: {0}")]
     InvalidArgument(&'static str),

@@ -21,7 +21,7 @@ impl Client {
         match self.pending.remove(&id) {
             Some(p) => Ok(Some(p)),
             None if self.abandoned.remove(&id) => Ok(None),
-            None => Err(UsageError::UnknownRequest),
+            None => Err(UsageError::UnknownRequest(id)),
         }
     }
 

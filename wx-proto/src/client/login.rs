@@ -1,15 +1,19 @@
 //! The login flow: jslogin, QR polling (408/201/200/400/202/500), webwxnewloginpage and the
-//! switch to the redirect's host family.
+//! switch to the redirect's host family; push login (webwxpushloginurl: the phone confirms
+//! without a scan).
 
 use std::time::Instant;
 
-use super::{Client, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose, Server};
+use super::{
+    Client, Event, Lane, LoginPath, LogoutReason, Outcome, Phase, ProblemKind, Purpose, Server,
+};
 use crate::build::{self, Creds};
 use crate::client::base64;
 use crate::client::hosts::{Hosts, origin_of};
 use crate::client::request::RequestKind;
 use crate::parse::{
-    JsLogin, LoginPage, LoginPoll, parse_jslogin, parse_login_page, parse_login_poll,
+    JsLogin, LoginPage, LoginPoll, PushLogin, parse_jslogin, parse_login_page, parse_login_poll,
+    parse_push_login,
 };
 
 /// How many times a failing webwxnewloginpage is retried before the login ends.
@@ -196,6 +200,44 @@ impl Client {
                     }
                     None => self.end_session(LogoutReason::InitFailed),
                 }
+            }
+        }
+    }
+
+    // ----- push login (no scan: the phone confirms) -----
+
+    pub(super) fn start_push_login(&mut self, now: Instant) {
+        let Some(uin) = self.last_uin.or(self.creds.as_ref().map(|c| c.uin)) else {
+            return self.start_qr_login(now);
+        };
+        self.reset_session();
+        self.last_uin = Some(uin);
+        self.phase = Phase::LoggingIn;
+        let (ctx, _) = self.ctx(now);
+        let req = build::push_login(&ctx, uin.get());
+        self.send(RequestKind::PushLogin, req, Purpose::Lane, now);
+    }
+
+    pub(super) fn on_push_login(&mut self, outcome: Outcome, now: Instant) {
+        let parsed = outcome
+            .body_2xx()
+            .and_then(|b| parse_push_login(&b).map_err(ProblemKind::Malformed));
+        match parsed {
+            Ok(PushLogin::Uuid(uuid)) => {
+                self.events.push_back(Event::LoginPath(LoginPath::Push));
+                self.uuid = Some(uuid);
+                self.polls_for_uuid = 0;
+                self.push_login = true;
+                self.phase = Phase::WaitingForConfirm;
+                self.send_login_poll(now);
+            }
+            Ok(PushLogin::Refused { ret, .. }) => {
+                self.problem(ProblemKind::Server(ret), RequestKind::PushLogin, None);
+                self.start_qr_login(now);
+            }
+            Err(problem) => {
+                self.problem(problem, RequestKind::PushLogin, None);
+                self.start_qr_login(now);
             }
         }
     }

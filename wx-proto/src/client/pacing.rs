@@ -100,6 +100,7 @@ impl LoopPacer {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
 

@@ -12,15 +12,13 @@ use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Client, Event, LoginPath, Outcome, Phase, ProblemKind, Purpose, Server, SnapshotReason,
-};
-use crate::build::{self, Creds};
+use super::{Client, Event, LoginPath, Phase, ProblemKind, Server, SnapshotReason};
+use crate::build::Creds;
 use crate::client::config::Config;
 use crate::client::cookies::CookieJar;
 use crate::client::hosts::Hosts;
 use crate::client::request::RequestKind;
-use crate::parse::{Contact, PushLogin, SyncKey, parse_push_login};
+use crate::parse::{Contact, SyncKey};
 use crate::secret::{Secret, Uin};
 
 /// The snapshot format this crate writes.
@@ -206,7 +204,7 @@ impl Client {
     /// code. Everything of the old session is cleared first.
     pub fn login_again(&mut self, now: Instant) -> Result<(), super::UsageError> {
         if self.phase != Phase::LoggedOut {
-            return Err(super::UsageError::NotRunning);
+            return Err(super::UsageError::StillRunning);
         }
         self.touch(now);
         self.qr_renewals = 0;
@@ -224,7 +222,7 @@ impl Client {
     }
 
     /// Clears every trace of the previous session but the cookie jar and the seen MsgIds.
-    fn reset_session(&mut self) {
+    pub(super) fn reset_session(&mut self) {
         self.creds = None;
         self.me = None;
         self.contacts.clear();
@@ -260,42 +258,6 @@ impl Client {
         };
         self.events.push_back(Event::LoginPath(LoginPath::Qr));
         self.send_jslogin(now);
-    }
-
-    pub(super) fn start_push_login(&mut self, now: Instant) {
-        let Some(uin) = self.last_uin.or(self.creds.as_ref().map(|c| c.uin)) else {
-            return self.start_qr_login(now);
-        };
-        self.reset_session();
-        self.last_uin = Some(uin);
-        self.phase = Phase::LoggingIn;
-        let (ctx, _) = self.ctx(now);
-        let req = build::push_login(&ctx, uin.get());
-        self.send(RequestKind::PushLogin, req, Purpose::Lane, now);
-    }
-
-    pub(super) fn on_push_login(&mut self, outcome: Outcome, now: Instant) {
-        let parsed = outcome
-            .body_2xx()
-            .and_then(|b| parse_push_login(&b).map_err(ProblemKind::Malformed));
-        match parsed {
-            Ok(PushLogin::Uuid(uuid)) => {
-                self.events.push_back(Event::LoginPath(LoginPath::Push));
-                self.uuid = Some(uuid);
-                self.polls_for_uuid = 0;
-                self.push_login = true;
-                self.phase = Phase::WaitingForConfirm;
-                self.send_login_poll(now);
-            }
-            Ok(PushLogin::Refused { ret, .. }) => {
-                self.problem(ProblemKind::Server(ret), RequestKind::PushLogin, None);
-                self.start_qr_login(now);
-            }
-            Err(problem) => {
-                self.problem(problem, RequestKind::PushLogin, None);
-                self.start_qr_login(now);
-            }
-        }
     }
 
     /// A resumed session turned out to be gone: try push login, once.

@@ -1,6 +1,11 @@
 //! A Client and a wx-sim core wired together in memory, with virtual time that jumps to the
 //! earliest wake-up of either side: a day of sync loop runs in milliseconds.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods
+)]
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};
