@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use pair::Pair;
 use wx_proto::client::{
-    Command, Config, Event, OpError, OpOutput, Problem, ProblemKind, Rate, SendPacing, Stall,
+    Command, Config, Event, OpError, OpOutput, Problem, ProblemKind, Rate, RequestKind, SendPacing,
+    Stall, Wake,
 };
 use wx_sim::{Body, Pattern, Push};
 
@@ -477,5 +478,59 @@ fn the_echoes_of_our_own_sends_do_not_slow_a_healthy_loop() {
         at - pushed_at <= Duration::from_secs(1),
         "{:?}",
         at - pushed_at
+    );
+}
+
+#[test]
+fn the_next_wake_up_says_why_it_is_due() {
+    let mut p = Pair::with_world(world());
+    p.login();
+    // A held poll in flight: its watchdog is the only deadline.
+    p.run_for(Duration::from_secs(1));
+    p.settle();
+    assert!(matches!(
+        p.client.next_wake(),
+        Some((_, Wake::Watchdog(RequestKind::SyncCheck)))
+    ));
+    // A paced round: the lane's next synccheck.
+    p.sim.set_pattern(Some(Pattern::NoHold));
+    p.run_for(Duration::from_secs(10));
+    p.settle();
+    let (at, why) = p.client.next_wake().expect("a wake-up");
+    assert_eq!(why, Wake::Lane(RequestKind::SyncCheck));
+    assert_eq!(Some(at), p.client.poll_timeout());
+    p.sim.clear_patterns();
+    // Sends beyond the pace: the send queue.
+    let friend = p.a_friend();
+    for i in 0..8 {
+        p.client
+            .submit(
+                Command::SendText {
+                    to: friend.clone(),
+                    text: format!("queued {i}"),
+                },
+                p.now,
+            )
+            .unwrap();
+    }
+    assert_eq!(
+        p.client.next_wake().map(|w| w.1),
+        Some(Wake::Drain),
+        "requests queued"
+    );
+    while p.client.poll_request().is_some() {}
+    let _ = std::iter::from_fn(|| p.client.poll_event()).count();
+    assert!(p.client.queued_sends() > 0);
+    let wakes: Vec<Wake> = [p.client.next_wake()]
+        .into_iter()
+        .flatten()
+        .map(|w| w.1)
+        .collect();
+    assert!(
+        matches!(
+            wakes[..],
+            [Wake::SendPace] | [Wake::Lane(_)] | [Wake::Watchdog(_)]
+        ),
+        "{wakes:?}"
     );
 }

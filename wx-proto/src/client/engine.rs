@@ -121,7 +121,7 @@ impl Client {
     }
 
     pub(super) fn set_lane_timer(&mut self, at: Instant, lane: Lane) {
-        self.lane_timer = Some((at, lane));
+        self.timers.set_lane(at, lane);
     }
 
     /// The retry delay after `failures` consecutive failures: exponential, capped, with
@@ -168,8 +168,7 @@ impl Client {
         }
         tracing::info!(?reason, "session ended");
         self.phase = Phase::LoggedOut;
-        self.lane_timer = None;
-        self.contacts_timer = None;
+        self.timers.clear();
         self.outbox.clear();
         let pending = std::mem::take(&mut self.pending);
         for (id, p) in pending {

@@ -25,6 +25,7 @@ mod send_pacer;
 mod session;
 mod snapshot;
 mod sync_loop;
+mod timers;
 
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
 pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Server};
@@ -33,6 +34,7 @@ pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotRe
 pub use hosts::Hosts;
 pub use request::{Failure, Request, RequestId, RequestKind};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
+pub use timers::Wake;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -117,8 +119,8 @@ pub struct Client {
     abandoned: BTreeSet<RequestId>,
     outbox: VecDeque<Request>,
     events: VecDeque<Event>,
-    lane_timer: Option<(Instant, Lane)>,
-    contacts_timer: Option<(Instant, ContactsStep)>,
+    /// The lane's and the contact loader's timers.
+    timers: timers::Timers,
     // Login.
     uuid: Option<String>,
     polls_for_uuid: u32,
@@ -205,8 +207,7 @@ impl Client {
             abandoned: BTreeSet::new(),
             outbox: VecDeque::new(),
             events: VecDeque::new(),
-            lane_timer: None,
-            contacts_timer: None,
+            timers: timers::Timers::default(),
             uuid: None,
             polls_for_uuid: 0,
             pending_redirect: None,
@@ -313,16 +314,21 @@ impl Client {
     /// When to call [`Client::handle_timeout`] next. While requests or events are queued it
     /// returns the last `now` given, so a driver that forgot to drain wakes at once.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        self.next_wake().map(|(at, _)| at)
+    }
+
+    /// The next wake-up, as [`Client::poll_timeout`] gives it, and why it is due (for logs).
+    pub fn next_wake(&self) -> Option<(Instant, Wake)> {
         if !self.outbox.is_empty() || !self.events.is_empty() {
-            return Some(self.last_now);
+            return Some((self.last_now, Wake::Drain));
         }
-        let timers = [
-            self.lane_timer.as_ref().map(|(t, _)| *t),
-            self.contacts_timer.as_ref().map(|(t, _)| *t),
-            self.pending.values().map(|p| p.deadline).min(),
-            self.next_send_at(),
-        ];
-        timers.into_iter().flatten().min()
+        let watchdog = self
+            .pending
+            .values()
+            .min_by_key(|p| p.deadline)
+            .map(|p| (p.deadline, Wake::Watchdog(p.kind)));
+        let sends = self.next_send_at().map(|t| (t, Wake::SendPace));
+        self.timers.next(watchdog.into_iter().chain(sends))
     }
 
     // ----- inputs -----
@@ -392,16 +398,10 @@ impl Client {
                 self.dispatch(pending, Outcome::Failure(Failure::Timeout), now);
             }
         }
-        if let Some((at, _)) = &self.lane_timer
-            && *at <= now
-            && let Some((_, lane)) = self.lane_timer.take()
-        {
+        if let Some(lane) = self.timers.take_due_lane(now) {
             self.fire_lane(lane, now);
         }
-        if let Some((at, _)) = &self.contacts_timer
-            && *at <= now
-            && let Some((_, step)) = self.contacts_timer.take()
-        {
+        if let Some(step) = self.timers.take_due_contacts(now) {
             self.fire_contacts(step, now);
         }
         self.release_sends(now);

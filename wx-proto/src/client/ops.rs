@@ -132,8 +132,7 @@ impl Client {
         };
         let req = build::logout(&ctx, creds, 0);
         // Stop everything else: the lane and contact loading end here.
-        self.lane_timer = None;
-        self.contacts_timer = None;
+        self.timers.clear();
         self.phase = Phase::LoggingOut;
         self.send(RequestKind::Logout, req, Purpose::Op(op), now);
     }

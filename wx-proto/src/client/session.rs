@@ -302,7 +302,7 @@ impl Client {
         }
         let delay = self.backoff(self.contacts_failures);
         self.problem(problem, kind, Some(delay));
-        self.contacts_timer = Some((now + delay, step));
+        self.timers.set_contacts(now + delay, step);
     }
 
     fn queue_groups_without_members(&mut self) {
@@ -344,7 +344,7 @@ impl Client {
         }
         self.batch_queue.push_back(name.to_owned());
         let idle = self.ready_sent
-            && self.contacts_timer.is_none()
+            && !self.timers.contacts_waiting()
             && !self
                 .pending
                 .values()

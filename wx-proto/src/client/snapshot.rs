@@ -244,8 +244,7 @@ impl Client {
         self.sync_parked = false;
         self.last_reinit = None;
         self.session_start_s = 0;
-        self.lane_timer = None;
-        self.contacts_timer = None;
+        self.timers.clear();
         self.uuid = None;
         self.pending_redirect = None;
     }

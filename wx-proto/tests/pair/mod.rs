@@ -132,7 +132,7 @@ impl Pair {
     }
 
     /// Runs everything due at `now` until both sides are quiet.
-    fn settle(&mut self) {
+    pub fn settle(&mut self) {
         let mut budget = self.slow_consumer.map_or(usize::MAX, |(n, _)| n);
         for _ in 0..10_000 {
             let mut busy = false;
