@@ -26,6 +26,7 @@ mod session;
 mod snapshot;
 mod sync_loop;
 mod timers;
+mod triage;
 
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
 pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Server};

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use super::triage::{Verdict, verdict};
 use super::{
     Client, Command, Event, LogoutReason, OpError, OpId, OpOutput, Outcome, Phase, ProblemKind,
     Purpose, UsageError,
@@ -12,7 +13,6 @@ use crate::parse::{
     BaseResponse, parse_oplog, parse_revoke, parse_send, parse_status_notify,
     parse_update_chat_room,
 };
-use crate::ret_code::RetCode;
 
 impl Client {
     /// Checks that `command` may run now and gives it an id.
@@ -185,28 +185,31 @@ impl Client {
                 return self.op_done(op, Err(OpError::Malformed(e)));
             }
         };
-        if base.ret.is_logout() {
-            self.op_done(op, Err(OpError::SessionEnded));
-            return self.end_session(LogoutReason::from_code(base.ret));
-        }
-        if base.ret == RetCode::Throttled
-            && let Some(pacing) = self.config.send_pacing
-            && self
-                .sends
-                .throttled(op, now, &pacing, self.config.backoff_cap)
-        {
-            // Paused and queued first again: the op goes on, its result comes later. The
-            // pause is reported when it starts, not at every 1205 of the same pause.
-            if self.sends.throttles_in_row() == 1 {
-                let retry_in = self
-                    .next_send_at()
-                    .map(|t| t.saturating_duration_since(now));
-                self.problem(ProblemKind::Throttled, kind, retry_in);
+        match verdict(base.ret) {
+            Verdict::Ok => {}
+            Verdict::Logout(reason) => {
+                self.op_done(op, Err(OpError::SessionEnded));
+                return self.end_session(reason);
             }
-            return;
-        }
-        if !base.ret.is_ok() {
-            return self.op_done(op, Err(OpError::from_code(base.ret, base.err_msg)));
+            Verdict::Throttled
+                if let Some(pacing) = self.config.send_pacing
+                    && self
+                        .sends
+                        .throttled(op, now, &pacing, self.config.backoff_cap) =>
+            {
+                // Paused and queued first again: the op goes on, its result comes later. The
+                // pause is reported when it starts, not at every 1205 of the same pause.
+                if self.sends.throttles_in_row() == 1 {
+                    let retry_in = self
+                        .next_send_at()
+                        .map(|t| t.saturating_duration_since(now));
+                    self.problem(ProblemKind::Throttled, kind, retry_in);
+                }
+                return;
+            }
+            Verdict::Throttled | Verdict::Failed(_) => {
+                return self.op_done(op, Err(OpError::from_code(base.ret, base.err_msg)));
+            }
         }
         let result = match msg_id {
             Some(msg_id) => {

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use super::triage::{Verdict, verdict};
 use super::{
     Client, ContactsStep, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose,
 };
@@ -12,7 +13,6 @@ use crate::client::event::SnapshotReason;
 use crate::client::request::RequestKind;
 use crate::error::{Endpoint, ErrorKind, Format, ParseError};
 use crate::parse::{Contact, parse_batch_get_contact, parse_get_contact, parse_init};
-use crate::ret_code::RetCode;
 
 /// At most this many contact pages are fetched (the official client stops after 16 extra).
 const MAX_CONTACT_PAGES: u32 = 64;
@@ -54,26 +54,31 @@ impl Client {
                 }
             });
         let init = match parsed {
-            Ok(init) if init.base_response.ret.is_ok() => init,
-            Ok(init) if init.base_response.ret == RetCode::Throttled => {
-                // Rate limited: wait it out and ask again; it is no verdict on the session.
-                return self.throttled(RequestKind::Init, Lane::Init, now);
-            }
-            // A restored session the server no longer knows: ask the phone instead.
-            Ok(init) if self.resuming && !init.base_response.ret.is_ok() => {
-                return self.resume_failed(
-                    ProblemKind::Server(init.base_response.ret),
-                    RequestKind::Init,
-                    now,
-                );
+            Ok(init) => {
+                let code = init.base_response.ret;
+                match verdict(code) {
+                    Verdict::Ok => init,
+                    // Rate limited: wait it out and ask again; no verdict on the session.
+                    Verdict::Throttled => {
+                        return self.throttled(RequestKind::Init, Lane::Init, now);
+                    }
+                    // A restored session the server no longer knows: ask the phone instead.
+                    _ if self.resuming => {
+                        return self.resume_failed(
+                            ProblemKind::Server(code),
+                            RequestKind::Init,
+                            now,
+                        );
+                    }
+                    Verdict::Logout(reason) => return self.end_session(reason),
+                    Verdict::Failed(code) => {
+                        return self.init_failed(ProblemKind::Server(code), now);
+                    }
+                }
             }
             Err(ProblemKind::Malformed(e)) if self.resuming => {
                 return self.resume_failed(ProblemKind::Malformed(e), RequestKind::Init, now);
             }
-            Ok(init) if init.base_response.ret.is_logout() => {
-                return self.end_session(LogoutReason::from_code(init.base_response.ret));
-            }
-            Ok(init) => return self.init_failed(ProblemKind::Server(init.base_response.ret), now),
             Err(problem) => return self.init_failed(problem, now),
         };
         if !self.reinit {
@@ -202,8 +207,8 @@ impl Client {
         match kind {
             RequestKind::GetContact => {
                 let page = body.and_then(|b| parse_get_contact(&b).map_err(ProblemKind::Malformed));
-                match page {
-                    Ok(page) if page.base_response.ret.is_ok() => {
+                match page.map(|p| (verdict(p.base_response.ret), p)) {
+                    Ok((Verdict::Ok, page)) => {
                         self.contacts_failures = 0;
                         self.contact_pages += 1;
                         for c in page.member_list {
@@ -222,10 +227,8 @@ impl Client {
                             self.fire_contacts(ContactsStep::Batch, now);
                         }
                     }
-                    Ok(page) if page.base_response.ret.is_logout() => {
-                        self.end_session(LogoutReason::from_code(page.base_response.ret));
-                    }
-                    Ok(page) => {
+                    Ok((Verdict::Logout(reason), _)) => self.end_session(reason),
+                    Ok((_, page)) => {
                         let step = ContactsStep::GetContact(self.last_contact_seq());
                         self.contacts_retry(
                             kind,
@@ -243,8 +246,8 @@ impl Client {
             RequestKind::BatchGetContact => {
                 let parsed =
                     body.and_then(|b| parse_batch_get_contact(&b).map_err(ProblemKind::Malformed));
-                match parsed {
-                    Ok(r) if r.base_response.ret.is_ok() => {
+                match parsed.map(|r| (verdict(r.base_response.ret), r)) {
+                    Ok((Verdict::Ok, r)) => {
                         self.contacts_failures = 0;
                         let n = self.batch_queue.len().min(BATCH_SIZE);
                         self.batch_queue.drain(..n);
@@ -260,10 +263,8 @@ impl Client {
                         }
                         self.fire_contacts(ContactsStep::Batch, now);
                     }
-                    Ok(r) if r.base_response.ret.is_logout() => {
-                        self.end_session(LogoutReason::from_code(r.base_response.ret));
-                    }
-                    Ok(r) => self.contacts_retry(
+                    Ok((Verdict::Logout(reason), _)) => self.end_session(reason),
+                    Ok((_, r)) => self.contacts_retry(
                         kind,
                         ProblemKind::Server(r.base_response.ret),
                         ContactsStep::Batch,

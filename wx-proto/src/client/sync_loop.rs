@@ -4,7 +4,8 @@
 
 use std::time::Instant;
 
-use super::{Client, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose, Stall};
+use super::triage::{Verdict, verdict};
+use super::{Client, Event, Lane, Outcome, Phase, ProblemKind, Purpose, Stall};
 use crate::build;
 use crate::client::config::HistoryPolicy;
 use crate::client::event::SnapshotReason;
@@ -157,11 +158,12 @@ impl Client {
             Ok(c) => c,
             Err(p) => return self.sync_failed(RequestKind::SyncCheck, p, now),
         };
-        match check.retcode {
-            code if self.verifying && code.is_logout() => {
+        let code = check.retcode;
+        match verdict(code) {
+            Verdict::Logout(_) if self.verifying => {
                 self.resume_failed(ProblemKind::Server(code), RequestKind::SyncCheck, now);
             }
-            RetCode::Ok => {
+            Verdict::Ok => {
                 self.verifying = false;
                 if check.selector != 0 {
                     self.send_sync(now);
@@ -175,16 +177,22 @@ impl Client {
                     self.idle_round(Stall::PollNotHeld, RequestKind::SyncCheck, now);
                 }
             }
-            RetCode::SessionNotExist if first && !self.push_alternatives.is_empty() => {
+            Verdict::Logout(_)
+                if code == RetCode::SessionNotExist
+                    && first
+                    && !self.push_alternatives.is_empty() =>
+            {
                 // Historically a wrong webpush host, not a logout: probe the others once.
                 self.push_host = self.push_alternatives.remove(0);
                 self.first_synccheck_done = false;
                 self.problem(ProblemKind::ProbingPushHost, RequestKind::SyncCheck, None);
                 self.send_synccheck(now);
             }
-            code if code.is_logout() => self.end_session(LogoutReason::from_code(code)),
-            RetCode::Throttled => self.throttled(RequestKind::SyncCheck, Lane::SyncCheck, now),
-            code => self.sync_failed(RequestKind::SyncCheck, ProblemKind::Server(code), now),
+            Verdict::Logout(reason) => self.end_session(reason),
+            Verdict::Throttled => self.throttled(RequestKind::SyncCheck, Lane::SyncCheck, now),
+            Verdict::Failed(code) => {
+                self.sync_failed(RequestKind::SyncCheck, ProblemKind::Server(code), now)
+            }
         }
     }
 
@@ -196,16 +204,17 @@ impl Client {
             Ok(s) => s,
             Err(p) => return self.sync_failed(RequestKind::Sync, p, now),
         };
-        match sync.base_response.ret {
-            RetCode::Ok => {}
-            code if self.verifying && code.is_logout() => {
+        let code = sync.base_response.ret;
+        match verdict(code) {
+            Verdict::Ok => {}
+            Verdict::Logout(_) if self.verifying => {
                 return self.resume_failed(ProblemKind::Server(code), RequestKind::Sync, now);
             }
-            code if code.is_logout() => return self.end_session(LogoutReason::from_code(code)),
-            RetCode::Throttled => {
-                return self.throttled(RequestKind::Sync, Lane::SyncCheck, now);
+            Verdict::Logout(reason) => return self.end_session(reason),
+            Verdict::Throttled => return self.throttled(RequestKind::Sync, Lane::SyncCheck, now),
+            Verdict::Failed(code) => {
+                return self.sync_failed(RequestKind::Sync, ProblemKind::Server(code), now);
             }
-            code => return self.sync_failed(RequestKind::Sync, ProblemKind::Server(code), now),
         }
         self.round_ok();
         let again = sync.continue_flag != 0;
