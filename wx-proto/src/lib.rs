@@ -1,9 +1,24 @@
 //! # wx-proto: the sans-IO core of the WeChat web ("webwx") protocol
 //!
-//! In scope: pure parsers for every wire format the web client reads ([`parse`]), the typed
-//! message model and content decoding ([`model`]), credentials that never print ([`Secret`]).
-//! Out of scope: sockets, clocks, randomness, threads. The transports (`wx-tokio`,
-//! `wx-blocking`) do the I/O; this crate only turns bytes into values.
+//! First, the engine: [`Client`] ([`client`]) runs one account's session (login, the sync
+//! loop with its own pace, contacts, commands, snapshots) as a pure state machine. It takes
+//! response bytes and the time, and gives [`Request`]s (`http::Request` descriptions) and
+//! [`Event`]s. Then the pure parsers for every wire format the web client reads
+//! ([`parse`]), the typed message model and content decoding ([`model`]), and credentials
+//! that never print ([`Secret`]). Out of scope: sockets, clocks, randomness, threads. The
+//! transports (`wx-tokio`, `wx-blocking`) do the I/O; this crate only turns bytes into
+//! values and values into requests.
+//!
+//! The run loop of a driver (a complete one that plays the simulator in memory is in the
+//! workspace README):
+//!
+//! ```text
+//! loop {
+//!     while let Some(req) = client.poll_request() { send req.http; later: client.handle_response(req.id, resp, now) }
+//!     while let Some(event) = client.poll_event() { act on it; maybe client.submit(command, now) }
+//!     sleep until client.poll_timeout(); client.handle_timeout(now)
+//! }
+//! ```
 //!
 //! ```text
 //!   jslogin ─► QR shown ─► poll (408/201/200) ─► newloginpage ─► webwxinit ─► sync loop
@@ -29,7 +44,9 @@ mod secret;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 
+pub use client::{Client, Command, Config, Event, Request, RequestId};
 pub use error::{Endpoint, ErrorKind, Format, ParseError};
+pub use http;
 pub use ret_code::RetCode;
 pub use secret::{Secret, Uin};
 

@@ -103,7 +103,23 @@ struct Pending {
     purpose: Purpose,
 }
 
-/// The WeChat web session engine. See the crate docs for the run loop.
+/// The WeChat web session engine: one account's session as a pure state machine. See the
+/// crate docs for the run loop.
+///
+/// Its methods come in four classes (the shape of quinn-proto's `Connection`):
+/// - **getters** ([`Client::phase`], [`Client::me`], [`Client::contacts`],
+///   [`Client::queued_sends`], [`Client::next_wake`], …) read state and change nothing;
+/// - **inputs** ([`Client::handle_response`], [`Client::handle_failure`],
+///   [`Client::handle_timeout`]) feed what the network and the clock did;
+/// - **commands** ([`Client::submit`], [`Client::login_again`]) ask for something;
+/// - **outputs** ([`Client::poll_request`], [`Client::poll_event`],
+///   [`Client::poll_timeout`]) hand out what to do next.
+///
+/// After any input or command, drain the outputs: send every request `poll_request` gives,
+/// take every event, then sleep until `poll_timeout`. Every request handed out gets exactly
+/// one answer from the driver (a response or a failure; a late one after the watchdog is
+/// accepted and ignored), and every submitted command ends in exactly one
+/// [`Event::OpDone`], also when the session ends first.
 pub struct Client {
     config: Config,
     rng: Rng,
