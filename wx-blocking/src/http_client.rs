@@ -73,7 +73,8 @@ fn root_certs(extra: &[String]) -> Result<RootCerts, HttpError> {
         .map(|c| Certificate::from_der(c.as_ref()).to_owned())
         .collect();
     for pem in extra {
-        let cert = Certificate::from_pem(pem.as_bytes()).map_err(|e| HttpError::BadCertificate(e.to_string()))?;
+        let cert = Certificate::from_pem(pem.as_bytes())
+            .map_err(|e| HttpError::BadCertificate(e.to_string()))?;
         certs.push(cert);
     }
     Ok(RootCerts::new_with_certs(&certs))

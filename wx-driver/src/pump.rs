@@ -122,7 +122,12 @@ mod tests {
     use wx_proto::client::{Command, Config, OpId, OpOutput, UsageError};
 
     fn client() -> Client {
-        Client::new(Config::default(), [7; 32], Instant::now(), SystemTime::now())
+        Client::new(
+            Config::default(),
+            [7; 32],
+            Instant::now(),
+            SystemTime::now(),
+        )
     }
 
     fn text() -> Command {
@@ -145,7 +150,10 @@ mod tests {
         let got = steps(&mut pump, &mut client, 3);
         assert!(matches!(got[0], Step::Send(_)), "{got:?}");
         let refused = Err(RemoteError::Usage(UsageError::NotRunning));
-        assert!(matches!(&got[1], Step::Reply(1, r) if *r == refused), "{got:?}");
+        assert!(
+            matches!(&got[1], Step::Reply(1, r) if *r == refused),
+            "{got:?}"
+        );
         assert!(matches!(got[2], Step::Wait), "{got:?}");
     }
 
@@ -159,13 +167,22 @@ mod tests {
         assert_eq!(remote.push(text(), 2), Ok(()));
         let got = steps(&mut pump, &mut client, 4);
         assert!(matches!(got[0], Step::Send(_)), "{got:?}");
-        assert!(matches!(&got[1], Step::Reply(1, Ok(OpOutput::Done))), "{got:?}");
-        assert!(matches!(got[2], Step::Event(Event::LoggedOut(_))), "{got:?}");
+        assert!(
+            matches!(&got[1], Step::Reply(1, Ok(OpOutput::Done))),
+            "{got:?}"
+        );
+        assert!(
+            matches!(got[2], Step::Event(Event::LoggedOut(_))),
+            "{got:?}"
+        );
         assert!(matches!(got[3], Step::Ended), "{got:?}");
         let ended = pump.end(&mut client);
         assert_eq!(
             ended,
-            vec![(9, Err(RemoteError::Ended)), (2, Err(RemoteError::SESSION_ENDED))]
+            vec![
+                (9, Err(RemoteError::Ended)),
+                (2, Err(RemoteError::SESSION_ENDED))
+            ]
         );
         assert_eq!(pump.waiting(), 0);
         assert_eq!(remote.push(text(), 3), Err(RemoteError::SESSION_ENDED));
