@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use wx_driver::{Pump, RemoteResult, Step};
+use wx_driver::{Outcome, Pump, RemoteResult, Step};
 use wx_proto::client::{Client, Command, Event, Failure, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
@@ -17,7 +17,7 @@ use crate::workers::Workers;
 /// What arrives on the driver's one channel.
 pub(crate) enum Msg {
     /// A request ended.
-    Done(RequestId, Result<http::Response<Vec<u8>>, Failure>),
+    Done(RequestId, Outcome),
     /// A [`Remote`] queued a command in the inbox (it may have been run already).
     Wake,
 }
@@ -136,26 +136,11 @@ impl Driver {
         }
     }
 
-    fn complete(
-        &mut self,
-        client: &mut Client,
-        id: RequestId,
-        result: Result<http::Response<Vec<u8>>, Failure>,
-    ) {
+    fn complete(&mut self, client: &mut Client, id: RequestId, result: Outcome) {
         if !self.in_flight.remove(&id) {
             return;
         }
-        let now = Instant::now();
-        let fed = match result {
-            Ok(response) => client.handle_response(id, response, now),
-            Err(failure) => {
-                tracing::debug!(id = id.0, ?failure, "request failed");
-                client.handle_failure(id, failure, now)
-            }
-        };
-        if fed.is_err() {
-            tracing::warn!(id = id.0, "the client did not know a completed request");
-        }
+        wx_driver::feed(client, id, result, Instant::now());
     }
 
     /// The session is over: report what is still in flight as cancelled (each exactly

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use futures_util::Stream;
 use tokio::sync::Notify;
 use tokio::task::{Id, JoinError, JoinSet};
-use wx_driver::{Pump, RemoteResult, Step};
+use wx_driver::{Outcome, Pump, RemoteResult, Step};
 use wx_proto::client::{Client, Command, Event, Failure, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
 use crate::remote::{Remote, Waiter};
 
-type Completion = (RequestId, Result<http::Response<Vec<u8>>, Failure>);
+type Completion = (RequestId, Outcome);
 
 /// Runs one [`Client`] over an [`HttpClient`]. The caller keeps the client (to read its
 /// state or submit commands directly); the driver keeps what is in flight.
@@ -139,16 +139,7 @@ impl Driver {
                 None => return,
             },
         };
-        let fed = match result {
-            Ok(response) => client.handle_response(id, response, now),
-            Err(failure) => {
-                tracing::debug!(id = id.0, ?failure, "request failed");
-                client.handle_failure(id, failure, now)
-            }
-        };
-        if fed.is_err() {
-            tracing::warn!(id = id.0, "the client did not know a completed request");
-        }
+        wx_driver::feed(client, id, result, now);
     }
 
     /// The session is over: cancel what is still in flight (reporting each exactly once),
