@@ -1,24 +1,25 @@
 //! [`Driver`]: owns one session's in-flight set, its worker pool and its one channel, and
-//! runs the client until the next event with `recv_timeout` as the whole select.
+//! runs the client until the next event with `recv_timeout` as the whole select. What to
+//! do next (and the end-of-session rule) is `wx-driver`'s [`Pump`]; this file sends the
+//! requests to the workers and waits.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use wx_proto::client::{
-    Client, Command, Event, Failure, OpId, Phase, Request, RequestId, UsageError,
-};
+use wx_driver::{Outcome, Pump, RemoteResult, Step};
+use wx_proto::client::{Client, Command, Event, Failure, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
-use crate::remote::{Gate, Remote, RemoteError, Reply};
+use crate::remote::{Remote, Reply};
 use crate::workers::Workers;
 
 /// What arrives on the driver's one channel.
 pub(crate) enum Msg {
     /// A request ended.
-    Done(RequestId, Result<http::Response<Vec<u8>>, Failure>),
-    /// A command from a [`Remote`].
-    Command(Command, Reply),
+    Done(RequestId, Outcome),
+    /// A [`Remote`] queued a command in the inbox (it may have been run already).
+    Wake,
 }
 
 /// Worker threads per session unless told otherwise: the core's default in-flight cap
@@ -32,15 +33,14 @@ pub struct Driver {
     tx: mpsc::Sender<Msg>,
     workers: Workers,
     in_flight: BTreeSet<RequestId>,
-    waiters: HashMap<OpId, Reply>,
-    gate: Gate,
+    pump: Pump<Reply>,
 }
 
 impl std::fmt::Debug for Driver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Driver")
             .field("in_flight", &self.in_flight.len())
-            .field("waiting_remotes", &self.waiters.len())
+            .field("waiting_remotes", &self.pump.waiting())
             .finish_non_exhaustive()
     }
 }
@@ -61,14 +61,13 @@ impl Driver {
             rx,
             tx,
             in_flight: BTreeSet::new(),
-            waiters: HashMap::new(),
-            gate: Gate::default(),
+            pump: Pump::default(),
         }
     }
 
     /// A handle for other threads to submit commands.
     pub fn remote(&self) -> Remote {
-        Remote::new(self.tx.clone(), self.gate.clone())
+        Remote::new(self.pump.inbox(), self.tx.clone())
     }
 
     /// Requests in flight.
@@ -79,34 +78,34 @@ impl Driver {
     /// Runs I/O until the client has an event, and returns it; `None` once the session has
     /// ended (requests still running are reported cancelled and left to finish alone).
     pub fn next_event(&mut self, client: &mut Client) -> Option<Event> {
-        if client.phase() != Phase::LoggedOut {
-            self.gate.reopen_after_end();
-        }
+        self.pump.begin(client);
         loop {
-            while let Some(request) = client.poll_request() {
-                self.start(client, request);
-            }
-            while let Some(event) = client.poll_event() {
-                if let Some(event) = self.route(event) {
-                    return Some(event);
+            match self.pump.step(client, Instant::now) {
+                Step::Send(request) => self.start(client, request),
+                Step::Event(event) => return Some(event),
+                Step::Reply(reply, result) => answer([(reply, result)]),
+                Step::Ended => {
+                    self.finish(client);
+                    return None;
                 }
+                Step::Wait => self.wait(client),
             }
-            if client.phase() == Phase::LoggedOut {
-                self.finish(client);
-                return None;
-            }
-            let msg = match client.poll_timeout() {
-                Some(at) => self
-                    .rx
-                    .recv_timeout(at.saturating_duration_since(Instant::now()))
-                    .ok(),
-                None => self.rx.recv().ok(),
-            };
-            match msg {
-                Some(Msg::Done(id, result)) => self.complete(client, id, result),
-                Some(Msg::Command(command, reply)) => self.command(client, command, reply),
-                None => client.handle_timeout(Instant::now()),
-            }
+        }
+    }
+
+    /// Waits for a request to end, a [`Remote`] command, or the client's timer.
+    fn wait(&mut self, client: &mut Client) {
+        let msg = match client.poll_timeout() {
+            Some(at) => self
+                .rx
+                .recv_timeout(at.saturating_duration_since(Instant::now()))
+                .ok(),
+            None => self.rx.recv().ok(),
+        };
+        match msg {
+            Some(Msg::Done(id, result)) => self.complete(client, id, result),
+            Some(Msg::Wake) => {}
+            None => client.handle_timeout(Instant::now()),
         }
     }
 
@@ -137,52 +136,16 @@ impl Driver {
         }
     }
 
-    fn complete(
-        &mut self,
-        client: &mut Client,
-        id: RequestId,
-        result: Result<http::Response<Vec<u8>>, Failure>,
-    ) {
+    fn complete(&mut self, client: &mut Client, id: RequestId, result: Outcome) {
         if !self.in_flight.remove(&id) {
             return;
         }
-        let now = Instant::now();
-        let fed = match result {
-            Ok(response) => client.handle_response(id, response, now),
-            Err(failure) => {
-                tracing::debug!(id = id.0, ?failure, "request failed");
-                client.handle_failure(id, failure, now)
-            }
-        };
-        if fed.is_err() {
-            tracing::warn!(id = id.0, "the client did not know a completed request");
-        }
-    }
-
-    fn command(&mut self, client: &mut Client, command: Command, reply: Reply) {
-        match client.submit(command, Instant::now()) {
-            Ok(op) => {
-                self.waiters.insert(op, reply);
-            }
-            Err(e) => {
-                let _ = reply.try_send(Err(RemoteError::Usage(e)));
-            }
-        }
-    }
-
-    /// Hands results of remote-submitted commands to their callers; other events pass on.
-    fn route(&mut self, event: Event) -> Option<Event> {
-        if let Event::OpDone { op, result } = &event
-            && let Some(reply) = self.waiters.remove(op)
-        {
-            let _ = reply.try_send(result.clone().map_err(RemoteError::Op));
-            return None;
-        }
-        Some(event)
+        wx_driver::feed(client, id, result, Instant::now());
     }
 
     /// The session is over: report what is still in flight as cancelled (each exactly
-    /// once), stop the workers, and refuse queued remote commands.
+    /// once), stop the workers, then answer the remote callers (results due, `Ended`, or
+    /// the refusal).
     fn finish(&mut self, client: &mut Client) {
         // A fresh pool for a new login on this driver; the old threads end after the
         // request they run, and its completion is ignored (no longer in flight).
@@ -191,31 +154,23 @@ impl Driver {
         for id in std::mem::take(&mut self.in_flight) {
             let _ = client.handle_failure(id, Failure::Cancelled, now);
         }
-        while let Some(event) = client.poll_event() {
-            let _ = self.route(event);
-        }
-        for (_, reply) in self.waiters.drain() {
-            let _ = reply.try_send(Err(RemoteError::Ended));
-        }
-        self.close_inbox(RemoteError::Usage(UsageError::SessionEnded));
+        answer(self.pump.end(client));
+        // Completions of the cancelled requests (already reported) and spent wakes.
+        while self.rx.try_recv().is_ok() {}
     }
+}
 
-    /// Refuses new remote commands with `refusal`, and answers the queued ones with it
-    /// (completions of cancelled requests on the channel are dropped: already reported).
-    fn close_inbox(&mut self, refusal: RemoteError) {
-        self.gate.close(refusal.clone());
-        while let Ok(msg) = self.rx.try_recv() {
-            if let Msg::Command(_, reply) = msg {
-                let _ = reply.try_send(Err(refusal.clone()));
-            }
-        }
+/// Sends each remote caller its result (a caller that stopped waiting is skipped).
+fn answer(answers: impl IntoIterator<Item = (Reply, RemoteResult)>) {
+    for (reply, result) in answers {
+        let _ = reply.try_send(result);
     }
 }
 
 impl Drop for Driver {
     /// Remotes still waiting get `Closed`, and later ones are refused at once.
     fn drop(&mut self) {
-        self.close_inbox(RemoteError::Closed);
+        answer(self.pump.close());
     }
 }
 

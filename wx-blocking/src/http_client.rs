@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use wx_driver::options;
 use wx_proto::client::Failure;
 
 /// How to build an [`HttpClient`].
@@ -15,8 +16,9 @@ pub struct HttpOptions {
     /// An HTTP proxy that speaks CONNECT, e.g. `http://127.0.0.1:3128`. The environment's
     /// proxy variables are never read.
     pub proxy: Option<String>,
-    /// Largest response body accepted, after gzip decoding.
-    pub max_body: u64,
+    /// Largest response body accepted, after gzip decoding (the same type and default in
+    /// `wx-tokio`).
+    pub max_body: usize,
     /// How long a TCP connect may take (the request's own timeout bounds it too).
     pub connect_timeout: Duration,
 }
@@ -26,8 +28,8 @@ impl Default for HttpOptions {
         Self {
             extra_root_pem: Vec::new(),
             proxy: None,
-            max_body: 32 * 1024 * 1024,
-            connect_timeout: Duration::from_secs(10),
+            max_body: options::DEFAULT_MAX_BODY,
+            connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
         }
     }
 }
@@ -37,11 +39,13 @@ impl Default for HttpOptions {
 #[non_exhaustive]
 pub enum HttpError {
     /// A CA certificate PEM held no usable certificate.
-    #[error("bad CA certificate")]
-    BadCertificate,
+    #[error("bad CA certificate: {0}")]
+    BadCertificate(String),
     /// The proxy URI was refused.
     #[error("bad proxy URI")]
     BadProxy,
+    // No `Tls` variant as in `wx-tokio`: ureq checks its TLS configuration when it
+    // connects, so a TLS problem is the request's `Failure::Tls`.
 }
 
 /// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
@@ -49,7 +53,7 @@ pub enum HttpError {
 #[derive(Clone)]
 pub struct HttpClient {
     agent: ureq::Agent,
-    max_body: u64,
+    max_body: usize,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -69,7 +73,8 @@ fn root_certs(extra: &[String]) -> Result<RootCerts, HttpError> {
         .map(|c| Certificate::from_der(c.as_ref()).to_owned())
         .collect();
     for pem in extra {
-        let cert = Certificate::from_pem(pem.as_bytes()).map_err(|_| HttpError::BadCertificate)?;
+        let cert = Certificate::from_pem(pem.as_bytes())
+            .map_err(|e| HttpError::BadCertificate(e.to_string()))?;
         certs.push(cert);
     }
     Ok(RootCerts::new_with_certs(&certs))
@@ -118,7 +123,7 @@ impl HttpClient {
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
-            .limit(self.max_body)
+            .limit(u64::try_from(self.max_body).unwrap_or(u64::MAX))
             .read_to_vec()
             .map_err(classify)?;
         Ok(http::Response::from_parts(parts, bytes))

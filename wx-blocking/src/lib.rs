@@ -4,13 +4,16 @@
 //! In scope: the HTTP executor ([`HttpClient`], a ureq agent shareable by many sessions),
 //! a bounded pool of worker threads per session, the timer, and a cloneable [`Remote`] for
 //! other threads. Out of scope: everything protocol-shaped. The driver never parses,
-//! retries, follows redirects, stores cookies, or logs URLs, headers or bodies.
+//! retries, follows redirects, stores cookies, or logs URLs, headers or bodies. The driver
+//! logic both adapters share (the remote inbox, routing results to remote callers, the
+//! end-of-session rule, [`RemoteError`]) is `wx-driver`; this crate keeps its HTTP and its
+//! waiting (`recv_timeout`).
 //!
 //! ```text
 //!   Client ──poll_request──► Driver ──job──► workers (≤ cap, ureq) ─┐
 //!     ▲                        ▲                                     │
 //!     │                        └── one mpsc channel ◄── completions ─┘
-//!     └─ handle_* / submit ◄───────────────────────◄── Remote commands
+//!     └─ handle_* / submit ◄── Inbox (wx-driver) ◄──── Remote commands (+ a wake)
 //!   the whole select: channel.recv_timeout(client.poll_timeout() - now)
 //! ```
 //!
@@ -38,7 +41,10 @@ mod workers;
 
 pub use driver::{Driver, Events};
 pub use http_client::{HttpClient, HttpError, HttpOptions};
-pub use remote::{Remote, RemoteError};
+pub use remote::Remote;
+/// Why a command submitted through a [`Remote`] did not succeed: the same type in
+/// `wx-tokio` (both re-export `wx-driver`'s).
+pub use wx_driver::RemoteError;
 /// Saving and loading session snapshots (atomic 0600 files, one per profile), for
 /// `Client::restore`: see the `wx-store` crate.
 pub use wx_store as store;

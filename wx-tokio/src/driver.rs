@@ -1,21 +1,22 @@
-//! [`Driver`]: owns one session's in-flight requests (a `JoinSet`), its timer and the inbox
-//! of its [`Remote`]s, and runs the client until the next event.
+//! [`Driver`]: owns one session's in-flight requests (a `JoinSet`), its timer and the
+//! waiting of its [`Remote`]s, and runs the client until the next event. What to do next
+//! (and the end-of-session rule) is `wx-driver`'s [`Pump`]; this file sends the requests
+//! and waits with `select!`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::Stream;
-use tokio::sync::oneshot;
+use tokio::sync::Notify;
 use tokio::task::{Id, JoinError, JoinSet};
-use wx_proto::client::{
-    Client, Command, Event, Failure, OpId, OpOutput, Phase, Request, RequestId, UsageError,
-};
+use wx_driver::{Outcome, Pump, RemoteResult, Step};
+use wx_proto::client::{Client, Command, Event, Failure, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
-use crate::remote::{Envelope, Inbox, Remote, RemoteError};
+use crate::remote::{Remote, Waiter};
 
-type Completion = (RequestId, Result<http::Response<Vec<u8>>, Failure>);
-type Waiter = oneshot::Sender<Result<OpOutput, RemoteError>>;
+type Completion = (RequestId, Outcome);
 
 /// Runs one [`Client`] over an [`HttpClient`]. The caller keeps the client (to read its
 /// state or submit commands directly); the driver keeps what is in flight.
@@ -23,15 +24,16 @@ pub struct Driver {
     http: HttpClient,
     tasks: JoinSet<Completion>,
     ids: HashMap<Id, RequestId>,
-    inbox: Inbox,
-    waiters: HashMap<OpId, Waiter>,
+    pump: Pump<Waiter>,
+    /// Rung by a [`Remote`] after it queued a command.
+    queued: Arc<Notify>,
 }
 
 impl std::fmt::Debug for Driver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Driver")
             .field("in_flight", &self.tasks.len())
-            .field("waiting_remotes", &self.waiters.len())
+            .field("waiting_remotes", &self.pump.waiting())
             .finish_non_exhaustive()
     }
 }
@@ -43,14 +45,14 @@ impl Driver {
             http,
             tasks: JoinSet::new(),
             ids: HashMap::new(),
-            inbox: Inbox::default(),
-            waiters: HashMap::new(),
+            pump: Pump::default(),
+            queued: Arc::default(),
         }
     }
 
     /// A handle for other tasks to submit commands.
     pub fn remote(&self) -> Remote {
-        Remote::new(self.inbox.clone())
+        Remote::new(self.pump.inbox(), self.queued.clone())
     }
 
     /// Requests in flight.
@@ -62,36 +64,32 @@ impl Driver {
     /// ended and every request is over. Cancel-safe: dropping the future (in `select!`)
     /// loses nothing, the requests keep running in the driver's `JoinSet`.
     pub async fn next_event(&mut self, client: &mut Client) -> Option<Event> {
-        if client.phase() != Phase::LoggedOut {
-            self.inbox.reopen_after_end();
-        }
+        self.pump.begin(client);
         loop {
-            while let Some(request) = client.poll_request() {
-                self.start(request);
-            }
-            while let Some(event) = client.poll_event() {
-                if let Some(event) = self.route(event) {
-                    return Some(event);
+            match self.pump.step(client, Instant::now) {
+                Step::Send(request) => self.start(request),
+                Step::Event(event) => return Some(event),
+                Step::Reply(waiter, result) => answer([(waiter, result)]),
+                Step::Ended => {
+                    self.finish(client).await;
+                    return None;
                 }
+                Step::Wait => self.wait(client).await,
             }
-            if client.phase() == Phase::LoggedOut {
-                self.finish(client).await;
-                return None;
+        }
+    }
+
+    /// Waits for a request to end, a [`Remote`] command, or the client's timer.
+    async fn wait(&mut self, client: &mut Client) {
+        let wake = client
+            .poll_timeout()
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        tokio::select! {
+            Some(done) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
+                self.complete(client, done);
             }
-            if let Some(envelope) = self.inbox.pop() {
-                self.command(client, envelope);
-                continue;
-            }
-            let wake = client
-                .poll_timeout()
-                .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
-            tokio::select! {
-                Some(done) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
-                    self.complete(client, done);
-                }
-                () = self.inbox.queued() => {}
-                () = tokio::time::sleep_until(wake.into()) => client.handle_timeout(Instant::now()),
-            }
+            () = self.queued.notified() => {}
+            () = tokio::time::sleep_until(wake.into()) => client.handle_timeout(Instant::now()),
         }
     }
 
@@ -141,65 +139,30 @@ impl Driver {
                 None => return,
             },
         };
-        let fed = match result {
-            Ok(response) => client.handle_response(id, response, now),
-            Err(failure) => {
-                tracing::debug!(id = id.0, ?failure, "request failed");
-                client.handle_failure(id, failure, now)
-            }
-        };
-        if fed.is_err() {
-            tracing::warn!(id = id.0, "the client did not know a completed request");
-        }
-    }
-
-    fn command(&mut self, client: &mut Client, envelope: Envelope) {
-        match client.submit(envelope.command, Instant::now()) {
-            Ok(op) => {
-                self.waiters.insert(op, envelope.reply);
-            }
-            Err(e) => {
-                let _ = envelope.reply.send(Err(RemoteError::Usage(e)));
-            }
-        }
-    }
-
-    /// Hands results of remote-submitted commands to their callers; other events pass on.
-    fn route(&mut self, event: Event) -> Option<Event> {
-        if let Event::OpDone { op, result } = &event
-            && let Some(waiter) = self.waiters.remove(op)
-        {
-            let _ = waiter.send(result.clone().map_err(RemoteError::Op));
-            return None;
-        }
-        Some(event)
+        wx_driver::feed(client, id, result, now);
     }
 
     /// The session is over: cancel what is still in flight (reporting each exactly once),
-    /// and refuse queued remote commands.
+    /// then answer the remote callers (results due, `Ended`, or the refusal).
     async fn finish(&mut self, client: &mut Client) {
         self.tasks.abort_all();
         while let Some(done) = self.tasks.join_next_with_id().await {
             self.complete(client, done);
         }
-        while let Some(event) = client.poll_event() {
-            let _ = self.route(event);
-        }
-        for (_, waiter) in self.waiters.drain() {
-            let _ = waiter.send(Err(RemoteError::Ended));
-        }
-        self.close_inbox(RemoteError::Usage(UsageError::SessionEnded));
+        answer(self.pump.end(client));
     }
+}
 
-    /// Refuses new remote commands with `refusal`, and answers the queued ones with it.
-    fn close_inbox(&mut self, refusal: RemoteError) {
-        self.inbox.close(&refusal);
+/// Sends each remote caller its result (a caller that stopped waiting is skipped).
+fn answer(answers: impl IntoIterator<Item = (Waiter, RemoteResult)>) {
+    for (waiter, result) in answers {
+        let _ = waiter.send(result);
     }
 }
 
 impl Drop for Driver {
     /// Remotes still waiting get `Closed`, and later ones are refused at once.
     fn drop(&mut self) {
-        self.close_inbox(RemoteError::Closed);
+        answer(self.pump.close());
     }
 }

@@ -15,6 +15,7 @@ use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::TokioExecutor;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
+use wx_driver::options;
 use wx_proto::client::Failure;
 
 use crate::decode::decode_body;
@@ -28,7 +29,8 @@ pub struct HttpOptions {
     /// An HTTP proxy that speaks CONNECT, e.g. `http://127.0.0.1:3128`: every connection
     /// (HTTP or HTTPS) is tunnelled through it.
     pub proxy: Option<String>,
-    /// Largest response body accepted, after gzip decoding.
+    /// Largest response body accepted, after gzip decoding (the same type and default in
+    /// `wx-blocking`).
     pub max_body: usize,
     /// How long a TCP connect may take (the request's own timeout bounds it too).
     pub connect_timeout: Duration,
@@ -47,8 +49,8 @@ impl Default for HttpOptions {
         Self {
             extra_root_pem: Vec::new(),
             proxy: None,
-            max_body: 32 * 1024 * 1024,
-            connect_timeout: Duration::from_secs(10),
+            max_body: options::DEFAULT_MAX_BODY,
+            connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
             idle_timeout: Duration::from_secs(60),
             read_buffer: None,
         }
@@ -65,7 +67,8 @@ pub enum HttpError {
     /// The proxy is not an `http://host:port` URI.
     #[error("bad proxy URI")]
     BadProxy,
-    /// rustls refused the configuration.
+    /// rustls refused the configuration. Only here: `wx-blocking`'s ureq checks its TLS
+    /// configuration when it connects (a request then fails with `Failure::Tls`).
     #[error("TLS configuration: {0}")]
     Tls(#[from] rustls::Error),
 }

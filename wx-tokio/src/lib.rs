@@ -4,7 +4,9 @@
 //! requests and the timer of one session ([`Driver`]), a cloneable [`Remote`] for other
 //! tasks. Out of scope: everything protocol-shaped. The driver never parses, retries,
 //! follows redirects, stores cookies, or logs URLs, headers or bodies; `wx-proto` does the
-//! protocol, including the cookie jar.
+//! protocol, including the cookie jar. The driver logic both adapters share (the remote
+//! inbox, routing results to remote callers, the end-of-session rule, [`RemoteError`]) is
+//! `wx-driver`; this crate keeps its HTTP and its waiting (`select!`).
 //!
 //! ```text
 //!   Client ──poll_request──► Driver ──spawn──► JoinSet (HttpClient: hyper + rustls)
@@ -38,7 +40,10 @@ mod remote;
 
 pub use driver::Driver;
 pub use http_client::{HttpClient, HttpError, HttpOptions};
-pub use remote::{Remote, RemoteError};
+pub use remote::Remote;
+/// Why a command submitted through a [`Remote`] did not succeed: the same type in
+/// `wx-blocking` (both re-export `wx-driver`'s).
+pub use wx_driver::RemoteError;
 /// Saving and loading session snapshots (atomic 0600 files, one per profile), for
 /// `Client::restore`: see the `wx-store` crate.
 pub use wx_store as store;

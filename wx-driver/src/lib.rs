@@ -1,0 +1,30 @@
+//! wx-driver: the driver logic `wx-tokio` and `wx-blocking` share, written once.
+//!
+//! In scope: the inbox of commands that `Remote` handles submit, with its end-of-session
+//! refusal ([`Inbox`]); the callers waiting for the result of an operation ([`Waiters`]);
+//! the order in which a driver runs the client ([`Pump`], [`Step`]) and feeds it the
+//! outcome of a request ([`feed`]); the errors a remote
+//! caller sees ([`RemoteError`]); the option defaults both HTTP clients agree on
+//! ([`options`]). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
+//! its own waiting (`select!` or `recv_timeout`), its HTTP and its reply channel type `W`.
+//!
+//! ```text
+//!   Remote ──push──► Inbox ──pop──► Pump::step ──submit──► Client
+//!     ▲                               │ ▲                     │
+//!     └──── W (the adapter's sender) ◄┘ └── route OpDone ◄────┘
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod feed;
+mod inbox;
+pub mod options;
+mod pump;
+mod waiters;
+
+pub use error::{RemoteError, RemoteResult};
+pub use feed::{Outcome, feed};
+pub use inbox::Inbox;
+pub use pump::{Pump, Step};
+pub use waiters::{Routed, Waiters};
