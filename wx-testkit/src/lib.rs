@@ -4,8 +4,8 @@
 //!   in virtual time, used by wx-proto's tests, its examples and the benches.
 //! - `adapter` (feature `adapters`): a wx-sim server on loopback, an adapter-neutral session
 //!   handle, and the shared runs (the scenario table, commands beside a held synccheck,
-//!   faults, a front-end restart, many sessions) that [`adapter_tests!`] instantiates for a
-//!   driver.
+//!   faults, a front-end restart, many sessions) that `adapter_tests!` (same feature)
+//!   instantiates for a driver.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(feature = "adapters")]

@@ -241,6 +241,17 @@ impl Pair {
     /// when nothing is scheduled any more.
     pub fn step(&mut self) -> bool {
         self.settle();
+        let Some(at) = self.next_wake() else {
+            return false;
+        };
+        assert!(at >= self.now, "a wake-up in the past after draining");
+        self.advance_to(at);
+        true
+    }
+
+    /// The next wake-up of either side (after [`Pair::settle`]), `None` when nothing is
+    /// scheduled any more.
+    pub fn next_wake(&mut self) -> Option<Instant> {
         // A slow application leaves events queued: the client then asks to be woken at
         // once, so the next wake-up is the application's next tick instead.
         let t = Instant::now();
@@ -250,22 +261,23 @@ impl Pair {
             (Some(t), Some((_, tick))) if t <= self.now => Some(self.now + tick),
             (t, _) => t,
         };
-        let next = [
+        [
             client_wake,
             self.sim.next_wake(),
             self.later.iter().map(|l| l.0).min(),
         ]
         .into_iter()
         .flatten()
-        .min();
-        let Some(at) = next else { return false };
-        assert!(at >= self.now, "a wake-up in the past after draining");
+        .min()
+    }
+
+    /// Moves virtual time to `at` (never backwards) and wakes both sides.
+    pub fn advance_to(&mut self, at: Instant) {
         self.now = at.max(self.now);
         self.sim.advance(self.now);
         let t = Instant::now();
         self.client.handle_timeout(self.now);
         self.client_time += t.elapsed();
-        true
     }
 
     /// Steps until `done` holds (checked after each step) or `limit` of virtual time passes.
