@@ -6,10 +6,13 @@
 //!   handle, and the shared runs (the scenario table, commands beside a held synccheck,
 //!   faults, a front-end restart, many sessions) that `adapter_tests!` (same feature)
 //!   instantiates for a driver.
+//! - [`load`]: what the `load_one` examples of wx-tokio and wx-blocking share (the peers
+//!   benchmark's client: its arguments, a clock-seeded client, the counting of the texts).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(feature = "adapters")]
 pub mod adapter;
+pub mod load;
 pub mod pair;
 
 /// Instantiates the shared adapter tests for a driver, one group per call (each group is
