@@ -13,8 +13,7 @@
 //! `--rate-ms` load. The `ready` line ends with `seen <n>`, the count so far.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../wx-tokio/examples/load_common/mod.rs"]
-mod load_common;
+use wx_testkit::load as load_common;
 
 use std::time::Duration;
 

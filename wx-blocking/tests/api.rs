@@ -2,8 +2,7 @@
 //! while the iterator runs, `shutdown`, and no async runtime in the dependency tree.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../wx-tokio/tests/common/mod.rs"]
-mod common;
+use wx_testkit::adapter as common;
 
 use std::time::{Instant, SystemTime};
 

@@ -3,8 +3,7 @@
 //! driver (which takes commands again, on a fresh worker pool).
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../wx-tokio/tests/common/mod.rs"]
-mod common;
+use wx_testkit::adapter as common;
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};

@@ -4,8 +4,7 @@
 //! repeated; an expired session goes to push login, a refused one to a QR code.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../wx-tokio/tests/common/mod.rs"]
-mod common;
+use wx_testkit::adapter as common;
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod adapter;
-#[path = "../../wx-tokio/tests/common/mod.rs"]
-mod common;
+use wx_testkit::adapter as common;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;

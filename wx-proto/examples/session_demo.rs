@@ -12,80 +12,38 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
-use wx_proto::client::{Client, Command, Config, Event, Failure, OpOutput, RequestId};
+use wx_proto::client::{Client, Command, Config, Event, OpOutput};
 use wx_proto::model::MessageKind;
-use wx_sim::{Body, LoginPolicy, Push, Reply, Sim, WorldSpec};
+use wx_sim::{Body, LoginPolicy, Push, Sim, WorldSpec};
+use wx_testkit::pair::{BASE, Pair};
 
-const BASE: &str = "http://127.0.0.1:8080";
-
-/// Client + simulator in one loop, time jumping to the next wake-up.
+/// Client + simulator in one loop (the tests' in-memory pair), time jumping to the next
+/// wake-up; events are handled as they come.
 struct Demo {
-    client: Client,
-    sim: Sim,
-    now: Instant,
-    start: Instant,
-    held: BTreeMap<wx_sim::HeldId, RequestId>,
-    later: Vec<(Instant, RequestId, http::Response<Vec<u8>>)>,
+    pair: Pair,
+    /// How many of the pair's events were handled.
+    seen: usize,
     replies: BTreeMap<wx_proto::client::OpId, String>,
     echoed: Vec<(String, String, String)>,
 }
 
 impl Demo {
     fn say(&self, line: &str) {
-        let t = self.now.duration_since(self.start).as_secs_f64();
+        let t = self.pair.now.duration_since(self.pair.start).as_secs_f64();
         println!("[{t:7.1}s] {line}");
     }
 
-    fn deliver(&mut self, id: RequestId, reply: Reply) -> Result<(), String> {
-        let r = match reply {
-            Reply::Now(resp) => self.client.handle_response(id, resp, self.now),
-            Reply::Later(resp, at) => {
-                self.later.push((at, id, resp));
-                Ok(())
-            }
-            Reply::Held(h) => {
-                self.held.insert(h, id);
-                Ok(())
-            }
-            Reply::Drop => self.client.handle_failure(id, Failure::Io, self.now),
-        };
-        r.map_err(|e| e.to_string())
-    }
-
     /// Runs until nothing more happens at `now`, handling events as they come.
-    fn settle(&mut self) -> Result<(), String> {
+    fn settle(&mut self) {
         loop {
-            let mut busy = false;
-            while let Some(req) = self.client.poll_request() {
-                busy = true;
-                let reply = self.sim.handle(&req.http, self.now);
-                self.deliver(req.id, reply)?;
+            self.pair.settle();
+            if self.seen == self.pair.events.len() {
+                return;
             }
-            for h in self.held.keys().copied().collect::<Vec<_>>() {
-                if let Some(reply) = self.sim.poll_held(h, self.now)
-                    && let Some(id) = self.held.remove(&h)
-                {
-                    busy = true;
-                    self.deliver(id, reply)?;
-                }
-            }
-            let now = self.now;
-            let (due, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.later)
-                .into_iter()
-                .partition(|l| l.0 <= now);
-            self.later = rest;
-            for (_, id, resp) in due {
-                busy = true;
-                self.client
-                    .handle_response(id, resp, now)
-                    .map_err(|e| e.to_string())?;
-            }
-            while let Some(event) = self.client.poll_event() {
-                busy = true;
+            let new = self.pair.events[self.seen..].to_vec();
+            self.seen = self.pair.events.len();
+            for event in new {
                 self.on_event(event);
-            }
-            if !busy {
-                return Ok(());
             }
         }
     }
@@ -107,6 +65,7 @@ impl Demo {
                     return; // the phone's chat-list sync, not a chat message
                 }
                 let who = self
+                    .pair
                     .client
                     .contact(&message.sender)
                     .map(|c| c.nick_name.clone())
@@ -122,7 +81,7 @@ impl Demo {
                         to: message.chat.clone(),
                         text: reply.clone(),
                     };
-                    if let Ok(op) = self.client.submit(cmd, self.now) {
+                    if let Ok(op) = self.pair.client.submit(cmd, self.pair.now) {
                         self.replies.insert(op, message.chat.clone());
                     }
                 }
@@ -151,27 +110,15 @@ impl Demo {
         }
     }
 
-    fn run_for(&mut self, d: Duration) -> Result<(), String> {
-        let end = self.now + d;
+    fn run_for(&mut self, d: Duration) {
+        let end = self.pair.now + d;
         loop {
-            self.settle()?;
-            let next = [
-                self.client.poll_timeout(),
-                self.sim.next_wake(),
-                self.later.iter().map(|l| l.0).min(),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            match next {
-                Some(at) if at <= end => {
-                    self.now = at.max(self.now);
-                    self.sim.advance(self.now);
-                    self.client.handle_timeout(self.now);
-                }
+            self.settle();
+            match self.pair.next_wake() {
+                Some(at) if at <= end => self.pair.advance_to(at),
                 _ => {
-                    self.now = end;
-                    return Ok(());
+                    self.pair.advance_to(end);
+                    return;
                 }
             }
         }
@@ -209,13 +156,12 @@ fn main() -> ExitCode {
         },
         ..wx_sim::Config::default()
     };
+    let sim = Sim::new(sim_config, now, wall);
+    let mut pair = Pair::new(Config::for_base_url(BASE), sim, now);
+    pair.client = Client::new(Config::for_base_url(BASE), [42; 32], now, wall);
     let mut demo = Demo {
-        client: Client::new(Config::for_base_url(BASE), [42; 32], now, wall),
-        sim: Sim::new(sim_config, now, wall),
-        now,
-        start: now,
-        held: BTreeMap::new(),
-        later: Vec::new(),
+        pair,
+        seen: 0,
         replies: BTreeMap::new(),
         echoed: Vec::new(),
     };
@@ -229,7 +175,7 @@ fn main() -> ExitCode {
 }
 
 fn run(demo: &mut Demo) -> Result<(), String> {
-    demo.run_for(Duration::from_secs(30))?;
+    demo.run_for(Duration::from_secs(30));
     let group = Push {
         group: Some("0".into()),
         ..Push::default()
@@ -272,32 +218,35 @@ fn run(demo: &mut Demo) -> Result<(), String> {
         ),
     ];
     for (push, body) in script {
-        demo.sim
-            .push(&push, &body, demo.now)
+        demo.pair
+            .sim
+            .push(&push, &body, demo.pair.now)
             .map_err(|e| e.to_string())?;
-        demo.run_for(Duration::from_secs(3))?;
+        demo.run_for(Duration::from_secs(3));
     }
     if let Some((chat, msg_id, client_msg_id)) = demo.echoed.first().cloned() {
         demo.say("revoking the first reply");
-        demo.client
+        demo.pair
+            .client
             .submit(
                 Command::Revoke {
                     to: chat,
                     msg_id,
                     client_msg_id,
                 },
-                demo.now,
+                demo.pair.now,
             )
             .map_err(|e| e.to_string())?;
-        demo.run_for(Duration::from_secs(2))?;
+        demo.run_for(Duration::from_secs(2));
     }
-    demo.client
-        .submit(Command::Logout, demo.now)
+    demo.pair
+        .client
+        .submit(Command::Logout, demo.pair.now)
         .map_err(|e| e.to_string())?;
-    demo.run_for(Duration::from_secs(5))?;
+    demo.run_for(Duration::from_secs(5));
     println!(
         "\n{} requests served by the simulator; {} replies sent",
-        demo.sim.served(),
+        demo.pair.sim.served(),
         demo.echoed.len()
     );
     Ok(())

@@ -4,7 +4,7 @@
 //! on undelivered events, and re-deliveries larger than the default filter.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-mod pair;
+use wx_testkit::pair;
 
 use std::time::{Duration, Instant};
 

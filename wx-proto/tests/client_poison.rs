@@ -5,7 +5,7 @@
 //! becomes one `MalformedContact` naming its UserName while the rest is applied.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-mod pair;
+use wx_testkit::pair;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! snapshot files give clear errors; snapshots never show credentials in Debug.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod pair;
+use wx_testkit::pair;
 
 use std::time::Duration;
 

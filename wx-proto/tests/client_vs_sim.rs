@@ -3,7 +3,7 @@
 //! simulated day with nothing lost or delivered twice.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-mod pair;
+use wx_testkit::pair;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

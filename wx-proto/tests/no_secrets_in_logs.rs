@@ -2,7 +2,7 @@
 //! (skey, sid, pass_ticket, cookie values, uin) appears in any log line or Debug output.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod pair;
+use wx_testkit::pair;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -11,7 +11,7 @@
 //! `--rate-ms` load. The `ready` line ends with `seen <n>`, the count so far.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-mod load_common;
+use wx_testkit::load as load_common;
 
 use std::time::Duration;
 

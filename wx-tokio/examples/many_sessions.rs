@@ -10,8 +10,7 @@
 // The very same run as the adapters' `many` test, so the two cannot drift apart.
 #[path = "../tests/adapter/mod.rs"]
 mod adapter;
-#[path = "../tests/common/mod.rs"]
-mod common;
+use wx_testkit::adapter as common;
 
 fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());

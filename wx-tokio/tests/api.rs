@@ -3,7 +3,7 @@
 //! task, and `shutdown`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use wx_testkit::adapter as common;
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -13,7 +13,7 @@
 //! target directory (built first if missing or stale).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use wx_testkit::adapter as common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

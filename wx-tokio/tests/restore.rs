@@ -4,7 +4,7 @@
 //! repeated; an expired session goes to push login, a refused one to a QR code.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use wx_testkit::adapter as common;
 
 use std::time::{Duration, Instant, SystemTime};
 

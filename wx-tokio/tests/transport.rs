@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod adapter;
-mod common;
+use wx_testkit::adapter as common;
 
 use std::io::Write;
 use std::sync::atomic::Ordering;

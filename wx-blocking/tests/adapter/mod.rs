@@ -1,4 +1,4 @@
-//! How the shared test runs (wx-tokio/tests/common, included by path) start a wx-blocking
+//! How the shared test runs (wx_testkit::adapter) start a wx-blocking
 //! session: a thread iterates the driver's events into a std channel; commands go through
 //! the driver's Remote.
 #![allow(dead_code, clippy::unwrap_used)]
@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime};
 use wx_blocking::{Driver, HttpClient, HttpOptions, RemoteError};
 use wx_proto::client::Client;
 
-use crate::common::{Env, Session, Start, SubmitError};
+use wx_testkit::adapter::{Env, Session, Start, SubmitError};
 
 /// An HTTP client trusting the simulator's certificate, if it has one.
 pub fn http_for(env: &Env) -> HttpClient {

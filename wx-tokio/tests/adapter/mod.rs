@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 use wx_proto::client::Client;
 use wx_tokio::{Driver, HttpClient, HttpOptions, RemoteError};
 
-use crate::common::{Env, Session, Start, SubmitError};
+use wx_testkit::adapter::{Env, Session, Start, SubmitError};
 
 /// An HTTP client trusting the simulator's certificate, if it has one.
 pub fn http_for(env: &Env) -> HttpClient {

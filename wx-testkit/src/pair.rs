@@ -1,24 +1,28 @@
 //! A Client and a wx-sim core wired together in memory, with virtual time that jumps to the
 //! earliest wake-up of either side: a day of sync loop runs in milliseconds.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::disallowed_methods
-)]
+//!
+//! Tests read what the pair recorded ([`Pair::events`], [`Pair::log`], [`Pair::secrets`]);
+//! benchmarks turn the recording off ([`Pair::record`], off in [`Pair::logged_in`]) and read
+//! the counters ([`Pair::delivered`], [`Pair::requests`], [`Pair::client_time`]).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use wx_proto::client::{Client, Config, Event, Failure, RequestId};
-use wx_sim::{HeldId, LoginPolicy, Reply, Sim};
+use wx_sim::{Body, HeldId, LoginPolicy, Push, Reply, Sim, WorldSpec};
 
+/// The simulator's base URL (never dialled: everything stays in memory).
 pub const BASE: &str = "http://127.0.0.1:8080";
 
+/// A Client and a Sim in one address space.
 pub struct Pair {
+    /// The client under test.
     pub client: Client,
+    /// The simulator core.
     pub sim: Sim,
+    /// Virtual time.
     pub now: Instant,
+    /// When the pair was made.
     pub start: Instant,
     held: BTreeMap<HeldId, RequestId>,
     later: Vec<(Instant, RequestId, http::Response<Vec<u8>>)>,
@@ -29,11 +33,22 @@ pub struct Pair {
     /// A slow application: at most this many events taken per tick of this length (`None`:
     /// every event at once).
     pub slow_consumer: Option<(usize, Duration)>,
+    /// Requests the client sent.
     pub requests: u64,
     /// When each request was sent, and to which endpoint.
     pub log: Vec<(Instant, wx_proto::client::RequestKind)>,
     /// Every credential seen on the wire (cookie values, Sid, Skey, pass_ticket, uin).
     pub secrets: std::collections::BTreeSet<String>,
+    /// Whether `events`, `event_at`, `log` and `secrets` are kept (on, but off in
+    /// [`Pair::logged_in`]: a benchmark keeps only the counters).
+    pub record: bool,
+    /// `Event::Message` events seen so far (kept even without `record`).
+    pub delivered: u64,
+    /// Whether `Event::Ready` was seen (kept even without `record`).
+    ready_seen: bool,
+    /// Wall time spent inside the Client's calls, so a benchmark can tell the Client's share
+    /// of a run from the simulator's.
+    pub client_time: Duration,
 }
 
 /// Collects the credentials a request carries, so tests can look for them elsewhere.
@@ -74,6 +89,7 @@ fn collect_secrets(req: &http::Request<Vec<u8>>, out: &mut std::collections::BTr
     }
 }
 
+/// The wall clock the simulator and the client agree on.
 pub fn wall() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000)
 }
@@ -93,7 +109,20 @@ pub fn auto_sim(world: wx_sim::WorldSpec, now: Instant) -> Sim {
     Sim::new(cfg, now, wall())
 }
 
+/// A world of one account with `contacts` friends and `groups` groups of 5 other members.
+pub fn world(contacts: usize, groups: usize) -> WorldSpec {
+    WorldSpec {
+        accounts: 1,
+        contacts,
+        groups,
+        members_per_group: 5,
+        official_accounts: 0,
+        ..WorldSpec::default()
+    }
+}
+
 impl Pair {
+    /// A client with `config` (seed `[3; 32]`) against `sim`, at `now`.
     pub fn new(config: Config, sim: Sim, now: Instant) -> Self {
         Self {
             client: Client::new(config, [3; 32], now, wall()),
@@ -108,16 +137,33 @@ impl Pair {
             requests: 0,
             log: Vec::new(),
             secrets: std::collections::BTreeSet::new(),
+            record: true,
+            delivered: 0,
+            ready_seen: false,
+            client_time: Duration::ZERO,
         }
     }
 
+    /// A fresh client (default settings) against a simulator of `world` that scans and
+    /// confirms by itself.
     pub fn with_world(world: wx_sim::WorldSpec) -> Self {
         let now = Instant::now();
         let sim = auto_sim(world, now);
         Self::new(Config::for_base_url(BASE), sim, now)
     }
 
+    /// A client logged in (after `Event::Ready`) and idle on its synccheck, recording
+    /// nothing but the counters (for benchmarks).
+    pub fn logged_in(world: WorldSpec) -> Self {
+        let mut pair = Self::with_world(world);
+        pair.record = false;
+        pair.login();
+        pair.settle();
+        pair
+    }
+
     fn deliver(&mut self, id: RequestId, reply: Reply) {
+        let t = Instant::now();
         match reply {
             Reply::Now(resp) => self.client.handle_response(id, resp, self.now).unwrap(),
             Reply::Later(resp, at) => self.later.push((at, id, resp)),
@@ -129,18 +175,25 @@ impl Pair {
                 .handle_failure(id, Failure::Io, self.now)
                 .unwrap(),
         }
+        self.client_time += t.elapsed();
     }
 
     /// Runs everything due at `now` until both sides are quiet.
     pub fn settle(&mut self) {
         let mut budget = self.slow_consumer.map_or(usize::MAX, |(n, _)| n);
-        for _ in 0..10_000 {
+        for _ in 0..100_000 {
             let mut busy = false;
-            while let Some(req) = self.client.poll_request() {
+            loop {
+                let t = Instant::now();
+                let req = self.client.poll_request();
+                self.client_time += t.elapsed();
+                let Some(req) = req else { break };
                 busy = true;
                 self.requests += 1;
-                self.log.push((self.now, req.kind));
-                collect_secrets(&req.http, &mut self.secrets);
+                if self.record {
+                    self.log.push((self.now, req.kind));
+                    collect_secrets(&req.http, &mut self.secrets);
+                }
                 let reply = self.sim.handle(&req.http, self.now);
                 self.deliver(req.id, reply);
             }
@@ -158,16 +211,25 @@ impl Pair {
             for i in due.into_iter().rev() {
                 busy = true;
                 let (_, id, resp) = self.later.remove(i);
-                self.client.handle_response(id, resp, self.now).unwrap();
+                self.deliver(id, Reply::Now(resp));
             }
+            let t = Instant::now();
             while budget > 0
                 && let Some(e) = self.client.poll_event()
             {
                 budget -= 1;
                 busy = true;
-                self.events.push(e);
-                self.event_at.push(self.now);
+                match e {
+                    Event::Message { .. } => self.delivered += 1,
+                    Event::Ready { .. } => self.ready_seen = true,
+                    _ => {}
+                }
+                if self.record {
+                    self.events.push(e);
+                    self.event_at.push(self.now);
+                }
             }
+            self.client_time += t.elapsed();
             if !busy {
                 return;
             }
@@ -179,26 +241,43 @@ impl Pair {
     /// when nothing is scheduled any more.
     pub fn step(&mut self) -> bool {
         self.settle();
+        let Some(at) = self.next_wake() else {
+            return false;
+        };
+        assert!(at >= self.now, "a wake-up in the past after draining");
+        self.advance_to(at);
+        true
+    }
+
+    /// The next wake-up of either side (after [`Pair::settle`]), `None` when nothing is
+    /// scheduled any more.
+    pub fn next_wake(&mut self) -> Option<Instant> {
         // A slow application leaves events queued: the client then asks to be woken at
         // once, so the next wake-up is the application's next tick instead.
-        let client_wake = match (self.client.poll_timeout(), self.slow_consumer) {
+        let t = Instant::now();
+        let client_timeout = self.client.poll_timeout();
+        self.client_time += t.elapsed();
+        let client_wake = match (client_timeout, self.slow_consumer) {
             (Some(t), Some((_, tick))) if t <= self.now => Some(self.now + tick),
             (t, _) => t,
         };
-        let next = [
+        [
             client_wake,
             self.sim.next_wake(),
             self.later.iter().map(|l| l.0).min(),
         ]
         .into_iter()
         .flatten()
-        .min();
-        let Some(at) = next else { return false };
-        assert!(at >= self.now, "a wake-up in the past after draining");
+        .min()
+    }
+
+    /// Moves virtual time to `at` (never backwards) and wakes both sides.
+    pub fn advance_to(&mut self, at: Instant) {
         self.now = at.max(self.now);
         self.sim.advance(self.now);
+        let t = Instant::now();
         self.client.handle_timeout(self.now);
-        true
+        self.client_time += t.elapsed();
     }
 
     /// Steps until `done` holds (checked after each step) or `limit` of virtual time passes.
@@ -221,14 +300,27 @@ impl Pair {
         while self.now < end && self.step() {}
     }
 
+    /// Lets virtual time run for `d` (the same as [`Pair::run_for`]).
+    pub fn idle_for(&mut self, d: Duration) {
+        self.run_for(d);
+    }
+
+    /// How many of the recorded events match `f`.
     pub fn count(&self, f: impl Fn(&Event) -> bool) -> usize {
         self.events.iter().filter(|e| f(e)).count()
     }
 
+    /// Whether `Event::Ready` is among the recorded events (without `record`: whether it
+    /// was ever seen).
     pub fn ready(&self) -> bool {
-        self.events.iter().any(|e| matches!(e, Event::Ready { .. }))
+        if self.record {
+            self.events.iter().any(|e| matches!(e, Event::Ready { .. }))
+        } else {
+            self.ready_seen
+        }
     }
 
+    /// The messages among the recorded events.
     pub fn messages(&self) -> Vec<&wx_proto::model::Message> {
         self.events
             .iter()
@@ -264,5 +356,73 @@ impl Pair {
             "not ready: {:?}",
             self.events
         );
+    }
+
+    /// The client and the simulator, apart (to drop one and measure the other).
+    pub fn into_parts(self) -> (Client, Sim) {
+        (self.client, self.sim)
+    }
+
+    /// The `i`-th message of the benchmark mix: mostly text, some of it in a group, plus
+    /// links, cards, locations, system notices and emoticons (none of them downloadable, so
+    /// the simulator keeps no media blobs).
+    pub fn mixed(i: usize) -> (Push, Body) {
+        let group = (i % 4 == 1).then(|| "0".to_owned());
+        let body = match i % 10 {
+            0..=4 => Body::Text {
+                text: format!("message {i}: hello <world> & 😀"),
+            },
+            5 => Body::Link {
+                title: format!("link {i}"),
+                url: "https://example.com/a?b=c&d=e".into(),
+            },
+            6 => Body::Card {
+                nick: format!("card {i}"),
+            },
+            7 => Body::Location {
+                label: "Somewhere".into(),
+                lat: 22.5,
+                lng: 114.0,
+            },
+            8 => Body::System {
+                text: format!("notice {i}"),
+            },
+            _ => Body::Emoticon,
+        };
+        let push = Push {
+            account: 0,
+            from: None,
+            group,
+        };
+        (push, body)
+    }
+
+    /// Pushes `n` messages at once (the simulator delivers them 100 per webwxsync) and drives
+    /// the pair until the client has emitted all of them.
+    pub fn burst(&mut self, n: usize) {
+        let target = self.delivered + n as u64;
+        for i in 0..n {
+            let (push, body) = Self::mixed(i);
+            self.sim.push(&push, &body, self.now).expect("push");
+        }
+        self.drive_to(target);
+    }
+
+    /// Pushes `n` messages one at a time, each delivered (synccheck, webwxsync) before the
+    /// next one is pushed.
+    pub fn one_by_one(&mut self, n: usize) {
+        for i in 0..n {
+            let target = self.delivered + 1;
+            let (push, body) = Self::mixed(i);
+            self.sim.push(&push, &body, self.now).expect("push");
+            self.drive_to(target);
+        }
+    }
+
+    fn drive_to(&mut self, target: u64) {
+        let end = self.now + Duration::from_secs(3600);
+        while self.delivered < target {
+            assert!(self.now < end && self.step(), "messages not delivered");
+        }
     }
 }

@@ -1,8 +1,7 @@
-//! Shared by the tests of wx-tokio and wx-blocking (wx-blocking includes this directory by
-//! path, so both adapters run the very same table): a wx-sim server on loopback, sessions
+//! Shared by the tests of wx-tokio and wx-blocking (both adapters run the very same table,
+//! see [`crate::adapter_tests!`]): a wx-sim server on loopback, sessions
 //! behind a small adapter-neutral handle, and the runs (scenario table, operations, faults,
 //! many accounts).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod raw;
 pub mod runs;
@@ -17,13 +16,17 @@ use wx_sim::{ServeOptions, Sim};
 
 /// A wx-sim server on loopback with its own tokio runtime.
 pub struct Env {
+    /// The runtime the server (and wx-tokio sessions) run on.
     pub rt: tokio::runtime::Runtime,
     server: Option<wx_sim::Server>,
+    /// The server's base URL.
     pub base: String,
+    /// The server's self-signed certificate (PEM), with TLS.
     pub cert: Option<String>,
 }
 
 impl Env {
+    /// Serves `config` on a loopback port, with TLS or not (a 2 s poll hold unless set).
     pub fn new(tls: bool, mut config: wx_sim::Config) -> Env {
         if config.poll_hold == wx_sim::Config::default().poll_hold {
             config.poll_hold = Duration::from_secs(2);
@@ -81,7 +84,9 @@ impl Drop for Env {
 /// A running session, whatever the adapter: its events, and a blocking submit through the
 /// adapter's Remote.
 pub struct Session {
+    /// The session's events, in order; disconnected when the session ended.
     pub events: Receiver<Event>,
+    /// Submits a command and waits for its result.
     pub submit: Box<dyn Fn(Command) -> Result<OpOutput, SubmitError> + Send + Sync>,
 }
 

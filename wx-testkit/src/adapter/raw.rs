@@ -126,12 +126,14 @@ pub fn connect_proxy() -> (SocketAddr, Arc<AtomicUsize>) {
 /// new ones away for a while. wx-sim cannot restart with its state kept, so this stands in
 /// for the server's front end going down and coming back.
 pub struct Relay {
+    /// Where the relay listens.
     pub addr: SocketAddr,
     down: Arc<std::sync::atomic::AtomicBool>,
     conns: Arc<Mutex<Vec<TcpStream>>>,
 }
 
 impl Relay {
+    /// A relay on a loopback port, forwarding every connection to `upstream`.
     pub fn new(upstream: SocketAddr) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();

@@ -1,5 +1,5 @@
-//! What the two `load_one` examples (wx-tokio's and wx-blocking's `load_one_blocking`, which
-//! includes this file by path) share: their arguments, the client, and the counting of the
+//! What the two `load_one` examples (wx-tokio's and wx-blocking's `load_one_blocking`)
+//! share: their arguments, the client, and the counting of the
 //! load's texts with the lines `benches/peers/run.sh` reads (`ready`, `done`, `ended`).
 
 use std::sync::Arc;
@@ -10,10 +10,15 @@ use wx_proto::client::{Client, Config, Event};
 
 /// `BASE_URL [COUNT] [HOLD_S] [TIMEOUT_S] [PREFIX]`.
 pub struct Args {
+    /// The simulator's base URL.
     pub base: String,
+    /// How many texts to count (COUNT).
     pub want: u64,
+    /// Seconds to stay alive after the COUNT-th text (HOLD_S).
     pub hold: u64,
+    /// Seconds before the watchdog gives up (TIMEOUT_S).
     pub timeout: u64,
+    /// The start of the texts counted (PREFIX).
     pub prefix: String,
 }
 
@@ -37,6 +42,7 @@ impl Args {
     }
 }
 
+/// The wall clock in seconds since the Unix epoch.
 pub fn unix_now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -64,10 +70,12 @@ pub fn client(base: &str) -> Client {
 pub struct Counter {
     want: u64,
     prefix: String,
+    /// Texts counted so far (shared with the watchdog).
     pub count: Arc<AtomicU64>,
 }
 
 impl Counter {
+    /// A counter of the texts `args` asks for.
     pub fn new(args: &Args) -> Counter {
         Counter {
             want: args.want,

@@ -1,0 +1,100 @@
+//! The workspace's test kit (not published).
+//!
+//! - [`pair`]: a `wx_proto::client::Client` and a `wx_sim::Sim` wired together in memory,
+//!   in virtual time, used by wx-proto's tests, its examples and the benches.
+//! - `adapter` (feature `adapters`): a wx-sim server on loopback, an adapter-neutral session
+//!   handle, and the shared runs (the scenario table, commands beside a held synccheck,
+//!   faults, a front-end restart, many sessions) that `adapter_tests!` (same feature)
+//!   instantiates for a driver.
+//! - [`load`]: what the `load_one` examples of wx-tokio and wx-blocking share (the peers
+//!   benchmark's client: its arguments, a clock-seeded client, the counting of the texts).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[cfg(feature = "adapters")]
+pub mod adapter;
+pub mod load;
+pub mod pair;
+
+/// Instantiates the shared adapter tests for a driver, one group per call (each group is
+/// its own test binary today, so the groups do not compete for the loopback at once):
+///
+/// - `adapter_tests!(scenarios, START)`: the wx-sim scenario table over HTTP and HTTPS, and
+///   commands beside a held synccheck.
+/// - `adapter_tests!(faults, START)`: injected faults, and the front end restarting.
+/// - `adapter_tests!(many, "NAME", START, PLAIN_HTTP)`: 100 sessions sharing one HTTP client.
+///
+/// `START` is a function `fn(Option<H>) -> adapter::Start` (with `Some`, every session shares
+/// that HTTP client); `PLAIN_HTTP` is a `fn() -> H` for plain-HTTP simulators.
+#[cfg(feature = "adapters")]
+#[macro_export]
+macro_rules! adapter_tests {
+    (scenarios, $start:path) => {
+        #[test]
+        fn scenario_table_over_http() {
+            let failed = $crate::adapter::table::run_table(false, &$start(None));
+            assert!(failed.is_empty(), "{failed:#?}");
+        }
+
+        #[test]
+        fn scenario_table_over_https() {
+            let failed = $crate::adapter::table::run_table(true, &$start(None));
+            assert!(failed.is_empty(), "{failed:#?}");
+        }
+
+        #[test]
+        fn commands_beside_a_held_synccheck_over_http_and_https() {
+            let start = $start(None);
+            let a = std::thread::spawn({
+                let start = start.clone();
+                move || $crate::adapter::runs::run_ops(false, &start)
+            });
+            $crate::adapter::runs::run_ops(true, &start);
+            a.join().unwrap();
+        }
+    };
+    (faults, $start:path) => {
+        #[test]
+        fn faults_lose_and_duplicate_nothing_over_http_and_https() {
+            let start = $start(None);
+            let https = std::thread::spawn({
+                let start = start.clone();
+                move || $crate::adapter::runs::run_faults(true, &start)
+            });
+            let http = $crate::adapter::runs::run_faults(false, &start);
+            for (lost, dup, problems) in [http, https.join().unwrap()] {
+                assert_eq!((lost, dup), (0, 0), "lost, duplicated");
+                assert!(
+                    problems >= 6,
+                    "the faults were seen as problems: {problems}"
+                );
+            }
+        }
+
+        #[test]
+        fn the_server_front_end_restarting_mid_session_loses_nothing() {
+            let (lost, dup) = $crate::adapter::runs::run_restart(&$start(None));
+            assert_eq!((lost, dup), (0, 0), "lost, duplicated");
+        }
+    };
+    (many, $name:literal, $start:path, $plain:path) => {
+        /// Texts per session: 10, or `WX_LOAD_PER` for a throughput measurement
+        /// (`WX_LOAD_PER=100 cargo test --release -p CRATE --test many -- --nocapture`).
+        fn per() -> usize {
+            std::env::var("WX_LOAD_PER")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10)
+        }
+
+        #[test]
+        fn a_hundred_sessions_share_one_http_client() {
+            let shared = $plain();
+            let m = $crate::adapter::runs::run_many(100, per(), &$start(Some(shared)));
+            eprintln!(
+                "{}: 100 sessions, {}/{} messages; lock-step {:.0} msg/s, burst {:.0} msg/s",
+                $name, m.received, m.pushed, m.lockstep_rate, m.burst_rate
+            );
+            assert_eq!(m.received, m.pushed);
+        }
+    };
+}
