@@ -127,17 +127,21 @@ impl Client {
     /// The retry delay after `failures` consecutive failures: exponential, capped, with
     /// ±20 % jitter from the seeded PRNG.
     pub(super) fn backoff(&mut self, failures: u32) -> Duration {
-        let base = self.config.backoff_base.as_millis() as u64;
         let cap = self.config.backoff_cap.as_millis() as u64;
-        let exp = base.saturating_mul(1u64 << failures.saturating_sub(1).min(20));
-        self.jittered(Duration::from_millis(exp.min(cap)))
+        let ms = self.uncapped_backoff_ms(failures).min(cap);
+        self.jittered(Duration::from_millis(ms))
     }
 
     /// Whether `failures` consecutive failures have brought the retry delay to its cap.
     pub(super) fn backoff_at_cap(&self, failures: u32) -> bool {
+        failures > 20
+            || self.uncapped_backoff_ms(failures) >= self.config.backoff_cap.as_millis() as u64
+    }
+
+    /// `backoff_base` doubled per failure after the first (saturating, at most 2^20 times).
+    fn uncapped_backoff_ms(&self, failures: u32) -> u64 {
         let base = self.config.backoff_base.as_millis() as u64;
-        let cap = self.config.backoff_cap.as_millis() as u64;
-        failures > 20 || base.saturating_mul(1u64 << failures.saturating_sub(1)) >= cap
+        base.saturating_mul(1u64 << failures.saturating_sub(1).min(20))
     }
 
     /// `d` with ±20 % jitter from the seeded PRNG.

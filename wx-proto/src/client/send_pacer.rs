@@ -73,6 +73,10 @@ impl SendPacer {
 
     /// The sends that may leave at `now`, in order, each taking its tokens.
     pub(crate) fn due(&mut self, now: Instant, pacing: &SendPacing) -> Vec<PacedSend> {
+        // Runs at every timeout: nothing to do without a queue (the buckets are pruned later).
+        if self.queue.is_empty() {
+            return Vec::new();
+        }
         self.chats.retain(|_, tat| *tat > now);
         if self.account.is_some_and(|t| t <= now) {
             self.account = None;
