@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+pub use crate::endpoint::Endpoint;
+
 /// The wire format a parser was reading when it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22,46 +24,18 @@ pub enum Format {
     SetCookie,
     /// A JSON body of the named endpoint.
     Json(Endpoint),
+    /// One element of `AddMsgList` inside a `webwxsync` body (or a captured message).
+    SyncMessage,
+    /// One element of `ModContactList` or `DelContactList` inside a `webwxsync` body.
+    SyncContact,
     /// The XML inside a message `Content`.
     ContentXml,
 }
 
-/// The endpoints whose JSON bodies the client reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Endpoint {
-    /// `webwxinit`
-    Init,
-    /// `webwxgetcontact`
-    GetContact,
-    /// `webwxbatchgetcontact`
-    BatchGetContact,
-    /// `webwxsync`
-    Sync,
-    /// One element of `AddMsgList` inside a `webwxsync` body.
-    SyncMessage,
-    /// One element of `ModContactList` inside a `webwxsync` body.
-    SyncContact,
-    /// `webwxsendmsg`, `webwxsendmsgimg`, `webwxsendvideomsg`, `webwxsendappmsg`, `webwxsendemoticon`
-    SendMsg,
-    /// `webwxstatusnotify`
-    StatusNotify,
-    /// `webwxuploadmedia`
-    UploadMedia,
-    /// `webwxcheckupload`
-    CheckUpload,
-    /// `webwxrevokemsg`
-    RevokeMsg,
-    /// `webwxoplog`
-    OpLog,
-    /// `webwxupdatechatroom`
-    UpdateChatRoom,
-    /// `webwxcreatechatroom`
-    CreateChatRoom,
-    /// `webwxverifyuser`
-    VerifyUser,
-    /// `webwxpushloginurl`
-    PushLoginUrl,
+impl From<Endpoint> for Format {
+    fn from(endpoint: Endpoint) -> Self {
+        Format::Json(endpoint)
+    }
 }
 
 /// What went wrong, as a category.
@@ -116,6 +90,8 @@ impl fmt::Display for Format {
             Format::LoginPage => f.write_str("webwxnewloginpage XML"),
             Format::SetCookie => f.write_str("Set-Cookie"),
             Format::Json(endpoint) => write!(f, "{endpoint:?} JSON"),
+            Format::SyncMessage => f.write_str("SyncMessage JSON"),
+            Format::SyncContact => f.write_str("SyncContact JSON"),
             Format::ContentXml => f.write_str("message content XML"),
         }
     }

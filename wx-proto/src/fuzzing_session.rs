@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::client::{Client, Command, Config, Event, Failure, Request, RequestKind};
+use crate::client::{Client, Command, Config, Endpoint, Event, Failure, Request};
 
 const JSLOGIN: &[u8] = include_bytes!("../../fixtures/jslogin/ok.txt");
 const CONFIRMED: &[u8] = include_bytes!("../../fixtures/login/200-confirmed-wx8.txt");
@@ -47,15 +47,15 @@ struct Run {
 }
 
 /// The requests the client issues on its own (not for a command).
-fn self_paced(kind: RequestKind) -> bool {
+fn self_paced(kind: Endpoint) -> bool {
     matches!(
         kind,
-        RequestKind::SyncCheck
-            | RequestKind::Sync
-            | RequestKind::Init
-            | RequestKind::GetContact
-            | RequestKind::BatchGetContact
-            | RequestKind::StatusNotify
+        Endpoint::SyncCheck
+            | Endpoint::Sync
+            | Endpoint::Init
+            | Endpoint::GetContact
+            | Endpoint::BatchGetContact
+            | Endpoint::StatusNotify
     )
 }
 
@@ -84,12 +84,9 @@ impl Run {
             }
             self.in_flight.push((self.now, r));
         }
-        let lanes = |k: RequestKind| self.in_flight.iter().filter(|(_, r)| r.kind == k).count();
-        assert!(
-            lanes(RequestKind::SyncCheck) <= 1,
-            "two synccheck in flight"
-        );
-        assert!(lanes(RequestKind::Sync) <= 1, "two webwxsync in flight");
+        let lanes = |k: Endpoint| self.in_flight.iter().filter(|(_, r)| r.kind == k).count();
+        assert!(lanes(Endpoint::SyncCheck) <= 1, "two synccheck in flight");
+        assert!(lanes(Endpoint::Sync) <= 1, "two webwxsync in flight");
         while let Some(e) = self.client.poll_event() {
             let dump = format!("{e:?}");
             for s in SECRETS {
@@ -124,7 +121,7 @@ impl Run {
         assert!(r.is_ok(), "a polled request's response was refused");
     }
 
-    fn answer_kind(&mut self, kind: RequestKind, body: &[u8]) {
+    fn answer_kind(&mut self, kind: Endpoint, body: &[u8]) {
         if let Some(i) = self.in_flight.iter().position(|(_, r)| r.kind == kind) {
             self.answer(i, 200, body);
         }
@@ -170,13 +167,13 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
         idle_requests: VecDeque::new(),
     };
     run.drain();
-    run.answer_kind(RequestKind::JsLogin, JSLOGIN);
+    run.answer_kind(Endpoint::JsLogin, JSLOGIN);
     run.drain();
-    run.answer_kind(RequestKind::LoginPoll, CONFIRMED);
+    run.answer_kind(Endpoint::LoginPoll, CONFIRMED);
     run.drain();
-    run.answer_kind(RequestKind::LoginPage, LOGIN_PAGE);
+    run.answer_kind(Endpoint::LoginPage, LOGIN_PAGE);
     run.drain();
-    run.answer_kind(RequestKind::Init, INIT);
+    run.answer_kind(Endpoint::Init, INIT);
     run.drain();
 
     let mut bytes = data.iter().copied();
@@ -190,11 +187,8 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                 let status = [200, 200, 200, 301, 404, 500, 502, 204][arg % 8];
                 run.answer(arg, status, &body);
             }
-            1 => run.answer_kind(
-                RequestKind::SyncCheck,
-                CHECK_BODIES[arg % CHECK_BODIES.len()],
-            ),
-            2 => run.answer_kind(RequestKind::Sync, SYNC_BODIES[arg % SYNC_BODIES.len()]),
+            1 => run.answer_kind(Endpoint::SyncCheck, CHECK_BODIES[arg % CHECK_BODIES.len()]),
+            2 => run.answer_kind(Endpoint::Sync, SYNC_BODIES[arg % SYNC_BODIES.len()]),
             3 => {
                 if !run.in_flight.is_empty() {
                     let (_, req) = run.in_flight.remove(arg % run.in_flight.len());
@@ -235,7 +229,7 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                 let mut body = SYNC_BODIES[arg % 2].to_vec();
                 let at = (arg * 31) % body.len();
                 body[at] = bytes.next().unwrap_or(b'"');
-                run.answer_kind(RequestKind::Sync, &body);
+                run.answer_kind(Endpoint::Sync, &body);
             }
         }
         run.drain();

@@ -34,6 +34,7 @@
 
 pub(crate) mod build;
 pub mod client;
+mod endpoint;
 mod error;
 pub mod model;
 pub mod parse;
@@ -45,7 +46,8 @@ mod secret;
 pub mod fuzzing;
 
 pub use client::{Client, Command, Config, Event, Request, RequestId};
-pub use error::{Endpoint, ErrorKind, Format, ParseError};
+pub use endpoint::{DEFAULT_LONG_POLL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, Endpoint};
+pub use error::{ErrorKind, Format, ParseError};
 pub use http;
 pub use ret_code::RetCode;
 pub use secret::{Secret, Uin};

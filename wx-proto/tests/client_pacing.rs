@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use pair::Pair;
 use wx_proto::client::{
-    Command, Config, Event, OpError, OpOutput, Problem, ProblemKind, Rate, RequestKind, SendPacing,
+    Command, Config, Endpoint, Event, OpError, OpOutput, Problem, ProblemKind, Rate, SendPacing,
     Stall, Wake,
 };
 use wx_sim::{Body, Pattern, Push};
@@ -314,7 +314,7 @@ fn a_1205_on_a_send_pauses_retries_and_fails_throttled_only_after_the_retries() 
                 e,
                 Event::Problem(Problem {
                     kind: ProblemKind::Throttled,
-                    request: wx_proto::client::RequestKind::SendMsg,
+                    request: wx_proto::client::Endpoint::SendMsg,
                     ..
                 })
             )
@@ -490,14 +490,14 @@ fn the_next_wake_up_says_why_it_is_due() {
     p.settle();
     assert!(matches!(
         p.client.next_wake(),
-        Some((_, Wake::Watchdog(RequestKind::SyncCheck)))
+        Some((_, Wake::Watchdog(Endpoint::SyncCheck)))
     ));
     // A paced round: the lane's next synccheck.
     p.sim.set_pattern(Some(Pattern::NoHold));
     p.run_for(Duration::from_secs(10));
     p.settle();
     let (at, why) = p.client.next_wake().expect("a wake-up");
-    assert_eq!(why, Wake::Lane(RequestKind::SyncCheck));
+    assert_eq!(why, Wake::Lane(Endpoint::SyncCheck));
     assert_eq!(Some(at), p.client.poll_timeout());
     p.sim.clear_patterns();
     // Sends beyond the pace: the send queue.

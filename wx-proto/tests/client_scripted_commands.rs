@@ -23,7 +23,7 @@ fn commands_run_beside_the_long_poll() {
             h.now,
         )
         .unwrap();
-    let send = h.expect(RequestKind::SendMsg);
+    let send = h.expect(Endpoint::SendMsg);
     let body: serde_json::Value = serde_json::from_slice(send.http.body()).unwrap();
     let local = body["Msg"]["LocalID"].as_str().unwrap().to_owned();
     assert_eq!(local.len(), 17);
@@ -70,7 +70,7 @@ fn commands_run_beside_the_long_poll() {
             h.now,
         )
         .unwrap();
-    let rename = h.expect(RequestKind::UpdateChatRoom);
+    let rename = h.expect(Endpoint::UpdateChatRoom);
     assert!(
         rename
             .http
@@ -99,7 +99,7 @@ fn commands_run_beside_the_long_poll() {
     );
     // The long poll answered last is still handled.
     h.reply(&check, 200, &fixture("synccheck/0-0.txt"), &[]);
-    let _ = h.expect(RequestKind::SyncCheck);
+    let _ = h.expect(Endpoint::SyncCheck);
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn commands_before_login_are_usage_errors_and_logout_ends_cleanly() {
     );
     let check = h.running();
     let op = h.client.submit(Command::Logout, h.now).unwrap();
-    let logout = h.expect(RequestKind::Logout);
+    let logout = h.expect(Endpoint::Logout);
     assert_eq!(logout.http.method(), http::Method::POST);
     let uri = logout.http.uri().to_string();
     assert!(

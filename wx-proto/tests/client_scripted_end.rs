@@ -31,7 +31,7 @@ fn logout_codes_and_the_first_1100_probe() {
             ..
         })]
     ));
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     assert!(
         check
             .http
@@ -40,7 +40,7 @@ fn logout_codes_and_the_first_1100_probe() {
             .starts_with("https://webpush2.wx2.qq.com/")
     );
     h.reply(&check, 200, &fixture("synccheck/0-0.txt"), &[]);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/1102-0.txt"), &[]);
     let events = h.events();
     assert!(
@@ -55,7 +55,7 @@ fn a_1101_racing_the_requested_logout_is_still_the_users_logout() {
     let mut h = Harness::new(Config::default());
     let check = h.running();
     let op = h.client.submit(Command::Logout, h.now).unwrap();
-    let logout = h.expect(RequestKind::Logout);
+    let logout = h.expect(Endpoint::Logout);
     // The server ends the session: the held synccheck answers first with 1101.
     h.reply(&check, 200, &fixture("synccheck/1101-0.txt"), &[]);
     assert!(
@@ -78,7 +78,7 @@ fn a_probed_push_host_is_saved_in_the_snapshot_and_used_on_restore() {
     let mut h = Harness::new(Config::default());
     let check = h.running();
     h.reply(&check, 200, &fixture("synccheck/1100-0.txt"), &[]);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     assert!(
         check
             .http
@@ -98,10 +98,10 @@ fn a_probed_push_host_is_saved_in_the_snapshot_and_used_on_restore() {
         sent: Vec::new(),
         stash: Vec::new(),
     };
-    let init = r.expect(RequestKind::Init);
+    let init = r.expect(Endpoint::Init);
     r.reply(&init, 200, &fixture("webwxinit/full.json"), &[]);
     let check = std::iter::from_fn(|| r.client.poll_request())
-        .find(|q| q.kind == RequestKind::SyncCheck)
+        .find(|q| q.kind == Endpoint::SyncCheck)
         .expect("the restored loop polls");
     let uri = check.http.uri().to_string();
     assert!(uri.starts_with("https://webpush2.wx2.qq.com/"), "{uri}");
@@ -128,10 +128,10 @@ fn transcript(seed: [u8; 32]) -> Vec<String> {
         },
         h.now,
     );
-    let check = h.expect(RequestKind::SyncCheck);
-    let _ = h.expect(RequestKind::SendMsg);
+    let check = h.expect(Endpoint::SyncCheck);
+    let _ = h.expect(Endpoint::SendMsg);
     h.reply(&check, 200, &fixture("synccheck/0-0.txt"), &[]);
-    let _ = h.expect(RequestKind::SyncCheck);
+    let _ = h.expect(Endpoint::SyncCheck);
     h.sent
 }
 
@@ -149,8 +149,8 @@ fn same_seed_same_requests_byte_for_byte() {
 fn debug_output_never_shows_credentials() {
     let mut h = Harness::new(Config::default());
     let events = h.login();
-    let _ = h.expect(RequestKind::StatusNotify);
-    let req = h.expect(RequestKind::GetContact);
+    let _ = h.expect(Endpoint::StatusNotify);
+    let req = h.expect(Endpoint::GetContact);
     let dump = format!("{:?}\n{:?}\n{:?}", h.client, req, events);
     for secret in [
         "@crypt_0a1b2c3d",

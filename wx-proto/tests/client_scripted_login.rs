@@ -15,7 +15,7 @@ use wx_proto::client::*;
 #[test]
 fn login_walks_every_step_with_the_right_requests() {
     let mut h = Harness::new(Config::default());
-    let js = h.expect(RequestKind::JsLogin);
+    let js = h.expect(Endpoint::JsLogin);
     let uri = js.http.uri().to_string();
     assert!(uri.starts_with("https://login.wx.qq.com/jslogin?appid=wx782c26e4c19acffb&redirect_uri=https%3A%2F%2Fwx.qq.com%2Fcgi-bin%2Fmmwebwx-bin%2Fwebwxnewloginpage&fun=new&lang=zh_CN&_=1600000000000"), "{uri}");
     h.reply(&js, 200, &fixture("jslogin/ok.txt"), &[]);
@@ -35,7 +35,7 @@ fn login_walks_every_step_with_the_right_requests() {
         other => panic!("{other:?}"),
     }
     assert_eq!(h.client.phase(), Phase::WaitingForScan);
-    let poll = h.expect(RequestKind::LoginPoll);
+    let poll = h.expect(Endpoint::LoginPoll);
     let uri = poll.http.uri().to_string();
     assert!(
         uri.contains("loginicon=true&uuid=AbCdEf12_Q%3D%3D&tip=1&r="),
@@ -52,7 +52,7 @@ fn login_walks_every_step_with_the_right_requests() {
         "~new Date()"
     );
     h.reply(&poll, 200, &fixture("login/408-waiting.txt"), &[]);
-    let poll = h.expect(RequestKind::LoginPoll);
+    let poll = h.expect(Endpoint::LoginPoll);
     assert!(poll.http.uri().to_string().contains("&tip=0&"));
     h.reply(&poll, 200, &fixture("login/201-scanned-avatar.txt"), &[]);
     match h.events().as_slice() {
@@ -60,11 +60,11 @@ fn login_walks_every_step_with_the_right_requests() {
         other => panic!("{other:?}"),
     }
     assert_eq!(h.client.phase(), Phase::WaitingForConfirm);
-    let poll = h.expect(RequestKind::LoginPoll);
+    let poll = h.expect(Endpoint::LoginPoll);
     h.reply(&poll, 200, &fixture("login/200-confirmed-wx8.txt"), &[]);
     assert!(matches!(h.events().as_slice(), [Event::Confirmed]));
     assert_eq!(h.client.hosts().push, "https://webpush.wx8.qq.com");
-    let page = h.expect(RequestKind::LoginPage);
+    let page = h.expect(Endpoint::LoginPage);
     let uri = page.http.uri().to_string();
     assert!(uri.starts_with("https://wx8.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket="));
     assert!(
@@ -82,7 +82,7 @@ fn login_walks_every_step_with_the_right_requests() {
             "webwx_data_ticket=gSdTicket; Domain=.qq.com; Path=/",
         ],
     );
-    let init = h.expect(RequestKind::Init);
+    let init = h.expect(Endpoint::Init);
     let uri = init.http.uri().to_string();
     assert!(uri.starts_with("https://wx8.qq.com/cgi-bin/mmwebwx-bin/webwxinit?r="));
     assert!(
@@ -114,13 +114,13 @@ fn login_walks_every_step_with_the_right_requests() {
         other => panic!("{other:?}"),
     }
     assert_eq!(h.client.phase(), Phase::Running);
-    let notify = h.expect(RequestKind::StatusNotify);
+    let notify = h.expect(Endpoint::StatusNotify);
     let body: serde_json::Value = serde_json::from_slice(notify.http.body()).unwrap();
     assert_eq!(
         (body["Code"].as_u64(), body["ToUserName"].as_str()),
         (Some(3), Some(ME))
     );
-    let contacts = h.expect(RequestKind::GetContact);
+    let contacts = h.expect(Endpoint::GetContact);
     assert!(
         contacts
             .http
@@ -129,7 +129,7 @@ fn login_walks_every_step_with_the_right_requests() {
             .contains("&seq=0&skey=%40crypt_0a1b2c3d_ffeeddcc"),
         "skey rotated by init"
     );
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     let uri = check.http.uri().to_string();
     assert!(
         uri.starts_with("https://webpush.wx8.qq.com/cgi-bin/mmwebwx-bin/synccheck?r="),
@@ -152,11 +152,11 @@ fn login_walks_every_step_with_the_right_requests() {
 #[test]
 fn refusal_1203_ends_the_login_with_the_servers_message() {
     let mut h = Harness::new(Config::default());
-    let js = h.expect(RequestKind::JsLogin);
+    let js = h.expect(Endpoint::JsLogin);
     h.reply(&js, 200, &fixture("jslogin/ok.txt"), &[]);
-    let poll = h.expect(RequestKind::LoginPoll);
+    let poll = h.expect(Endpoint::LoginPoll);
     h.reply(&poll, 200, &fixture("login/200-confirmed-wx8.txt"), &[]);
-    let page = h.expect(RequestKind::LoginPage);
+    let page = h.expect(Endpoint::LoginPage);
     h.reply(
         &page,
         200,
@@ -183,7 +183,7 @@ fn expired_qr_codes_are_renewed_up_to_the_limit() {
         ..Config::default()
     });
     for renewal in 0..=2 {
-        let js = h.expect(RequestKind::JsLogin);
+        let js = h.expect(Endpoint::JsLogin);
         h.reply(
             &js,
             200,
@@ -191,7 +191,7 @@ fn expired_qr_codes_are_renewed_up_to_the_limit() {
                 .as_bytes(),
             &[],
         );
-        let poll = h.expect(RequestKind::LoginPoll);
+        let poll = h.expect(Endpoint::LoginPoll);
         assert!(
             poll.http.uri().to_string().contains("&tip=1&"),
             "tip=1 after each new uuid"
@@ -211,7 +211,7 @@ fn expired_qr_codes_are_renewed_up_to_the_limit() {
 #[test]
 fn transport_failures_retry_with_backoff() {
     let mut h = Harness::new(Config::default());
-    let js = h.expect(RequestKind::JsLogin);
+    let js = h.expect(Endpoint::JsLogin);
     h.client
         .handle_failure(js.id, Failure::Connect, h.now)
         .unwrap();
@@ -219,7 +219,7 @@ fn transport_failures_retry_with_backoff() {
         [
             Event::Problem(Problem {
                 kind: ProblemKind::Transport(Failure::Connect),
-                request: RequestKind::JsLogin,
+                request: Endpoint::JsLogin,
                 retry_in: Some(d),
             }),
         ] => {
@@ -234,7 +234,7 @@ fn transport_failures_retry_with_backoff() {
     let before = h.now;
     h.wake();
     assert!(h.now > before);
-    let js = h.expect(RequestKind::JsLogin);
+    let js = h.expect(Endpoint::JsLogin);
     h.reply(&js, 500, b"oops", &[]);
     assert!(matches!(
         h.events().as_slice(),
@@ -244,7 +244,7 @@ fn transport_failures_retry_with_backoff() {
         })]
     ));
     h.wake();
-    let js = h.expect(RequestKind::JsLogin);
+    let js = h.expect(Endpoint::JsLogin);
     h.reply(&js, 200, b"<html>garbage</html>", &[]);
     assert!(matches!(
         h.events().as_slice(),
@@ -267,7 +267,7 @@ fn desktop_mode_sends_its_parameters_and_headers() {
         desktop: true,
         ..Config::default()
     });
-    let js = h.expect(RequestKind::JsLogin);
+    let js = h.expect(Endpoint::JsLogin);
     assert!(
         js.http
             .uri()
@@ -275,9 +275,9 @@ fn desktop_mode_sends_its_parameters_and_headers() {
             .contains("webwxnewloginpage%3Fmod%3Ddesktop&fun=new")
     );
     h.reply(&js, 200, &fixture("jslogin/ok.txt"), &[]);
-    let poll = h.expect(RequestKind::LoginPoll);
+    let poll = h.expect(Endpoint::LoginPoll);
     h.reply(&poll, 200, &fixture("login/200-confirmed-wx8.txt"), &[]);
-    let page = h.expect(RequestKind::LoginPage);
+    let page = h.expect(Endpoint::LoginPage);
     assert!(
         page.http
             .uri()

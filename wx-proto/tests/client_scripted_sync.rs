@@ -17,9 +17,9 @@ fn sync_loop_delivers_each_message_once_and_advances_keys() {
     let mut h = Harness::new(Config::default());
     let check = h.running();
     h.reply(&check, 200, &fixture("synccheck/0-0.txt"), &[]);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
-    let sync = h.expect(RequestKind::Sync);
+    let sync = h.expect(Endpoint::Sync);
     let body: serde_json::Value = serde_json::from_slice(sync.http.body()).unwrap();
     assert_eq!(body["SyncKey"]["Count"], 4, "the SyncKey object from init");
     h.reply(
@@ -40,12 +40,12 @@ fn sync_loop_delivers_each_message_once_and_advances_keys() {
     assert_eq!(msgs[0].0.text(), Some("hi <3\nsecond line"));
     assert!(!msgs[0].1, "created after the session started");
     assert!(msgs[1].0.is_group);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     let uri = check.http.uri().to_string();
     assert!(uri.contains("synckey=1_700000001%7C2_700000010%7C3_700000003%7C11_700000004%7C201_1600000100%7C1000_1600000000%7C1001_1600000050"), "SyncCheckKey after the first sync: {uri}");
     // The same messages again: nothing is delivered twice.
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
-    let sync = h.expect(RequestKind::Sync);
+    let sync = h.expect(Endpoint::Sync);
     let body: serde_json::Value = serde_json::from_slice(sync.http.body()).unwrap();
     assert_eq!(body["SyncKey"]["Count"], 7, "the new SyncKey");
     h.reply(
@@ -60,9 +60,9 @@ fn sync_loop_delivers_each_message_once_and_advances_keys() {
             .any(|e| matches!(e, Event::Message { .. }))
     );
     // Count 0 keys keep the old ones; one malformed message does not hide its siblings.
-    let check = h.expect_paced(RequestKind::SyncCheck);
+    let check = h.expect_paced(Endpoint::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
-    let sync = h.expect(RequestKind::Sync);
+    let sync = h.expect(Endpoint::Sync);
     h.reply(
         &sync,
         200,
@@ -97,7 +97,7 @@ fn old_messages_body() -> Vec<u8> {
 fn sync_once(h: &mut Harness, body: &[u8]) -> Vec<Event> {
     let check = h.first_check();
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
-    let sync = h.expect(RequestKind::Sync);
+    let sync = h.expect(Endpoint::Sync);
     h.reply(&sync, 200, body, &[]);
     h.events()
 }
@@ -146,7 +146,7 @@ fn contact_changes_and_profile_become_events() {
     );
     assert_eq!(h.client.me().map(|m| m.nick_name.as_str()), Some("New Me"));
     // ContinueFlag 1: sync again at once; the rotated SKey is used from now on.
-    let again = h.expect(RequestKind::Sync);
+    let again = h.expect(Endpoint::Sync);
     let uri = again.http.uri().to_string();
     assert!(uri.contains("skey=%40crypt_0a1b2c3d_rotated"), "{uri}");
 }
@@ -167,7 +167,7 @@ fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
             &fixture(&format!("synccheck/{selector}.txt")),
             &[],
         );
-        let sync = h.expect(RequestKind::Sync);
+        let sync = h.expect(Endpoint::Sync);
         h.reply(
             &sync,
             200,
@@ -175,7 +175,7 @@ fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
             &[],
         );
         // Nothing new: the loop waits before it asks again.
-        check = h.expect_paced(RequestKind::SyncCheck);
+        check = h.expect_paced(Endpoint::SyncCheck);
         stalls += h
             .events()
             .iter()
@@ -210,7 +210,7 @@ fn every_nonzero_selector_syncs_and_unknown_retcodes_back_off() {
     }
     h.no_request();
     h.wake();
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/1101-0.txt"), &[]);
     assert!(matches!(
         h.events().last(),
@@ -237,7 +237,7 @@ fn a_redelivered_batch_of_ten_thousand_messages_is_not_delivered_twice() {
         )
     };
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
-    let sync = h.expect(RequestKind::Sync);
+    let sync = h.expect(Endpoint::Sync);
     h.reply(&sync, 200, body(1).as_bytes(), &[]);
     let count = |h: &mut Harness| {
         h.events()
@@ -246,9 +246,9 @@ fn a_redelivered_batch_of_ten_thousand_messages_is_not_delivered_twice() {
             .count()
     };
     assert_eq!(count(&mut h), 10_000);
-    let check = h.expect(RequestKind::SyncCheck);
+    let check = h.expect(Endpoint::SyncCheck);
     h.reply(&check, 200, &fixture("synccheck/0-2.txt"), &[]);
-    let sync = h.expect(RequestKind::Sync);
+    let sync = h.expect(Endpoint::Sync);
     h.reply(&sync, 200, body(2).as_bytes(), &[]);
     assert_eq!(
         count(&mut h),

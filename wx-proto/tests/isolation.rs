@@ -79,7 +79,7 @@ fn raw_control_byte_in_one_message_costs_only_that_message() {
     assert_eq!(s.add_msg_list[2].as_ref().expect("third").content, "third");
     let bad = s.add_msg_list[1].as_ref().expect_err("poisoned");
     assert_eq!(bad.id.as_deref(), Some("102"));
-    assert_eq!(bad.error.format, Format::Json(Endpoint::SyncMessage));
+    assert_eq!(bad.error.format, Format::SyncMessage);
     assert_eq!(bad.error.kind, ErrorKind::Syntax);
     assert_eq!(bad.error.offset, position(&b, b"\x01"));
     assert_keys_read(&s);
@@ -139,7 +139,7 @@ fn poisoned_mod_contact_costs_only_that_contact() {
         assert_eq!(s.mod_contact_list[2].as_ref().expect("c").nick_name, "C");
         let bad = s.mod_contact_list[1].as_ref().expect_err("poisoned");
         assert_eq!(bad.id.as_deref(), Some("@b"));
-        assert_eq!(bad.error.format, Format::Json(Endpoint::SyncContact));
+        assert_eq!(bad.error.format, Format::SyncContact);
         assert_keys_read(&s);
     }
 }

@@ -36,7 +36,7 @@ pub struct Pair {
     /// Requests the client sent.
     pub requests: u64,
     /// When each request was sent, and to which endpoint.
-    pub log: Vec<(Instant, wx_proto::client::RequestKind)>,
+    pub log: Vec<(Instant, wx_proto::client::Endpoint)>,
     /// Every credential seen on the wire (cookie values, Sid, Skey, pass_ticket, uin).
     pub secrets: std::collections::BTreeSet<String>,
     /// Whether `events`, `event_at`, `log` and `secrets` are kept (on, but off in

@@ -24,7 +24,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use wx_proto::client::{Client, Config, Event, Problem, ProblemKind, RequestKind, Stall};
+use wx_proto::client::{Client, Config, Endpoint, Event, Problem, ProblemKind, Stall};
 use wx_tokio::{Driver, HttpClient, HttpOptions};
 
 /// How long each pattern is measured.
@@ -552,7 +552,7 @@ fn storm_500() -> Measured {
     assert!(!s.logged_out(), "{name}: the session ended");
     let failures = problems
         .iter()
-        .filter(|p| p.kind == ProblemKind::HttpStatus(500) && p.request == RequestKind::SyncCheck)
+        .filter(|p| p.kind == ProblemKind::HttpStatus(500) && p.request == Endpoint::SyncCheck)
         .count();
     let reinits = problems
         .iter()
@@ -617,7 +617,7 @@ fn throttled_init() -> Measured {
         .iter()
         .filter(|p| {
             p.kind == ProblemKind::Throttled
-                && p.request == RequestKind::Init
+                && p.request == Endpoint::Init
                 && p.retry_in == Some(delay)
         })
         .count();

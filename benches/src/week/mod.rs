@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use wx_proto::client::{Client, Command, Config, Event, Failure, Phase, ProblemKind, RequestId};
-use wx_proto::client::{OpError, RequestKind};
+use wx_proto::client::{Endpoint, OpError};
 use wx_sim::sim::Wakes;
 use wx_sim::{Body, FaultRule, HeldId, LoginPolicy, Push, Reply, Sim, WorldSpec};
 
@@ -304,7 +304,7 @@ impl Week {
         self.mark(i);
     }
 
-    fn count_request(&mut self, i: usize, kind: RequestKind) {
+    fn count_request(&mut self, i: usize, kind: Endpoint) {
         let off = self.offset();
         let in_week = self.in_week;
         let Some(s) = self.slots.get_mut(i) else {

@@ -1,11 +1,12 @@
 //! Login requests: jslogin, the login poll, webwxnewloginpage, push login, logout.
 
-use super::{API, APP_ID, Creds, Ctx, query};
+use super::{APP_ID, Creds, Ctx, query, url};
+use crate::Endpoint;
 use crate::percent::encode;
 
 /// `GET {login}/jslogin?appid=…&redirect_uri=…&fun=new&lang=…&_=…`.
 pub(crate) fn jslogin(ctx: &Ctx<'_>) -> http::Request<Vec<u8>> {
-    let mut redirect = format!("{}{API}/webwxnewloginpage", ctx.hosts.main);
+    let mut redirect = format!("{}{}", ctx.hosts.main, Endpoint::LoginPage.path());
     if ctx.config.desktop {
         redirect.push_str("?mod=desktop");
     }
@@ -17,7 +18,7 @@ pub(crate) fn jslogin(ctx: &Ctx<'_>) -> http::Request<Vec<u8>> {
         ("lang", &ctx.config.lang),
         ("_", &ms),
     ]);
-    ctx.get(format!("{}/jslogin?{q}", ctx.hosts.login))
+    ctx.get(url(&ctx.hosts.login, Endpoint::JsLogin, &q))
 }
 
 /// `GET {login}/cgi-bin/mmwebwx-bin/login?loginicon=true&uuid=…&tip=…&r=…&_=…`.
@@ -29,7 +30,7 @@ pub(crate) fn login_poll(ctx: &Ctx<'_>, uuid: &str, tip: u8) -> http::Request<Ve
         ("r", &ctx.r_neg().to_string()),
         ("_", &ctx.wall_ms.to_string()),
     ]);
-    ctx.get(format!("{}{API}/login?{q}", ctx.hosts.login))
+    ctx.get(url(&ctx.hosts.login, Endpoint::LoginPoll, &q))
 }
 
 /// `GET <redirect_uri>&fun=new&version=v2[&mod=desktop]`, with the desktop headers.
@@ -54,11 +55,11 @@ pub(crate) fn login_page(ctx: &Ctx<'_>, redirect_uri: &str) -> http::Request<Vec
 
 /// `GET {main}/cgi-bin/mmwebwx-bin/webwxpushloginurl?uin=…[&mod=desktop]`.
 pub(crate) fn push_login(ctx: &Ctx<'_>, uin: u64) -> http::Request<Vec<u8>> {
-    let mut url = format!("{}{API}/webwxpushloginurl?uin={uin}", ctx.hosts.main);
+    let mut q = format!("uin={uin}");
     if ctx.config.desktop {
-        url.push_str("&mod=desktop");
+        q.push_str("&mod=desktop");
     }
-    ctx.get(url)
+    ctx.get(url(&ctx.hosts.main, Endpoint::PushLogin, &q))
 }
 
 /// `POST {main}/…/webwxlogout?redirect=1&type=…&skey=…` with form `sid=…&uin=…`.
@@ -69,5 +70,5 @@ pub(crate) fn logout(ctx: &Ctx<'_>, creds: &Creds, kind: u8) -> http::Request<Ve
         ("skey", &encode(creds.skey.expose())),
     ]);
     let body = format!("sid={}&uin={}", encode(creds.sid.expose()), creds.uin.get());
-    ctx.post_form(format!("{}{API}/webwxlogout?{q}", ctx.hosts.main), body)
+    ctx.post_form(url(&ctx.hosts.main, Endpoint::Logout, &q), body)
 }

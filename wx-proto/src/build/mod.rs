@@ -14,6 +14,7 @@ pub(crate) use sync::*;
 use http::{Method, header};
 use serde::Serialize;
 
+use crate::Endpoint;
 use crate::client::Config;
 use crate::client::Hosts;
 use crate::percent::encode;
@@ -21,8 +22,6 @@ use crate::secret::Secret;
 
 /// The APPID of web WeChat's login (protocol.md §3.1).
 pub(crate) const APP_ID: &str = "wx782c26e4c19acffb";
-/// The path prefix of every API.
-pub(crate) const API: &str = "/cgi-bin/mmwebwx-bin";
 
 /// The session credentials every API call carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +126,11 @@ fn finish(builder: http::request::Builder, body: Vec<u8>) -> http::Request<Vec<u
         *r.uri_mut() = uri;
         r
     })
+}
+
+/// `{host}{path}?{query}` for `endpoint` on `host` (`scheme://authority`).
+pub(crate) fn url(host: &str, endpoint: Endpoint, query: &str) -> String {
+    format!("{host}{}?{query}", endpoint.path())
 }
 
 /// `key=value` pairs joined with `&` (values already encoded by the caller).

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{API, Creds, Ctx, query};
+use super::{Creds, Ctx, query, url};
+use crate::Endpoint;
 
 fn api_query(ctx: &Ctx<'_>, creds: &Creds, extra: &[(&str, &str)]) -> String {
     let ticket = creds.pass_ticket_query();
@@ -35,7 +36,7 @@ pub(crate) fn send_text(
         "Scene": 0,
     });
     let q = api_query(ctx, creds, &[]);
-    ctx.post_json(format!("{}{API}/webwxsendmsg?{q}", ctx.hosts.main), &body)
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::SendMsg, &q), &body)
 }
 
 /// `POST {main}/…/webwxsendmsgimg?fun=async&f=json` re-sending an image by its XML
@@ -62,10 +63,7 @@ pub(crate) fn forward_image(
         "Scene": 2,
     });
     let q = api_query(ctx, creds, &[("fun", "async"), ("f", "json")]);
-    ctx.post_json(
-        format!("{}{API}/webwxsendmsgimg?{q}", ctx.hosts.main),
-        &body,
-    )
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::SendMsgImg, &q), &body)
 }
 
 /// `POST {main}/…/webwxrevokemsg` with `SvrMsgId`, `ToUserName`, `ClientMsgId`.
@@ -83,7 +81,7 @@ pub(crate) fn revoke(
         "ClientMsgId": client_msg_id,
     });
     let q = api_query(ctx, creds, &[]);
-    ctx.post_json(format!("{}{API}/webwxrevokemsg?{q}", ctx.hosts.main), &body)
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::Revoke, &q), &body)
 }
 
 /// `POST {main}/…/webwxoplog` with `CmdId` 2 (set remark).
@@ -100,7 +98,7 @@ pub(crate) fn set_remark(
         "RemarkName": remark,
     });
     let q = api_query(ctx, creds, &[]);
-    ctx.post_json(format!("{}{API}/webwxoplog?{q}", ctx.hosts.main), &body)
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::OpLog, &q), &body)
 }
 
 /// `POST {main}/…/webwxupdatechatroom?fun=modtopic` with `NewTopic`.
@@ -116,8 +114,5 @@ pub(crate) fn rename_group(
         "NewTopic": topic,
     });
     let q = api_query(ctx, creds, &[("fun", "modtopic")]);
-    ctx.post_json(
-        format!("{}{API}/webwxupdatechatroom?{q}", ctx.hosts.main),
-        &body,
-    )
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::UpdateChatRoom, &q), &body)
 }

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{API, Creds, Ctx, query};
+use super::{Creds, Ctx, query, url};
+use crate::Endpoint;
 use crate::percent::encode;
 
 /// `POST {main}/…/webwxinit?r=…&lang=…&pass_ticket=…` with `{BaseRequest}`.
@@ -14,7 +15,7 @@ pub(crate) fn init(ctx: &Ctx<'_>, creds: &Creds) -> http::Request<Vec<u8>> {
         ("pass_ticket", &creds.pass_ticket_query()),
     ]);
     let body = json!({ "BaseRequest": creds.base_request() });
-    ctx.post_json(format!("{}{API}/webwxinit?{q}", ctx.hosts.main), &body)
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::Init, &q), &body)
 }
 
 /// `POST {main}/…/webwxstatusnotify` with `Code` (3 after init, 1 to mark read).
@@ -36,10 +37,7 @@ pub(crate) fn status_notify(
         "ToUserName": to,
         "ClientMsgId": ctx.wall_ms,
     });
-    ctx.post_json(
-        format!("{}{API}/webwxstatusnotify?{q}", ctx.hosts.main),
-        &body,
-    )
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::StatusNotify, &q), &body)
 }
 
 /// `GET {main}/…/webwxgetcontact?lang=…&pass_ticket=…&r=…&seq=…&skey=…`.
@@ -51,7 +49,7 @@ pub(crate) fn get_contact(ctx: &Ctx<'_>, creds: &Creds, seq: u64) -> http::Reque
         ("seq", &seq.to_string()),
         ("skey", &encode(creds.skey.expose())),
     ]);
-    ctx.get(format!("{}{API}/webwxgetcontact?{q}", ctx.hosts.main))
+    ctx.get(url(&ctx.hosts.main, Endpoint::GetContact, &q))
 }
 
 /// `POST {main}/…/webwxbatchgetcontact?type=ex&r=…` for at most 50 UserNames.
@@ -75,8 +73,5 @@ pub(crate) fn batch_get_contact(
         "Count": list.len(),
         "List": list,
     });
-    ctx.post_json(
-        format!("{}{API}/webwxbatchgetcontact?{q}", ctx.hosts.main),
-        &body,
-    )
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::BatchGetContact, &q), &body)
 }

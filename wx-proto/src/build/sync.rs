@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{API, BaseRequest, Creds, Ctx, query};
+use super::{BaseRequest, Creds, Ctx, query, url};
+use crate::Endpoint;
 use crate::parse::SyncKey;
 use crate::percent::encode;
 
@@ -22,7 +23,7 @@ pub(crate) fn synccheck(
         ("synckey", &encode(&key.to_query_value())),
         ("_", &ctx.wall_ms.to_string()),
     ]);
-    ctx.get(format!("{push_host}{API}/synccheck?{q}"))
+    ctx.get(url(push_host, Endpoint::SyncCheck, &q))
 }
 
 /// `POST {main}/…/webwxsync?sid=…&skey=…&lang=…&pass_ticket=…` with the SyncKey object.
@@ -48,5 +49,5 @@ pub(crate) fn sync(ctx: &Ctx<'_>, creds: &Creds, key: &SyncKey) -> http::Request
         sync_key: key,
         rr: ctx.r_neg(),
     };
-    ctx.post_json(format!("{}{API}/webwxsync?{q}", ctx.hosts.main), &body)
+    ctx.post_json(url(&ctx.hosts.main, Endpoint::Sync, &q), &body)
 }

@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    Client, Command, Event, Failure, Lane, LogoutReason, OpError, OpId, Pending, Phase, Problem,
-    ProblemKind, Purpose, Request, RequestId, RequestKind, UsageError, WATCHDOG_GRACE,
+    Client, Command, Endpoint, Event, Failure, Lane, LogoutReason, OpError, OpId, Pending, Phase,
+    Problem, ProblemKind, Purpose, Request, RequestId, UsageError, WATCHDOG_GRACE,
 };
 use crate::build::{Creds, Ctx};
 
@@ -78,7 +78,7 @@ impl Client {
     /// Queues a request: adds the `Cookie` header and registers it in flight.
     pub(super) fn send(
         &mut self,
-        kind: RequestKind,
+        kind: Endpoint,
         mut http: http::Request<Vec<u8>>,
         purpose: Purpose,
         now: Instant,
@@ -92,9 +92,10 @@ impl Client {
         {
             http.headers_mut().insert(http::header::COOKIE, v);
         }
-        let timeout = match kind {
-            RequestKind::LoginPoll | RequestKind::SyncCheck => self.config.long_poll_timeout,
-            _ => self.config.request_timeout,
+        let timeout = if kind.is_long_poll() {
+            self.config.long_poll_timeout
+        } else {
+            self.config.request_timeout
         };
         self.pending.insert(
             id,
@@ -154,7 +155,7 @@ impl Client {
     pub(super) fn problem(
         &mut self,
         kind: ProblemKind,
-        request: RequestKind,
+        request: Endpoint,
         retry_in: Option<Duration>,
     ) {
         tracing::debug!(request = request.name(), ?retry_in, "problem");
@@ -178,7 +179,7 @@ impl Client {
         for (id, p) in pending {
             self.abandoned.insert(id);
             if let Purpose::Op(op) = p.purpose
-                && p.kind != RequestKind::Logout
+                && p.kind != Endpoint::Logout
             {
                 self.events.push_back(Event::OpDone {
                     op,
@@ -223,15 +224,15 @@ impl Client {
         }
     }
 
-    pub(super) fn on_lane(&mut self, kind: RequestKind, outcome: Outcome, now: Instant) {
+    pub(super) fn on_lane(&mut self, kind: Endpoint, outcome: Outcome, now: Instant) {
         match kind {
-            RequestKind::JsLogin => self.on_jslogin(outcome, now),
-            RequestKind::LoginPoll => self.on_login_poll(outcome, now),
-            RequestKind::LoginPage => self.on_login_page(outcome, now),
-            RequestKind::Init => self.on_init(outcome, now),
-            RequestKind::SyncCheck => self.on_synccheck(outcome, now),
-            RequestKind::Sync => self.on_sync(outcome, now),
-            RequestKind::PushLogin => self.on_push_login(outcome, now),
+            Endpoint::JsLogin => self.on_jslogin(outcome, now),
+            Endpoint::LoginPoll => self.on_login_poll(outcome, now),
+            Endpoint::LoginPage => self.on_login_page(outcome, now),
+            Endpoint::Init => self.on_init(outcome, now),
+            Endpoint::SyncCheck => self.on_synccheck(outcome, now),
+            Endpoint::Sync => self.on_sync(outcome, now),
+            Endpoint::PushLogin => self.on_push_login(outcome, now),
             _ => {}
         }
     }

@@ -9,7 +9,8 @@ use crate::parse::Contact;
 use crate::ret_code::RetCode;
 
 use super::command::{OpError, OpId, OpOutput};
-use super::request::{Failure, RequestKind};
+use super::request::Failure;
+use crate::Endpoint;
 
 /// Something happened.
 #[derive(Debug, Clone)]
@@ -122,7 +123,7 @@ pub struct Problem {
     /// What went wrong.
     pub kind: ProblemKind,
     /// The endpoint involved.
-    pub request: RequestKind,
+    pub request: Endpoint,
     /// When the core retries, if it does.
     pub retry_in: Option<Duration>,
 }

@@ -7,10 +7,10 @@ use std::time::Instant;
 use super::{
     Client, Event, Lane, LoginPath, LogoutReason, Outcome, Phase, ProblemKind, Purpose, Server,
 };
+use crate::Endpoint;
 use crate::build::{self, Creds};
 use crate::client::base64;
 use crate::client::hosts::{Hosts, origin_of};
-use crate::client::request::RequestKind;
 use crate::parse::{
     JsLogin, LoginPage, LoginPoll, PushLogin, parse_jslogin, parse_login_page, parse_login_poll,
     parse_push_login,
@@ -24,7 +24,7 @@ impl Client {
         self.phase = Phase::FetchingUuid;
         let (ctx, _) = self.ctx(now);
         let req = build::jslogin(&ctx);
-        self.send(RequestKind::JsLogin, req, Purpose::Lane, now);
+        self.send(Endpoint::JsLogin, req, Purpose::Lane, now);
     }
 
     pub(super) fn send_login_poll(&mut self, now: Instant) {
@@ -36,19 +36,19 @@ impl Client {
         self.polls_for_uuid += 1;
         let (ctx, _) = self.ctx(now);
         let req = build::login_poll(&ctx, &uuid, tip);
-        self.send(RequestKind::LoginPoll, req, Purpose::Lane, now);
+        self.send(Endpoint::LoginPoll, req, Purpose::Lane, now);
     }
 
     pub(super) fn send_login_page(&mut self, redirect_uri: &str, now: Instant) {
         let (ctx, _) = self.ctx(now);
         let req = build::login_page(&ctx, redirect_uri);
-        self.send(RequestKind::LoginPage, req, Purpose::Lane, now);
+        self.send(Endpoint::LoginPage, req, Purpose::Lane, now);
     }
 
     /// Retries the lane step after a failure, with backoff, and reports the problem.
     pub(super) fn retry_lane(
         &mut self,
-        kind: RequestKind,
+        kind: Endpoint,
         problem: ProblemKind,
         lane: Lane,
         now: Instant,
@@ -62,7 +62,7 @@ impl Client {
     pub(super) fn on_jslogin(&mut self, outcome: Outcome, now: Instant) {
         let body = match outcome.body_2xx() {
             Ok(b) => b,
-            Err(p) => return self.retry_lane(RequestKind::JsLogin, p, Lane::JsLogin, now),
+            Err(p) => return self.retry_lane(Endpoint::JsLogin, p, Lane::JsLogin, now),
         };
         match parse_jslogin(&body) {
             Ok(JsLogin::Uuid(uuid)) => {
@@ -80,13 +80,13 @@ impl Client {
                 self.send_login_poll(now);
             }
             Ok(JsLogin::Failed { code }) => self.retry_lane(
-                RequestKind::JsLogin,
+                Endpoint::JsLogin,
                 ProblemKind::Server(crate::RetCode::from_raw(code)),
                 Lane::JsLogin,
                 now,
             ),
             Err(e) => self.retry_lane(
-                RequestKind::JsLogin,
+                Endpoint::JsLogin,
                 ProblemKind::Malformed(e),
                 Lane::JsLogin,
                 now,
@@ -97,13 +97,13 @@ impl Client {
     pub(super) fn on_login_poll(&mut self, outcome: Outcome, now: Instant) {
         let body = match outcome.body_2xx() {
             Ok(b) => b,
-            Err(p) => return self.retry_lane(RequestKind::LoginPoll, p, Lane::LoginPoll, now),
+            Err(p) => return self.retry_lane(Endpoint::LoginPoll, p, Lane::LoginPoll, now),
         };
         let poll = match parse_login_poll(&body) {
             Ok(p) => p,
             Err(e) => {
                 return self.retry_lane(
-                    RequestKind::LoginPoll,
+                    Endpoint::LoginPoll,
                     ProblemKind::Malformed(e),
                     Lane::LoginPoll,
                     now,
@@ -153,7 +153,7 @@ impl Client {
                 }
             }
             LoginPoll::Other(code) => self.retry_lane(
-                RequestKind::LoginPoll,
+                Endpoint::LoginPoll,
                 ProblemKind::Server(crate::RetCode::from_raw(code)),
                 Lane::LoginPoll,
                 now,
@@ -191,12 +191,12 @@ impl Client {
             Ok(LoginPage::NeedsBrowser { .. }) => self.end_session(LogoutReason::NeedsBrowser),
             Err(problem) => {
                 if self.lane_failures + 1 >= LOGIN_PAGE_ATTEMPTS {
-                    self.problem(problem, RequestKind::LoginPage, None);
+                    self.problem(problem, Endpoint::LoginPage, None);
                     return self.end_session(LogoutReason::InitFailed);
                 }
                 match self.pending_redirect.clone() {
                     Some(uri) => {
-                        self.retry_lane(RequestKind::LoginPage, problem, Lane::LoginPage(uri), now)
+                        self.retry_lane(Endpoint::LoginPage, problem, Lane::LoginPage(uri), now)
                     }
                     None => self.end_session(LogoutReason::InitFailed),
                 }
@@ -215,7 +215,7 @@ impl Client {
         self.phase = Phase::LoggingIn;
         let (ctx, _) = self.ctx(now);
         let req = build::push_login(&ctx, uin.get());
-        self.send(RequestKind::PushLogin, req, Purpose::Lane, now);
+        self.send(Endpoint::PushLogin, req, Purpose::Lane, now);
     }
 
     pub(super) fn on_push_login(&mut self, outcome: Outcome, now: Instant) {
@@ -232,11 +232,11 @@ impl Client {
                 self.send_login_poll(now);
             }
             Ok(PushLogin::Refused { ret, .. }) => {
-                self.problem(ProblemKind::Server(ret), RequestKind::PushLogin, None);
+                self.problem(ProblemKind::Server(ret), Endpoint::PushLogin, None);
                 self.start_qr_login(now);
             }
             Err(problem) => {
-                self.problem(problem, RequestKind::PushLogin, None);
+                self.problem(problem, Endpoint::PushLogin, None);
                 self.start_qr_login(now);
             }
         }

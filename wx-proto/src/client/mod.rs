@@ -28,12 +28,13 @@ mod sync_loop;
 mod timers;
 mod triage;
 
+pub use crate::Endpoint;
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
 pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Server};
 pub use cookies::{CookieJar, StoredCookie};
 pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason, Stall};
 pub use hosts::Hosts;
-pub use request::{Failure, Request, RequestId, RequestKind};
+pub use request::{Failure, Request, RequestId};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use timers::Wake;
 
@@ -97,7 +98,7 @@ enum Purpose {
 
 #[derive(Debug)]
 struct Pending {
-    kind: RequestKind,
+    kind: Endpoint,
     host: String,
     deadline: Instant,
     purpose: Purpose,
@@ -145,7 +146,7 @@ pub struct Client {
     qr_renewals: u32,
     lane_failures: u32,
     /// The failures reported in the current streak (each once, not once per retry).
-    streak_reported: Vec<(RequestKind, ProblemKind)>,
+    streak_reported: Vec<(Endpoint, ProblemKind)>,
     /// The sync loop's own pace.
     pacer: pacing::LoopPacer,
     /// webwxsync waits for the application to drain its events.

@@ -7,8 +7,8 @@ use super::{
     Client, Command, Event, LogoutReason, OpError, OpId, OpOutput, Outcome, Phase, ProblemKind,
     Purpose, UsageError,
 };
+use crate::Endpoint;
 use crate::build;
-use crate::client::request::RequestKind;
 use crate::parse::{
     BaseResponse, parse_oplog, parse_revoke, parse_send, parse_status_notify,
     parse_update_chat_room,
@@ -85,15 +85,15 @@ impl Client {
         let Some(creds) = creds else { return };
         let (kind, req) = match &command {
             Command::SendText { to, text } => (
-                RequestKind::SendMsg,
+                Endpoint::SendMsg,
                 build::send_text(&ctx, creds, &me, to, text, &client_msg_id),
             ),
             Command::ForwardImage { to, content } => (
-                RequestKind::SendMsgImg,
+                Endpoint::SendMsgImg,
                 build::forward_image(&ctx, creds, &me, to, content, &client_msg_id),
             ),
             Command::MarkRead { chat } => (
-                RequestKind::StatusNotify,
+                Endpoint::StatusNotify,
                 build::status_notify(&ctx, creds, 1, &me, chat),
             ),
             Command::Revoke {
@@ -101,15 +101,15 @@ impl Client {
                 msg_id,
                 client_msg_id,
             } => (
-                RequestKind::Revoke,
+                Endpoint::Revoke,
                 build::revoke(&ctx, creds, to, msg_id, client_msg_id),
             ),
             Command::SetRemark { user, remark } => (
-                RequestKind::OpLog,
+                Endpoint::OpLog,
                 build::set_remark(&ctx, creds, user, remark),
             ),
             Command::RenameGroup { group, topic } => (
-                RequestKind::UpdateChatRoom,
+                Endpoint::UpdateChatRoom,
                 build::rename_group(&ctx, creds, group, topic),
             ),
             Command::Logout => return,
@@ -134,11 +134,11 @@ impl Client {
         // Stop everything else: the lane and contact loading end here.
         self.timers.clear();
         self.phase = Phase::LoggingOut;
-        self.send(RequestKind::Logout, req, Purpose::Op(op), now);
+        self.send(Endpoint::Logout, req, Purpose::Op(op), now);
     }
 
-    pub(super) fn on_op(&mut self, op: OpId, kind: RequestKind, outcome: Outcome, now: Instant) {
-        if kind == RequestKind::Logout {
+    pub(super) fn on_op(&mut self, op: OpId, kind: Endpoint, outcome: Outcome, now: Instant) {
+        if kind == Endpoint::Logout {
             // Whatever the answer (a redirect page), the session is over.
             self.events.push_back(Event::OpDone {
                 op,
@@ -165,15 +165,13 @@ impl Client {
             Outcome::Failure(f) => return self.op_done(op, Err(OpError::Transport(f))),
         };
         let parsed: Result<(BaseResponse, Option<String>), _> = match kind {
-            RequestKind::SendMsg | RequestKind::SendMsgImg => {
+            Endpoint::SendMsg | Endpoint::SendMsgImg => {
                 parse_send(&body).map(|r| (r.base_response, Some(r.msg_id)))
             }
-            RequestKind::StatusNotify => {
-                parse_status_notify(&body).map(|r| (r.base_response, None))
-            }
-            RequestKind::Revoke => parse_revoke(&body).map(|r| (r.base_response, None)),
-            RequestKind::OpLog => parse_oplog(&body).map(|r| (r.base_response, None)),
-            RequestKind::UpdateChatRoom => {
+            Endpoint::StatusNotify => parse_status_notify(&body).map(|r| (r.base_response, None)),
+            Endpoint::Revoke => parse_revoke(&body).map(|r| (r.base_response, None)),
+            Endpoint::OpLog => parse_oplog(&body).map(|r| (r.base_response, None)),
+            Endpoint::UpdateChatRoom => {
                 parse_update_chat_room(&body).map(|r| (r.base_response, None))
             }
             _ => return,

@@ -4,78 +4,18 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::Endpoint;
+
 /// Names one HTTP exchange. Every polled request gets exactly one response or failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RequestId(pub u64);
-
-/// Which endpoint a request calls (for logs, metrics and slot rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RequestKind {
-    /// `jslogin`: get a uuid.
-    JsLogin,
-    /// Login poll (long poll).
-    LoginPoll,
-    /// `webwxnewloginpage`.
-    LoginPage,
-    /// `webwxpushloginurl`.
-    PushLogin,
-    /// `webwxinit`.
-    Init,
-    /// `webwxstatusnotify`.
-    StatusNotify,
-    /// `webwxgetcontact`.
-    GetContact,
-    /// `webwxbatchgetcontact`.
-    BatchGetContact,
-    /// `synccheck` (long poll).
-    SyncCheck,
-    /// `webwxsync`.
-    Sync,
-    /// `webwxsendmsg`.
-    SendMsg,
-    /// `webwxsendmsgimg`.
-    SendMsgImg,
-    /// `webwxrevokemsg`.
-    Revoke,
-    /// `webwxoplog`.
-    OpLog,
-    /// `webwxupdatechatroom`.
-    UpdateChatRoom,
-    /// `webwxlogout`.
-    Logout,
-}
-
-impl RequestKind {
-    /// The endpoint name.
-    pub fn name(self) -> &'static str {
-        match self {
-            RequestKind::JsLogin => "jslogin",
-            RequestKind::LoginPoll => "login",
-            RequestKind::LoginPage => "webwxnewloginpage",
-            RequestKind::PushLogin => "webwxpushloginurl",
-            RequestKind::Init => "webwxinit",
-            RequestKind::StatusNotify => "webwxstatusnotify",
-            RequestKind::GetContact => "webwxgetcontact",
-            RequestKind::BatchGetContact => "webwxbatchgetcontact",
-            RequestKind::SyncCheck => "synccheck",
-            RequestKind::Sync => "webwxsync",
-            RequestKind::SendMsg => "webwxsendmsg",
-            RequestKind::SendMsgImg => "webwxsendmsgimg",
-            RequestKind::Revoke => "webwxrevokemsg",
-            RequestKind::OpLog => "webwxoplog",
-            RequestKind::UpdateChatRoom => "webwxupdatechatroom",
-            RequestKind::Logout => "webwxlogout",
-        }
-    }
-}
 
 /// A request for the driver to send. The driver must not follow redirects or store cookies.
 pub struct Request {
     /// Its id, to pass back with the response or failure.
     pub id: RequestId,
     /// The endpoint.
-    pub kind: RequestKind,
+    pub kind: Endpoint,
     /// How long the driver should wait for the whole response.
     pub timeout: Duration,
     /// The HTTP request (absolute URI, headers including `Cookie`, body).

@@ -8,10 +8,10 @@ use super::triage::{Verdict, verdict};
 use super::{
     Client, ContactsStep, Event, Lane, LogoutReason, Outcome, Phase, ProblemKind, Purpose,
 };
+use crate::Endpoint;
 use crate::build;
 use crate::client::event::SnapshotReason;
-use crate::client::request::RequestKind;
-use crate::error::{Endpoint, ErrorKind, Format, ParseError};
+use crate::error::{ErrorKind, Format, ParseError};
 use crate::parse::{Contact, parse_batch_get_contact, parse_get_contact, parse_init};
 
 /// At most this many contact pages are fetched (the official client stops after 16 extra).
@@ -26,7 +26,7 @@ impl Client {
         let (ctx, creds) = self.ctx(now);
         let Some(creds) = creds else { return };
         let req = build::init(&ctx, creds);
-        self.send(RequestKind::Init, req, Purpose::Lane, now);
+        self.send(Endpoint::Init, req, Purpose::Lane, now);
     }
 
     pub(super) fn on_init(&mut self, outcome: Outcome, now: Instant) {
@@ -60,15 +60,11 @@ impl Client {
                     Verdict::Ok => init,
                     // Rate limited: wait it out and ask again; no verdict on the session.
                     Verdict::Throttled => {
-                        return self.throttled(RequestKind::Init, Lane::Init, now);
+                        return self.throttled(Endpoint::Init, Lane::Init, now);
                     }
                     // A restored session the server no longer knows: ask the phone instead.
                     _ if self.resuming => {
-                        return self.resume_failed(
-                            ProblemKind::Server(code),
-                            RequestKind::Init,
-                            now,
-                        );
+                        return self.resume_failed(ProblemKind::Server(code), Endpoint::Init, now);
                     }
                     Verdict::Logout(reason) => return self.end_session(reason),
                     Verdict::Failed(code) => {
@@ -77,7 +73,7 @@ impl Client {
                 }
             }
             Err(ProblemKind::Malformed(e)) if self.resuming => {
-                return self.resume_failed(ProblemKind::Malformed(e), RequestKind::Init, now);
+                return self.resume_failed(ProblemKind::Malformed(e), Endpoint::Init, now);
             }
             Err(problem) => return self.init_failed(problem, now),
         };
@@ -105,7 +101,7 @@ impl Client {
             self.contacts.insert(c.user_name.clone(), c.clone());
         }
         for bad in init.bad_contacts.iter().cloned() {
-            self.problem(ProblemKind::MalformedContact(bad), RequestKind::Init, None);
+            self.problem(ProblemKind::MalformedContact(bad), Endpoint::Init, None);
         }
         let was_reinit = std::mem::replace(&mut self.reinit, false);
         self.resuming = false;
@@ -129,7 +125,7 @@ impl Client {
             let (ctx, creds) = self.ctx(now);
             if let Some(creds) = creds {
                 let req = build::status_notify(&ctx, creds, 3, &me, &me);
-                self.send(RequestKind::StatusNotify, req, Purpose::FireAndForget, now);
+                self.send(Endpoint::StatusNotify, req, Purpose::FireAndForget, now);
             }
             self.fire_contacts(ContactsStep::GetContact(0), now);
         }
@@ -144,12 +140,12 @@ impl Client {
         if self.reinit_failures >= self.config.max_reinit_failures {
             if self.resuming {
                 self.reinit_failures = 0;
-                return self.resume_failed(problem, RequestKind::Init, now);
+                return self.resume_failed(problem, Endpoint::Init, now);
             }
-            self.problem(problem, RequestKind::Init, None);
+            self.problem(problem, Endpoint::Init, None);
             return self.end_session(LogoutReason::InitFailed);
         }
-        self.retry_lane(RequestKind::Init, problem, Lane::Init, now);
+        self.retry_lane(Endpoint::Init, problem, Lane::Init, now);
     }
 
     /// A re-init failed: the sync loop goes on at its back-off (the next re-init comes no
@@ -160,14 +156,14 @@ impl Client {
         if let ProblemKind::Server(_) = problem {
             self.reinit_failures += 1;
             if self.reinit_failures >= self.config.max_reinit_failures {
-                self.problem(problem, RequestKind::Init, None);
+                self.problem(problem, Endpoint::Init, None);
                 return self.end_session(LogoutReason::InitFailed);
             }
         }
         self.lane_failures = self.lane_failures.saturating_add(1);
         let delay = self.backoff(self.lane_failures);
-        if self.failure_reported(RequestKind::Init, &problem) {
-            self.problem(problem, RequestKind::Init, Some(delay));
+        if self.failure_reported(Endpoint::Init, &problem) {
+            self.problem(problem, Endpoint::Init, Some(delay));
         }
         self.set_lane_timer(now + delay, Lane::SyncCheck);
     }
@@ -175,7 +171,7 @@ impl Client {
     /// Re-runs webwxinit with the current credentials after repeated sync failures.
     pub(super) fn start_reinit(&mut self, now: Instant) {
         self.reinit = true;
-        self.problem(ProblemKind::Reinitialising, RequestKind::Init, None);
+        self.problem(ProblemKind::Reinitialising, Endpoint::Init, None);
         self.send_init(now);
     }
 
@@ -188,7 +184,7 @@ impl Client {
         match step {
             ContactsStep::GetContact(seq) => {
                 let req = build::get_contact(&ctx, creds, seq);
-                self.send(RequestKind::GetContact, req, Purpose::Contacts, now);
+                self.send(Endpoint::GetContact, req, Purpose::Contacts, now);
             }
             ContactsStep::Batch => {
                 let n = self.batch_queue.len().min(BATCH_SIZE);
@@ -197,15 +193,15 @@ impl Client {
                 }
                 let names: Vec<String> = self.batch_queue.iter().take(n).cloned().collect();
                 let req = build::batch_get_contact(&ctx, creds, &names);
-                self.send(RequestKind::BatchGetContact, req, Purpose::Contacts, now);
+                self.send(Endpoint::BatchGetContact, req, Purpose::Contacts, now);
             }
         }
     }
 
-    pub(super) fn on_contacts(&mut self, kind: RequestKind, outcome: Outcome, now: Instant) {
+    pub(super) fn on_contacts(&mut self, kind: Endpoint, outcome: Outcome, now: Instant) {
         let body = outcome.body_2xx();
         match kind {
-            RequestKind::GetContact => {
+            Endpoint::GetContact => {
                 let page = body.and_then(|b| parse_get_contact(&b).map_err(ProblemKind::Malformed));
                 match page.map(|p| (verdict(p.base_response.ret), p)) {
                     Ok((Verdict::Ok, page)) => {
@@ -243,7 +239,7 @@ impl Client {
                     }
                 }
             }
-            RequestKind::BatchGetContact => {
+            Endpoint::BatchGetContact => {
                 let parsed =
                     body.and_then(|b| parse_batch_get_contact(&b).map_err(ProblemKind::Malformed));
                 match parsed.map(|r| (verdict(r.base_response.ret), r)) {
@@ -283,7 +279,7 @@ impl Client {
 
     fn contacts_retry(
         &mut self,
-        kind: RequestKind,
+        kind: Endpoint,
         problem: ProblemKind,
         step: ContactsStep,
         now: Instant,

@@ -13,11 +13,11 @@ use std::time::{Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use super::{Client, Event, LoginPath, Phase, ProblemKind, Server, SnapshotReason};
+use crate::Endpoint;
 use crate::build::Creds;
 use crate::client::config::Config;
 use crate::client::cookies::CookieJar;
 use crate::client::hosts::Hosts;
-use crate::client::request::RequestKind;
 use crate::parse::{Contact, SyncKey};
 use crate::secret::{Secret, Uin};
 
@@ -260,7 +260,7 @@ impl Client {
     }
 
     /// A resumed session turned out to be gone: try push login, once.
-    pub(super) fn resume_failed(&mut self, problem: ProblemKind, kind: RequestKind, now: Instant) {
+    pub(super) fn resume_failed(&mut self, problem: ProblemKind, kind: Endpoint, now: Instant) {
         self.problem(problem, kind, None);
         self.start_push_login(now);
     }

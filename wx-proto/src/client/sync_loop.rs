@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use super::triage::{Verdict, verdict};
 use super::{Client, Event, Lane, Outcome, Phase, ProblemKind, Purpose, Stall};
+use crate::Endpoint;
 use crate::build;
 use crate::client::config::HistoryPolicy;
 use crate::client::event::SnapshotReason;
-use crate::client::request::RequestKind;
 use crate::model;
 use crate::parse::{SyncResponse, parse_sync, parse_synccheck};
 use crate::ret_code::RetCode;
@@ -30,7 +30,7 @@ impl Client {
         let (ctx, creds) = self.ctx(now);
         let Some(creds) = creds else { return };
         let req = build::synccheck(&ctx, &push, creds, &key);
-        self.send(RequestKind::SyncCheck, req, Purpose::Lane, now);
+        self.send(Endpoint::SyncCheck, req, Purpose::Lane, now);
         self.pacer.poll_sent(now);
     }
 
@@ -49,7 +49,7 @@ impl Client {
         let (ctx, creds) = self.ctx(now);
         let Some(creds) = creds else { return };
         let req = build::sync(&ctx, creds, &key);
-        self.send(RequestKind::Sync, req, Purpose::Lane, now);
+        self.send(Endpoint::Sync, req, Purpose::Lane, now);
     }
 
     /// Resumes a webwxsync that waited for the events to drain.
@@ -67,7 +67,7 @@ impl Client {
     /// One more consecutive failure of the sync loop: back off (to the cap, with jitter),
     /// and re-init only once the delay has reached the cap, at most once per
     /// `reinit_min_interval`. The same problem is reported once per streak.
-    fn sync_failed(&mut self, kind: RequestKind, problem: ProblemKind, now: Instant) {
+    fn sync_failed(&mut self, kind: Endpoint, problem: ProblemKind, now: Instant) {
         self.lane_failures = self.lane_failures.saturating_add(1);
         let at_cap = self.backoff_at_cap(self.lane_failures);
         let reinit_due = at_cap
@@ -98,7 +98,7 @@ impl Client {
 
     /// A 1205 on a lane request: wait `throttle_delay`, then `lane`. Reported once per
     /// streak of 1205s, not once per answer.
-    pub(super) fn throttled(&mut self, kind: RequestKind, lane: Lane, now: Instant) {
+    pub(super) fn throttled(&mut self, kind: Endpoint, lane: Lane, now: Instant) {
         let delay = self.config.throttle_delay;
         if self.failure_reported(kind, &ProblemKind::Throttled) {
             self.problem(ProblemKind::Throttled, kind, Some(delay));
@@ -110,7 +110,7 @@ impl Client {
 
     /// Records `problem` as reported in this failure streak; `true` when it is new to the
     /// streak (a storm alternating two failures reports each once, not at every turn).
-    pub(super) fn failure_reported(&mut self, kind: RequestKind, problem: &ProblemKind) -> bool {
+    pub(super) fn failure_reported(&mut self, kind: Endpoint, problem: &ProblemKind) -> bool {
         if self
             .streak_reported
             .iter()
@@ -132,7 +132,7 @@ impl Client {
     }
 
     /// A round that advanced nothing: wait the idle pace before the next synccheck.
-    fn idle_round(&mut self, stall: Stall, kind: RequestKind, now: Instant) {
+    fn idle_round(&mut self, stall: Stall, kind: Endpoint, now: Instant) {
         let (base, cap) = (self.config.idle_round_pace, self.config.idle_round_cap);
         let pause = self.pacer.idle(stall, base, cap);
         let wait = self.jittered(pause.wait);
@@ -156,12 +156,12 @@ impl Client {
             .and_then(|b| parse_synccheck(&b).map_err(ProblemKind::Malformed));
         let check = match parsed {
             Ok(c) => c,
-            Err(p) => return self.sync_failed(RequestKind::SyncCheck, p, now),
+            Err(p) => return self.sync_failed(Endpoint::SyncCheck, p, now),
         };
         let code = check.retcode;
         match verdict(code) {
             Verdict::Logout(_) if self.verifying => {
-                self.resume_failed(ProblemKind::Server(code), RequestKind::SyncCheck, now);
+                self.resume_failed(ProblemKind::Server(code), Endpoint::SyncCheck, now);
             }
             Verdict::Ok => {
                 self.verifying = false;
@@ -174,7 +174,7 @@ impl Client {
                     self.send_synccheck(now);
                 } else {
                     self.round_ok();
-                    self.idle_round(Stall::PollNotHeld, RequestKind::SyncCheck, now);
+                    self.idle_round(Stall::PollNotHeld, Endpoint::SyncCheck, now);
                 }
             }
             Verdict::Logout(_)
@@ -185,13 +185,13 @@ impl Client {
                 // Historically a wrong webpush host, not a logout: probe the others once.
                 self.push_host = self.push_alternatives.remove(0);
                 self.first_synccheck_done = false;
-                self.problem(ProblemKind::ProbingPushHost, RequestKind::SyncCheck, None);
+                self.problem(ProblemKind::ProbingPushHost, Endpoint::SyncCheck, None);
                 self.send_synccheck(now);
             }
             Verdict::Logout(reason) => self.end_session(reason),
-            Verdict::Throttled => self.throttled(RequestKind::SyncCheck, Lane::SyncCheck, now),
+            Verdict::Throttled => self.throttled(Endpoint::SyncCheck, Lane::SyncCheck, now),
             Verdict::Failed(code) => {
-                self.sync_failed(RequestKind::SyncCheck, ProblemKind::Server(code), now)
+                self.sync_failed(Endpoint::SyncCheck, ProblemKind::Server(code), now)
             }
         }
     }
@@ -202,18 +202,18 @@ impl Client {
             .and_then(|b| parse_sync(&b).map_err(ProblemKind::Malformed));
         let sync = match parsed {
             Ok(s) => s,
-            Err(p) => return self.sync_failed(RequestKind::Sync, p, now),
+            Err(p) => return self.sync_failed(Endpoint::Sync, p, now),
         };
         let code = sync.base_response.ret;
         match verdict(code) {
             Verdict::Ok => {}
             Verdict::Logout(_) if self.verifying => {
-                return self.resume_failed(ProblemKind::Server(code), RequestKind::Sync, now);
+                return self.resume_failed(ProblemKind::Server(code), Endpoint::Sync, now);
             }
             Verdict::Logout(reason) => return self.end_session(reason),
-            Verdict::Throttled => return self.throttled(RequestKind::Sync, Lane::SyncCheck, now),
+            Verdict::Throttled => return self.throttled(Endpoint::Sync, Lane::SyncCheck, now),
             Verdict::Failed(code) => {
-                return self.sync_failed(RequestKind::Sync, ProblemKind::Server(code), now);
+                return self.sync_failed(Endpoint::Sync, ProblemKind::Server(code), now);
             }
         }
         self.round_ok();
@@ -237,15 +237,15 @@ impl Client {
             if news || self.pacer.empty_continue(self.config.max_empty_continues) {
                 return self.send_sync(now);
             }
-            return self.idle_round(Stall::ContinueWithoutProgress, RequestKind::Sync, now);
+            return self.idle_round(Stall::ContinueWithoutProgress, Endpoint::Sync, now);
         }
         if again && !news {
-            return self.idle_round(Stall::ContinueWithoutProgress, RequestKind::Sync, now);
+            return self.idle_round(Stall::ContinueWithoutProgress, Endpoint::Sync, now);
         }
         if news {
             self.send_synccheck(now);
         } else {
-            self.idle_round(Stall::EmptySync, RequestKind::Sync, now);
+            self.idle_round(Stall::EmptySync, Endpoint::Sync, now);
         }
     }
 
@@ -322,11 +322,11 @@ impl Client {
                     self.contacts.insert(c.user_name.clone(), c.clone());
                     changed.push(c);
                 }
-                Err(e) => self.problem(ProblemKind::MalformedContact(e), RequestKind::Sync, None),
+                Err(e) => self.problem(ProblemKind::MalformedContact(e), Endpoint::Sync, None),
             }
         }
         for e in sync.bad_del_contacts {
-            self.problem(ProblemKind::MalformedContact(e), RequestKind::Sync, None);
+            self.problem(ProblemKind::MalformedContact(e), Endpoint::Sync, None);
         }
         if !changed.is_empty() {
             self.events.push_back(Event::ContactsChanged(changed));
@@ -346,7 +346,7 @@ impl Client {
                     let new_id = e.id.as_deref().map(|id| self.seen.insert(id));
                     news |= new_id == Some(true);
                     if new_id != Some(false) {
-                        self.problem(ProblemKind::MalformedMessage(e), RequestKind::Sync, None);
+                        self.problem(ProblemKind::MalformedMessage(e), Endpoint::Sync, None);
                     }
                     continue;
                 }

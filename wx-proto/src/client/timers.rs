@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use super::request::RequestKind;
 use super::{ContactsStep, Lane};
+use crate::Endpoint;
 
 /// Why the client asks to be woken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,11 +16,11 @@ pub enum Wake {
     Drain,
     /// The next step of the login or the sync loop (a retry, a paced poll, the end of a
     /// throttle), with the endpoint it calls.
-    Lane(RequestKind),
+    Lane(Endpoint),
     /// The next contact-loading step (a retry after a failure).
-    Contacts(RequestKind),
+    Contacts(Endpoint),
     /// A request in flight passed its deadline: it is declared lost.
-    Watchdog(RequestKind),
+    Watchdog(Endpoint),
     /// A queued message send may leave (the send pace, or the pause after a 1205).
     SendPace,
 }
@@ -34,22 +34,22 @@ pub(crate) struct Timers {
 
 impl Lane {
     /// The endpoint this lane step calls.
-    fn endpoint(&self) -> RequestKind {
+    fn endpoint(&self) -> Endpoint {
         match self {
-            Lane::JsLogin => RequestKind::JsLogin,
-            Lane::LoginPoll => RequestKind::LoginPoll,
-            Lane::LoginPage(_) => RequestKind::LoginPage,
-            Lane::Init => RequestKind::Init,
-            Lane::SyncCheck => RequestKind::SyncCheck,
+            Lane::JsLogin => Endpoint::JsLogin,
+            Lane::LoginPoll => Endpoint::LoginPoll,
+            Lane::LoginPage(_) => Endpoint::LoginPage,
+            Lane::Init => Endpoint::Init,
+            Lane::SyncCheck => Endpoint::SyncCheck,
         }
     }
 }
 
 impl ContactsStep {
-    fn endpoint(self) -> RequestKind {
+    fn endpoint(self) -> Endpoint {
         match self {
-            ContactsStep::GetContact(_) => RequestKind::GetContact,
-            ContactsStep::Batch => RequestKind::BatchGetContact,
+            ContactsStep::GetContact(_) => Endpoint::GetContact,
+            ContactsStep::Batch => Endpoint::BatchGetContact,
         }
     }
 }
@@ -128,7 +128,7 @@ mod tests {
             timers.next([(t + Duration::from_secs(9), Wake::SendPace)]),
             Some((
                 t + Duration::from_secs(2),
-                Wake::Contacts(RequestKind::BatchGetContact)
+                Wake::Contacts(Endpoint::BatchGetContact)
             ))
         );
         assert_eq!(timers.take_due_contacts(t), None, "not due yet");
@@ -137,21 +137,12 @@ mod tests {
             Some(ContactsStep::Batch)
         );
         assert_eq!(
-            timers.next([(
-                t + Duration::from_secs(1),
-                Wake::Watchdog(RequestKind::Sync)
-            )]),
-            Some((
-                t + Duration::from_secs(1),
-                Wake::Watchdog(RequestKind::Sync)
-            ))
+            timers.next([(t + Duration::from_secs(1), Wake::Watchdog(Endpoint::Sync))]),
+            Some((t + Duration::from_secs(1), Wake::Watchdog(Endpoint::Sync)))
         );
         assert_eq!(
             timers.next([]),
-            Some((
-                t + Duration::from_secs(5),
-                Wake::Lane(RequestKind::SyncCheck)
-            ))
+            Some((t + Duration::from_secs(5), Wake::Lane(Endpoint::SyncCheck)))
         );
         timers.clear();
         assert_eq!(timers.next([]), None);

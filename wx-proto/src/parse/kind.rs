@@ -1,6 +1,8 @@
 //! `BodyKind`: names every body format the client reads, so tools and tests can parse a body
-//! by name (`wx decode --kind`, the fixture tables, the fuzz targets).
+//! by name (`wx decode --kind`, the fixture tables, the fuzz targets). Built on
+//! [`Endpoint`]: a body kind is an endpoint's body, or one of the two formats that are not.
 
+use crate::Endpoint;
 use crate::error::ParseError;
 
 /// A body format, named like the endpoint directory of the fixture tables.
@@ -74,39 +76,46 @@ impl BodyKind {
         BodyKind::VerifyUser,
     ];
 
-    /// The name (the endpoint's path segment, as the fixture directories are named).
+    /// The endpoint whose body this is (`None` for a `Set-Cookie` value; a message is an
+    /// element of a webwxsync body).
+    pub fn endpoint(self) -> Option<Endpoint> {
+        Some(match self {
+            BodyKind::JsLogin => Endpoint::JsLogin,
+            BodyKind::LoginPoll => Endpoint::LoginPoll,
+            BodyKind::SyncCheck => Endpoint::SyncCheck,
+            BodyKind::LoginPage => Endpoint::LoginPage,
+            BodyKind::SetCookie | BodyKind::Message => return None,
+            BodyKind::Init => Endpoint::Init,
+            BodyKind::GetContact => Endpoint::GetContact,
+            BodyKind::BatchGetContact => Endpoint::BatchGetContact,
+            BodyKind::Sync => Endpoint::Sync,
+            BodyKind::Send => Endpoint::SendMsg,
+            BodyKind::StatusNotify => Endpoint::StatusNotify,
+            BodyKind::UploadMedia => Endpoint::UploadMedia,
+            BodyKind::CheckUpload => Endpoint::CheckUpload,
+            BodyKind::RevokeMsg => Endpoint::Revoke,
+            BodyKind::OpLog => Endpoint::OpLog,
+            BodyKind::UpdateChatRoom => Endpoint::UpdateChatRoom,
+            BodyKind::CreateChatRoom => Endpoint::CreateChatRoom,
+            BodyKind::VerifyUser => Endpoint::VerifyUser,
+            BodyKind::PushLoginUrl => Endpoint::PushLogin,
+        })
+    }
+
+    /// The name: the endpoint's (as the fixture directories are named), `set-cookie` or
+    /// `addmsg`.
     pub fn name(self) -> &'static str {
         match self {
-            BodyKind::JsLogin => "jslogin",
-            BodyKind::LoginPoll => "login",
-            BodyKind::SyncCheck => "synccheck",
-            BodyKind::LoginPage => "webwxnewloginpage",
             BodyKind::SetCookie => "set-cookie",
-            BodyKind::Init => "webwxinit",
-            BodyKind::GetContact => "webwxgetcontact",
-            BodyKind::BatchGetContact => "webwxbatchgetcontact",
-            BodyKind::Sync => "webwxsync",
             BodyKind::Message => "addmsg",
-            BodyKind::Send => "webwxsendmsg",
-            BodyKind::StatusNotify => "webwxstatusnotify",
-            BodyKind::UploadMedia => "webwxuploadmedia",
-            BodyKind::CheckUpload => "webwxcheckupload",
-            BodyKind::RevokeMsg => "webwxrevokemsg",
-            BodyKind::OpLog => "webwxoplog",
-            BodyKind::UpdateChatRoom => "webwxupdatechatroom",
-            BodyKind::CreateChatRoom => "webwxcreatechatroom",
-            BodyKind::VerifyUser => "webwxverifyuser",
-            BodyKind::PushLoginUrl => "webwxpushloginurl",
+            other => other.endpoint().map_or("", Endpoint::name),
         }
     }
 
     /// The kind of a name (see [`BodyKind::name`]); the other send endpoints map to `Send`.
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "webwxsendmsgimg" | "webwxsendvideomsg" | "webwxsendappmsg" | "webwxsendemoticon" => {
-                return Some(BodyKind::Send);
-            }
-            _ => {}
+        if Endpoint::from_name(name).is_some_and(Endpoint::sends_message) {
+            return Some(BodyKind::Send);
         }
         Self::ALL.into_iter().find(|k| k.name() == name)
     }

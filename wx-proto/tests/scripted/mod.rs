@@ -44,7 +44,7 @@ impl Harness {
         }
     }
 
-    pub fn expect(&mut self, kind: RequestKind) -> Request {
+    pub fn expect(&mut self, kind: Endpoint) -> Request {
         let req = self
             .client
             .poll_request()
@@ -61,7 +61,7 @@ impl Harness {
     }
 
     pub fn reply(&mut self, req: &Request, status: u16, body: &[u8], cookies: &[&str]) {
-        if req.kind == RequestKind::SyncCheck {
+        if req.kind == Endpoint::SyncCheck {
             // The server held the long poll (a poll answered at once makes the loop pace
             // itself, which the pacing tests cover).
             self.now += Duration::from_secs(3);
@@ -91,7 +91,7 @@ impl Harness {
     }
 
     /// A sync round that brought nothing: the loop waits before the next request of `kind`.
-    pub fn expect_paced(&mut self, kind: RequestKind) -> Request {
+    pub fn expect_paced(&mut self, kind: Endpoint) -> Request {
         self.no_request();
         self.wake();
         self.expect(kind)
@@ -103,14 +103,14 @@ impl Harness {
 
     /// Runs the login to a running session (wx2 family), returning the events seen.
     pub fn login(&mut self) -> Vec<Event> {
-        let js = self.expect(RequestKind::JsLogin);
+        let js = self.expect(Endpoint::JsLogin);
         self.reply(&js, 200, &fixture("jslogin/ok.txt"), &[]);
-        let poll = self.expect(RequestKind::LoginPoll);
+        let poll = self.expect(Endpoint::LoginPoll);
         self.reply(&poll, 200, b"window.code=201;", &[]);
-        let poll = self.expect(RequestKind::LoginPoll);
+        let poll = self.expect(Endpoint::LoginPoll);
         let redirect = "window.code=200;\nwindow.redirect_uri=\"https://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=T1@qrticket_0&uuid=AbCdEf12_Q==&lang=zh_CN&scan=1600000000\";";
         self.reply(&poll, 200, redirect.as_bytes(), &[]);
-        let page = self.expect(RequestKind::LoginPage);
+        let page = self.expect(Endpoint::LoginPage);
         self.reply(
             &page,
             301,
@@ -121,7 +121,7 @@ impl Harness {
                 "webwx_data_ticket=gSdTicket; Domain=.qq.com; Path=/",
             ],
         );
-        let init = self.expect(RequestKind::Init);
+        let init = self.expect(Endpoint::Init);
         self.reply(&init, 200, &fixture("webwxinit/full.json"), &[]);
         self.events()
     }
@@ -136,8 +136,8 @@ impl Harness {
 
     /// After `login`: takes statusnotify and getcontact, returns the first synccheck.
     pub fn first_check(&mut self) -> Request {
-        let _notify = self.expect(RequestKind::StatusNotify);
-        let _contacts = self.expect(RequestKind::GetContact);
-        self.expect(RequestKind::SyncCheck)
+        let _notify = self.expect(Endpoint::StatusNotify);
+        let _contacts = self.expect(Endpoint::GetContact);
+        self.expect(Endpoint::SyncCheck)
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use wx_proto::client::{Command, Event, LogoutReason, Problem, ProblemKind, RequestKind};
+use wx_proto::client::{Command, Endpoint, Event, LogoutReason, Problem, ProblemKind};
 use wx_proto::model::MessageKind;
 use wx_sim::scenario::{Case, Expect, Progress, Runner, Step, cases};
 
@@ -38,7 +38,7 @@ fn holds(e: &Expect, seen: &[Event]) -> bool {
                     e,
                     Event::Problem(Problem {
                         kind: ProblemKind::Throttled,
-                        request: RequestKind::Init,
+                        request: Endpoint::Init,
                         ..
                     })
                 )

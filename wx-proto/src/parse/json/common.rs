@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::lenient;
-use crate::error::{Endpoint, ErrorKind, Format, ParseError};
+use crate::error::{ErrorKind, Format, ParseError};
 use crate::ret_code::RetCode;
 
 /// `BaseResponse`: present in every JSON API response.
@@ -68,9 +68,10 @@ impl SyncKey {
 /// Deserialises a whole JSON body of `endpoint`, mapping serde errors to a typed offset.
 pub(crate) fn from_body<'a, T: Deserialize<'a>>(
     body: &'a [u8],
-    endpoint: Endpoint,
+    format: impl Into<Format>,
 ) -> Result<T, ParseError> {
-    serde_json::from_slice(body).map_err(|e| json_error(body, &e, Format::Json(endpoint)))
+    let format = format.into();
+    serde_json::from_slice(body).map_err(|e| json_error(body, &e, format))
 }
 
 /// As [`from_body`] for a body that must be an object: serde's derived structs would also
@@ -78,18 +79,19 @@ pub(crate) fn from_body<'a, T: Deserialize<'a>>(
 /// readings (objects only) could not agree with.
 pub(crate) fn from_object<'a, T: Deserialize<'a>>(
     body: &'a [u8],
-    endpoint: Endpoint,
+    format: impl Into<Format>,
 ) -> Result<T, ParseError> {
-    refuse_array(body, endpoint)?;
-    from_body(body, endpoint)
+    let format = format.into();
+    refuse_array(body, format)?;
+    from_body(body, format)
 }
 
 /// An error if the body's top-level value is an array.
-pub(crate) fn refuse_array(body: &[u8], endpoint: Endpoint) -> Result<(), ParseError> {
+pub(crate) fn refuse_array(body: &[u8], format: impl Into<Format>) -> Result<(), ParseError> {
     let first = body.iter().position(|b| !b" \t\n\r".contains(b));
     match first {
         Some(at) if body.get(at) == Some(&b'[') => Err(ParseError::new(
-            Format::Json(endpoint),
+            format.into(),
             at,
             ErrorKind::InvalidValue("json"),
         )),
@@ -171,6 +173,7 @@ pub struct BaseOnly {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Endpoint;
 
     #[test]
     fn offsets_point_at_the_fault() {

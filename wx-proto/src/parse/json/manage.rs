@@ -24,7 +24,7 @@ pub struct RevokeResponse {
 
 /// Parses a webwxrevokemsg body.
 pub fn parse_revoke(body: &[u8]) -> Result<RevokeResponse, ParseError> {
-    from_body(body, Endpoint::RevokeMsg)
+    from_body(body, Endpoint::Revoke)
 }
 
 /// Parses a webwxoplog body (remark, pin).

@@ -33,10 +33,10 @@ pub enum PushLogin {
 
 /// Parses a webwxpushloginurl body.
 pub fn parse_push_login(body: &[u8]) -> Result<PushLogin, ParseError> {
-    let raw: Raw = from_body(body, Endpoint::PushLoginUrl)?;
+    let raw: Raw = from_body(body, Endpoint::PushLogin)?;
     match RetCode::from_raw(raw.ret) {
         RetCode::Ok if raw.uuid.is_empty() => Err(ParseError::new(
-            Format::Json(Endpoint::PushLoginUrl),
+            Format::Json(Endpoint::PushLogin),
             body.len(),
             ErrorKind::MissingField("uuid"),
         )),

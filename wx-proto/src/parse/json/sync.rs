@@ -161,7 +161,7 @@ pub struct SyncResponse {
     /// Deleted contacts (the well-formed elements, in order).
     pub del_contact_list: Vec<DelContact>,
     /// The malformed `DelContactList` elements, in order, each with its `UserName` when
-    /// readable (errors in [`Endpoint::SyncContact`] format).
+    /// readable (errors in [`Format::SyncContact`] format).
     pub bad_del_contacts: Vec<BadElement>,
     /// Profile changes.
     pub profile: Option<Profile>,
@@ -206,9 +206,9 @@ fn one_pass(body: &[u8]) -> Option<Envelope<RawMessage, Contact, DelContact>> {
 fn parse_sync_per_element(body: &[u8]) -> Result<SyncResponse, ParseError> {
     let env: Envelope<&RawValue, &RawValue, &RawValue> = from_object(body, Endpoint::Sync)?;
     Ok(env.into_response(
-        |raw| raw_element(body, raw, Endpoint::SyncMessage, "MsgId"),
-        |raw| raw_element(body, raw, Endpoint::SyncContact, "UserName"),
-        |raw| raw_element(body, raw, Endpoint::SyncContact, "UserName"),
+        |raw| raw_element(body, raw, Format::SyncMessage, "MsgId"),
+        |raw| raw_element(body, raw, Format::SyncContact, "UserName"),
+        |raw| raw_element(body, raw, Format::SyncContact, "UserName"),
     ))
 }
 
@@ -243,7 +243,7 @@ pub(crate) fn check_one_pass_agrees(body: &[u8]) {
 fn raw_element<'a, T: Deserialize<'a>>(
     body: &'a [u8],
     raw: &'a RawValue,
-    endpoint: Endpoint,
+    format: Format,
     id_key: &str,
 ) -> Result<T, BadElement> {
     let text = raw.get();
@@ -253,10 +253,10 @@ fn raw_element<'a, T: Deserialize<'a>>(
         start,
         end: start + text.len(),
     };
-    element(body, span, Format::Json(endpoint), id_key)
+    element(body, span, format, id_key)
 }
 
 /// Parses one `AddMsgList` element on its own (a captured message, a fuzz input).
 pub fn parse_message(body: &[u8]) -> Result<RawMessage, ParseError> {
-    from_body(body, Endpoint::SyncMessage)
+    from_body(body, Format::SyncMessage)
 }

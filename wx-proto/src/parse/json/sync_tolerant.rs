@@ -37,8 +37,8 @@ pub(crate) fn parse(body: &[u8]) -> Result<SyncResponse, ParseError> {
     let m = Members::scan(body, Format::Json(Endpoint::Sync), NAMES)?;
     let base_response = m.present::<BaseResponse>("BaseResponse")?;
     let sync_key = m.required::<Option<SyncKey>>("SyncKey")?;
-    let contact = Format::Json(Endpoint::SyncContact);
-    let add_msg_list = m.list("AddMsgList", Format::Json(Endpoint::SyncMessage), "MsgId")?;
+    let contact = Format::SyncContact;
+    let add_msg_list = m.list("AddMsgList", Format::SyncMessage, "MsgId")?;
     let mod_contact_list = m.list("ModContactList", contact, "UserName")?;
     let (del_contact_list, bad_del_contacts) =
         partition(m.list("DelContactList", contact, "UserName")?);
