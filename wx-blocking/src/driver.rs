@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use wx_driver::{Outcome, Pump, RemoteResult, Step};
-use wx_proto::client::{Client, Command, Event, Failure, Phase, Request, RequestId};
+use wx_proto::client::{Client, Event, Failure, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
 use crate::remote::{Remote, Reply};
@@ -121,7 +121,7 @@ impl Driver {
     /// logout is done, and drops the events on the way.
     pub fn shutdown(&mut self, client: &mut Client) {
         if client.phase() != Phase::LoggedOut {
-            let _ = client.submit(Command::Logout, Instant::now());
+            let _ = client.logout(Instant::now());
         }
         while self.next_event(client).is_some() {}
     }

@@ -131,9 +131,7 @@ impl Live {
         if self.client.phase() == Phase::LoggedOut {
             return Ok(());
         }
-        let _ = self
-            .client
-            .submit(wx_proto::client::Command::Logout, Instant::now());
+        let _ = self.client.logout(Instant::now());
         let deadline = tokio::time::sleep(std::time::Duration::from_secs(20));
         tokio::pin!(deadline);
         loop {

@@ -241,7 +241,7 @@ fn run(demo: &mut Demo) -> Result<(), String> {
     }
     demo.pair
         .client
-        .submit(Command::Logout, demo.pair.now)
+        .logout(demo.pair.now)
         .map_err(|e| e.to_string())?;
     demo.run_for(Duration::from_secs(5));
     println!(

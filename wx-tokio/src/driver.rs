@@ -11,7 +11,7 @@ use futures_util::Stream;
 use tokio::sync::Notify;
 use tokio::task::{Id, JoinError, JoinSet};
 use wx_driver::{Outcome, Pump, RemoteResult, Step};
-use wx_proto::client::{Client, Command, Event, Failure, Phase, Request, RequestId};
+use wx_proto::client::{Client, Event, Failure, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
 use crate::remote::{Remote, Waiter};
@@ -106,7 +106,7 @@ impl Driver {
     /// logout is done and every request has ended, and drops the events on the way.
     pub async fn shutdown(&mut self, client: &mut Client) {
         if client.phase() != Phase::LoggedOut {
-            let _ = client.submit(Command::Logout, Instant::now());
+            let _ = client.logout(Instant::now());
         }
         while self.next_event(client).await.is_some() {}
     }

@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    Client, Command, Endpoint, Event, Failure, Lane, LogoutReason, OpError, OpId, Pending, Phase,
-    Problem, ProblemKind, Purpose, Request, RequestId, UsageError, WATCHDOG_GRACE,
+    Client, Endpoint, Event, Failure, Lane, LogoutReason, Pending, Phase, Problem, ProblemKind,
+    Purpose, Request, RequestId, UsageError, WATCHDOG_GRACE,
 };
 use crate::build::{Creds, Ctx};
 
@@ -26,36 +26,7 @@ impl Client {
     }
 
     pub(super) fn after_input(&mut self, now: Instant) {
-        while self.phase == Phase::Running
-            && self.pending.len() < self.config.max_in_flight
-            && let Some((op, command)) = self.waiting_ops.pop_front()
-        {
-            self.start_op(op, command, now);
-        }
-    }
-
-    /// Starts an op, or queues it while `max_in_flight` requests are out (not a logout).
-    pub(super) fn start_or_wait(&mut self, op: OpId, command: Command, now: Instant) {
-        if self.pending.len() >= self.config.max_in_flight && command != Command::Logout {
-            self.waiting_ops.push_back((op, command));
-        } else {
-            self.start_op(op, command, now);
-        }
-    }
-
-    /// Starts the paced sends whose time has come.
-    pub(super) fn release_sends(&mut self, now: Instant) {
-        if self.phase != Phase::Running {
-            return;
-        }
-        let Some(pacing) = self.config.send_pacing else {
-            return;
-        };
-        for send in self.sends.due(now, &pacing) {
-            let (op, command) = (send.op, send.command.clone());
-            self.sends.sent(send);
-            self.start_or_wait(op, command, now);
-        }
+        self.start_waiting_ops(now);
     }
 
     /// Wall-clock milliseconds at `now`.
@@ -176,29 +147,14 @@ impl Client {
         self.timers.clear();
         self.outbox.clear();
         let pending = std::mem::take(&mut self.pending);
+        let mut in_flight = Vec::new();
         for (id, p) in pending {
             self.abandoned.insert(id);
-            if let Purpose::Op(op) = p.purpose
-                && p.kind != Endpoint::Logout
-            {
-                self.events.push_back(Event::OpDone {
-                    op,
-                    result: Err(OpError::SessionEnded),
-                });
+            if let Purpose::Op(op) = p.purpose {
+                in_flight.push(op);
             }
         }
-        let paced = self.sends.drain().into_iter().map(|s| s.op);
-        let waiting: Vec<OpId> = std::mem::take(&mut self.waiting_ops)
-            .into_iter()
-            .map(|(op, _)| op)
-            .chain(paced)
-            .collect();
-        for op in waiting {
-            self.events.push_back(Event::OpDone {
-                op,
-                result: Err(OpError::SessionEnded),
-            });
-        }
+        self.end_ops(in_flight);
         self.jar.clear_session();
         self.events.push_back(Event::LoggedOut(reason));
     }

@@ -17,6 +17,7 @@ mod engine;
 mod event;
 mod hosts;
 mod login;
+mod op;
 mod ops;
 mod pacing;
 mod request;
@@ -128,7 +129,6 @@ pub struct Client {
     wall_start_ms: i64,
     last_now: Instant,
     next_request: u64,
-    next_op: u64,
     phase: Phase,
     hosts: Hosts,
     jar: CookieJar,
@@ -181,11 +181,8 @@ pub struct Client {
     push_login: bool,
     last_uin: Option<crate::secret::Uin>,
     last_key_snapshot: Option<Instant>,
-    // Operations waiting for an in-flight slot.
-    waiting_ops: VecDeque<(OpId, Command)>,
-    /// Message sends waiting for their pace, and the buckets.
-    sends: send_pacer::SendPacer,
-    op_client_ids: BTreeMap<OpId, String>,
+    /// The running operations, their slots and their pace.
+    ops: ops::Ops,
 }
 
 impl Client {
@@ -217,7 +214,6 @@ impl Client {
             wall_start_ms,
             last_now: now,
             next_request: 0,
-            next_op: 0,
             phase: Phase::FetchingUuid,
             hosts,
             jar: CookieJar::default(),
@@ -256,9 +252,7 @@ impl Client {
             push_login: false,
             last_uin: None,
             last_key_snapshot: None,
-            waiting_ops: VecDeque::new(),
-            sends: send_pacer::SendPacer::default(),
-            op_client_ids: BTreeMap::new(),
+            ops: ops::Ops::default(),
         }
     }
 
@@ -291,7 +285,7 @@ impl Client {
 
     /// Message sends waiting for their pace (`Config::send_pacing`); they leave in order.
     pub fn queued_sends(&self) -> usize {
-        self.sends.len()
+        self.ops.sends.len()
     }
 
     /// When the next queued send may leave (`None`: none is queued).
@@ -299,7 +293,7 @@ impl Client {
         self.config
             .send_pacing
             .as_ref()
-            .and_then(|p| self.sends.next_due(p))
+            .and_then(|p| self.ops.sends.next_due(p))
     }
 
     /// Events waiting in [`Client::poll_event`]. While `Config::max_undelivered_events`
@@ -422,6 +416,7 @@ impl Client {
         if let Some(step) = self.timers.take_due_contacts(now) {
             self.fire_contacts(step, now);
         }
+        self.fire_op_timers(now);
         self.release_sends(now);
         self.after_input(now);
     }
@@ -429,16 +424,20 @@ impl Client {
     /// Submits a command. It runs beside any long poll in flight; its result arrives as an
     /// `OpDone` event. Message sends keep the pace of `Config::send_pacing`: beyond it they
     /// wait in order (see [`Client::queued_sends`]), and a 1205 pauses them and retries.
+    ///
+    /// `Command::Logout` is the same as [`Client::logout`].
     pub fn submit(&mut self, command: Command, now: Instant) -> Result<OpId, UsageError> {
         self.touch(now);
         let op = self.check_command(&command)?;
-        if self.config.send_pacing.is_some() && send_pacer::chat_of(&command).is_some() {
-            self.sends.push(op, command);
-            self.release_sends(now);
-        } else {
-            self.start_or_wait(op, command, now);
-        }
+        self.open_op(op, op::OpState::new(command), now);
         Ok(op)
+    }
+
+    /// Logs out (webwxlogout): everything else stops at once, and the session ends with
+    /// `LogoutReason::UserRequested` whatever the answer; the op's `OpDone` comes first.
+    /// Before a login has completed, the session just ends. It takes no in-flight slot.
+    pub fn logout(&mut self, now: Instant) -> Result<OpId, UsageError> {
+        self.submit(Command::Logout, now)
     }
 }
 
@@ -449,6 +448,7 @@ impl std::fmt::Debug for Client {
             .field("phase", &self.phase)
             .field("main_host", &self.hosts.main)
             .field("in_flight", &self.pending.len())
+            .field("ops", &self.ops.len())
             .field("queued_requests", &self.outbox.len())
             .field("queued_events", &self.events.len())
             .field("contacts", &self.contacts.len())

@@ -1,25 +1,58 @@
-//! Commands: validation per phase, the requests of each operation, and their typed results.
+//! The engine's side of operations: validating a command, the table of running ops
+//! (`OpId -> OpState`), the queue of ops waiting for an in-flight slot, the send pace, and
+//! applying the [`Step`]s an op answers with. The ops themselves are in `op/`.
 
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Instant;
 
-use super::triage::{Verdict, verdict};
+use super::op::{OpCx, OpState, Step};
+use super::send_pacer::SendPacer;
 use super::{
-    Client, Command, Event, LogoutReason, OpError, OpId, OpOutput, Outcome, Phase, ProblemKind,
-    Purpose, UsageError,
+    Client, Command, Event, OpError, OpId, Outcome, Phase, ProblemKind, Purpose, UsageError,
 };
 use crate::Endpoint;
-use crate::build;
-use crate::parse::{
-    BaseResponse, parse_oplog, parse_revoke, parse_send, parse_status_notify,
-    parse_update_chat_room,
-};
+use crate::build::Ctx;
+
+/// The running operations and what holds them back.
+#[derive(Debug, Default)]
+pub(super) struct Ops {
+    next_op: u64,
+    /// Every op that has not ended.
+    table: BTreeMap<OpId, OpState>,
+    /// Ops waiting for an in-flight slot (`Config::max_in_flight`), in order.
+    waiting: VecDeque<OpId>,
+    /// Message sends waiting for their pace, and the buckets.
+    pub(super) sends: SendPacer,
+}
+
+impl Ops {
+    /// Ops that have not ended.
+    pub(super) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Takes every op out (the session ended): those with a request in flight first (in
+    /// the order of `in_flight`), then those waiting for a slot, then the paced sends,
+    /// then any other.
+    fn drain_in_order(&mut self, in_flight: impl IntoIterator<Item = OpId>) -> Vec<OpId> {
+        let paced: Vec<OpId> = self.sends.drain().into_iter().map(|s| s.op).collect();
+        let waiting: Vec<OpId> = self.waiting.drain(..).collect();
+        let mut order = Vec::new();
+        for op in in_flight.into_iter().chain(waiting).chain(paced) {
+            if self.table.remove(&op).is_some() {
+                order.push(op);
+            }
+        }
+        order.extend(std::mem::take(&mut self.table).into_keys());
+        order
+    }
+}
 
 impl Client {
     /// Checks that `command` may run now and gives it an id.
     pub(super) fn check_command(&mut self, command: &Command) -> Result<OpId, UsageError> {
         match self.phase {
-            Phase::LoggedOut => return Err(UsageError::SessionEnded),
-            Phase::LoggingOut => return Err(UsageError::SessionEnded),
+            Phase::LoggedOut | Phase::LoggingOut => return Err(UsageError::SessionEnded),
             Phase::Running => {}
             _ if *command == Command::Logout => {}
             _ => return Err(UsageError::NotRunning),
@@ -57,175 +90,178 @@ impl Client {
             }
             Command::Logout => {}
         }
-        let op = OpId(self.next_op);
-        self.next_op += 1;
+        let op = OpId(self.ops.next_op);
+        self.ops.next_op += 1;
         Ok(op)
     }
 
-    /// A `ClientMsgId`/`LocalID`: the 13-digit wall-clock ms and 4 random digits, the first
-    /// `0` as in the official client.
-    fn client_msg_id(&mut self, now: Instant) -> String {
-        format!("{}0{}", self.wall_ms(now), self.rng.digits(3))
+    /// Registers a checked op and starts it: a message send keeps the send pace, the
+    /// logout starts at once, any other waits while `max_in_flight` requests are out.
+    pub(super) fn open_op(&mut self, op: OpId, state: OpState, now: Instant) {
+        let chat = state.paced_chat().map(str::to_owned);
+        let logout = state.is_logout();
+        self.ops.table.insert(op, state);
+        match chat {
+            Some(chat) if self.config.send_pacing.is_some() => {
+                self.ops.sends.push(op, chat);
+                self.release_sends(now);
+            }
+            _ if logout => self.start_op(op, now),
+            _ => self.start_or_wait(op, now),
+        }
     }
 
-    pub(super) fn start_op(&mut self, op: OpId, command: Command, now: Instant) {
-        if command == Command::Logout {
-            return self.start_logout(op, now);
+    /// Starts an op, or queues it while `max_in_flight` requests are out.
+    pub(super) fn start_or_wait(&mut self, op: OpId, now: Instant) {
+        if self.pending.len() >= self.config.max_in_flight {
+            self.ops.waiting.push_back(op);
+        } else {
+            self.start_op(op, now);
         }
+    }
+
+    /// Starts the ops that waited for a slot, while there are slots.
+    pub(super) fn start_waiting_ops(&mut self, now: Instant) {
+        while self.phase == Phase::Running
+            && self.pending.len() < self.config.max_in_flight
+            && let Some(op) = self.ops.waiting.pop_front()
+        {
+            self.start_op(op, now);
+        }
+    }
+
+    /// Starts the paced sends whose time has come.
+    pub(super) fn release_sends(&mut self, now: Instant) {
+        if self.phase != Phase::Running {
+            return;
+        }
+        let Some(pacing) = self.config.send_pacing else {
+            return;
+        };
+        for send in self.ops.sends.due(now, &pacing) {
+            let op = send.op;
+            self.ops.sends.sent(send);
+            self.start_or_wait(op, now);
+        }
+    }
+
+    pub(super) fn start_op(&mut self, op: OpId, now: Instant) {
+        self.run_op(op, now, |state, cx| state.start(cx));
+    }
+
+    pub(super) fn on_op(&mut self, op: OpId, endpoint: Endpoint, outcome: Outcome, now: Instant) {
+        let logout = self.ops.table.get(&op).is_some_and(OpState::is_logout);
+        if self.phase == Phase::LoggingOut && !logout {
+            // The logout under way ends every other op.
+            return self.apply(op, vec![Step::Done(Err(OpError::SessionEnded))], now);
+        }
+        self.run_op(op, now, |state, _| state.on_response(endpoint, outcome));
+    }
+
+    /// Runs the op timers that are due.
+    pub(super) fn fire_op_timers(&mut self, now: Instant) {
+        for op in self.timers.take_due_ops(now) {
+            self.run_op(op, now, |state, cx| state.on_timer(cx));
+        }
+    }
+
+    /// Gives op `op` its context, runs `f` on it and applies the steps it returns.
+    fn run_op(
+        &mut self,
+        op: OpId,
+        now: Instant,
+        f: impl FnOnce(&mut OpState, &mut OpCx<'_>) -> Vec<Step>,
+    ) {
+        let Some(mut state) = self.ops.table.remove(&op) else {
+            return;
+        };
         let me = self
             .me
             .as_ref()
             .map(|m| m.user_name.clone())
             .unwrap_or_default();
-        let client_msg_id = match &command {
-            Command::SendText { .. } | Command::ForwardImage { .. } => self.client_msg_id(now),
-            _ => String::new(),
+        let mut cx = OpCx {
+            ctx: Ctx {
+                config: &self.config,
+                hosts: &self.hosts,
+                wall_ms: self.wall_ms(now),
+            },
+            creds: self.creds.as_ref(),
+            me: &me,
+            rng: &mut self.rng,
         };
-        let (ctx, creds) = self.ctx(now);
-        let Some(creds) = creds else { return };
-        let (kind, req) = match &command {
-            Command::SendText { to, text } => (
-                Endpoint::SendMsg,
-                build::send_text(&ctx, creds, &me, to, text, &client_msg_id),
-            ),
-            Command::ForwardImage { to, content } => (
-                Endpoint::SendMsgImg,
-                build::forward_image(&ctx, creds, &me, to, content, &client_msg_id),
-            ),
-            Command::MarkRead { chat } => (
-                Endpoint::StatusNotify,
-                build::status_notify(&ctx, creds, 1, &me, chat),
-            ),
-            Command::Revoke {
-                to,
-                msg_id,
-                client_msg_id,
-            } => (
-                Endpoint::Revoke,
-                build::revoke(&ctx, creds, to, msg_id, client_msg_id),
-            ),
-            Command::SetRemark { user, remark } => (
-                Endpoint::OpLog,
-                build::set_remark(&ctx, creds, user, remark),
-            ),
-            Command::RenameGroup { group, topic } => (
-                Endpoint::UpdateChatRoom,
-                build::rename_group(&ctx, creds, group, topic),
-            ),
-            Command::Logout => return,
-        };
-        self.send(kind, req, Purpose::Op(op), now);
-        if !client_msg_id.is_empty() {
-            self.op_client_ids.insert(op, client_msg_id);
-        }
+        let steps = f(&mut state, &mut cx);
+        self.ops.table.insert(op, state);
+        self.apply(op, steps, now);
     }
 
-    fn start_logout(&mut self, op: OpId, now: Instant) {
-        let (ctx, creds) = self.ctx(now);
-        let Some(creds) = creds else {
-            // Not logged in yet: nothing to tell the server.
-            self.events.push_back(Event::OpDone {
-                op,
-                result: Ok(OpOutput::Done),
-            });
-            return self.end_session(LogoutReason::UserRequested);
-        };
-        let req = build::logout(&ctx, creds, 0);
-        // Stop everything else: the lane and contact loading end here.
-        self.timers.clear();
-        self.phase = Phase::LoggingOut;
-        self.send(Endpoint::Logout, req, Purpose::Op(op), now);
-    }
-
-    pub(super) fn on_op(&mut self, op: OpId, kind: Endpoint, outcome: Outcome, now: Instant) {
-        if kind == Endpoint::Logout {
-            // Whatever the answer (a redirect page), the session is over.
-            self.events.push_back(Event::OpDone {
-                op,
-                result: Ok(OpOutput::Done),
-            });
-            return self.end_session(LogoutReason::UserRequested);
-        }
-        if self.phase == Phase::LoggingOut {
-            self.events.push_back(Event::OpDone {
-                op,
-                result: Err(OpError::SessionEnded),
-            });
-            return;
-        }
-        let client_msg_id = self.op_client_ids.remove(&op).unwrap_or_default();
-        let body = match outcome {
-            Outcome::Response {
-                status: 200..=299,
-                body,
-            } => body,
-            Outcome::Response { status, .. } => {
-                return self.op_done(op, Err(OpError::HttpStatus(status)));
-            }
-            Outcome::Failure(f) => return self.op_done(op, Err(OpError::Transport(f))),
-        };
-        let parsed: Result<(BaseResponse, Option<String>), _> = match kind {
-            Endpoint::SendMsg | Endpoint::SendMsgImg => {
-                parse_send(&body).map(|r| (r.base_response, Some(r.msg_id)))
-            }
-            Endpoint::StatusNotify => parse_status_notify(&body).map(|r| (r.base_response, None)),
-            Endpoint::Revoke => parse_revoke(&body).map(|r| (r.base_response, None)),
-            Endpoint::OpLog => parse_oplog(&body).map(|r| (r.base_response, None)),
-            Endpoint::UpdateChatRoom => {
-                parse_update_chat_room(&body).map(|r| (r.base_response, None))
-            }
-            _ => return,
-        };
-        let (base, msg_id) = match parsed {
-            Ok(p) => p,
-            Err(e) => {
-                self.problem(ProblemKind::Malformed(e), kind, None);
-                return self.op_done(op, Err(OpError::Malformed(e)));
-            }
-        };
-        match verdict(base.ret) {
-            Verdict::Ok => {}
-            Verdict::Logout(reason) => {
-                self.op_done(op, Err(OpError::SessionEnded));
-                return self.end_session(reason);
-            }
-            Verdict::Throttled
-                if let Some(pacing) = self.config.send_pacing
-                    && self
-                        .sends
-                        .throttled(op, now, &pacing, self.config.backoff_cap) =>
-            {
-                // Paused and queued first again: the op goes on, its result comes later. The
-                // pause is reported when it starts, not at every 1205 of the same pause.
-                if self.sends.throttles_in_row() == 1 {
-                    let retry_in = self
-                        .next_send_at()
-                        .map(|t| t.saturating_duration_since(now));
-                    self.problem(ProblemKind::Throttled, kind, retry_in);
+    /// Applies an op's steps in order.
+    fn apply(&mut self, op: OpId, steps: Vec<Step>, now: Instant) {
+        for step in steps {
+            match step {
+                Step::Send(endpoint, request) => {
+                    self.send(endpoint, request, Purpose::Op(op), now);
                 }
-                return;
-            }
-            Verdict::Throttled | Verdict::Failed(_) => {
-                return self.op_done(op, Err(OpError::from_code(base.ret, base.err_msg)));
+                Step::WakeAt(at) => self.timers.set_op(op, at),
+                Step::Problem(kind, endpoint) => self.problem(kind, endpoint, None),
+                Step::Throttled(endpoint) => self.op_throttled(op, endpoint, now),
+                Step::OwnMessage(msg_id) => self.seen.insert_own(&msg_id),
+                Step::BeginLogout => {
+                    // Stop everything else: the lane and contact loading end here.
+                    self.timers.clear();
+                    self.phase = Phase::LoggingOut;
+                }
+                Step::Done(result) => {
+                    if self.ops.table.remove(&op).is_some() {
+                        self.ops.sends.answered(op);
+                        self.timers.cancel_op(op);
+                        self.events.push_back(Event::OpDone { op, result });
+                    }
+                }
+                Step::EndSession(reason) => self.end_session(reason),
             }
         }
-        let result = match msg_id {
-            Some(msg_id) => {
-                // The server echoes our own sends through webwxsync: not a message to
-                // deliver, but a sign of a healthy loop (see `apply_sync`).
-                self.seen.insert_own(&msg_id);
-                OpOutput::Sent {
-                    msg_id,
-                    client_msg_id,
-                }
-            }
-            None => OpOutput::Done,
-        };
-        self.op_done(op, Ok(result));
     }
 
-    fn op_done(&mut self, op: OpId, result: Result<OpOutput, OpError>) {
-        self.sends.answered(op);
-        self.events.push_back(Event::OpDone { op, result });
+    /// A 1205 on an op: a paced send pauses the queue and goes first again (its result
+    /// comes later; the pause is reported when it starts, not at every 1205 of the same
+    /// pause); any other op, or a send out of retries, fails `Throttled`.
+    fn op_throttled(&mut self, op: OpId, endpoint: Endpoint, now: Instant) {
+        let requeued = self.config.send_pacing.is_some_and(|pacing| {
+            self.ops
+                .sends
+                .throttled(op, now, &pacing, self.config.backoff_cap)
+        });
+        if !requeued {
+            return self.apply(op, vec![Step::Done(Err(OpError::Throttled))], now);
+        }
+        if self.ops.sends.throttles_in_row() == 1 {
+            let retry_in = self
+                .next_send_at()
+                .map(|t| t.saturating_duration_since(now));
+            self.problem(ProblemKind::Throttled, endpoint, retry_in);
+        }
+    }
+
+    /// The session ended: every op still open fails `SessionEnded` (a logout that had not
+    /// been answered succeeds: the session did end), in the order of `in_flight`, then
+    /// waiting, then paced.
+    pub(super) fn end_ops(&mut self, in_flight: Vec<OpId>) {
+        let logouts: Vec<OpId> = self
+            .ops
+            .table
+            .iter()
+            .filter(|(_, s)| s.is_logout())
+            .map(|(op, _)| *op)
+            .collect();
+        for op in self.ops.drain_in_order(in_flight) {
+            let result = if logouts.contains(&op) {
+                Ok(super::OpOutput::Done)
+            } else {
+                Err(OpError::SessionEnded)
+            };
+            self.events.push_back(Event::OpDone { op, result });
+        }
+        self.timers.clear_ops();
     }
 }

@@ -9,14 +9,15 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
-use super::command::{Command, OpId};
+use super::command::OpId;
 use super::config::{Rate, SendPacing};
 
 /// One send waiting for its turn, or in flight.
 #[derive(Debug, Clone)]
 pub(crate) struct PacedSend {
     pub(crate) op: OpId,
-    pub(crate) command: Command,
+    /// The chat it goes to.
+    pub(crate) chat: String,
     /// 1205s this send has had so far.
     pub(crate) throttled: u32,
 }
@@ -37,14 +38,6 @@ pub(crate) struct SendPacer {
     throttles_in_row: u32,
 }
 
-/// The chat a paced command goes to (`None`: not a message send, never paced).
-pub(crate) fn chat_of(command: &Command) -> Option<&str> {
-    match command {
-        Command::SendText { to, .. } | Command::ForwardImage { to, .. } => Some(to),
-        _ => None,
-    }
-}
-
 /// The earliest time a bucket at `tat` lets one more go (`None`: it is full, so now).
 fn earliest(tat: Option<Instant>, rate: Rate) -> Option<Instant> {
     let tolerance = rate.interval.saturating_mul(rate.burst.max(1) - 1);
@@ -57,11 +50,11 @@ fn take(tat: &mut Option<Instant>, rate: Rate, now: Instant) {
 }
 
 impl SendPacer {
-    /// Queues a send.
-    pub(crate) fn push(&mut self, op: OpId, command: Command) {
+    /// Queues a send to `chat`.
+    pub(crate) fn push(&mut self, op: OpId, chat: String) {
         self.queue.push_back(PacedSend {
             op,
-            command,
+            chat,
             throttled: 0,
         });
     }
@@ -95,9 +88,8 @@ impl SendPacer {
             let chat = self
                 .queue
                 .get(i)
-                .and_then(|s| chat_of(&s.command))
-                .unwrap_or_default()
-                .to_owned();
+                .map(|s| s.chat.clone())
+                .unwrap_or_default();
             let chat_tat = self.chats.get(&chat).copied();
             if blocked.contains(&chat) || earliest(chat_tat, pacing.chat).is_some_and(|t| t > now) {
                 blocked.insert(chat);
@@ -127,7 +119,7 @@ impl SendPacer {
         let chat_soonest = self
             .queue
             .iter()
-            .filter_map(|s| chat_of(&s.command))
+            .map(|s| s.chat.as_str())
             .filter(|c| seen.insert(*c))
             .map(|c| earliest(self.chats.get(c).copied(), pacing.chat))
             .min()
@@ -197,14 +189,8 @@ impl SendPacer {
 mod tests {
     use super::*;
 
-    fn text(to: &str, n: u64) -> (OpId, Command) {
-        (
-            OpId(n),
-            Command::SendText {
-                to: to.into(),
-                text: n.to_string(),
-            },
-        )
+    fn text(to: &str, n: u64) -> (OpId, String) {
+        (OpId(n), to.to_owned())
     }
 
     fn pacing() -> SendPacing {

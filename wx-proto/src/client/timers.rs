@@ -3,7 +3,10 @@
 //! is due, for logs. The request watchdog and the send pace keep their deadlines with the
 //! part that owns them (the in-flight map, the send pacer); the table's `next` combines them.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
+
+use super::command::OpId;
 
 use super::{ContactsStep, Lane};
 use crate::Endpoint;
@@ -23,6 +26,8 @@ pub enum Wake {
     Watchdog(Endpoint),
     /// A queued message send may leave (the send pace, or the pause after a 1205).
     SendPace,
+    /// An operation asked to be woken (its own retry or wait).
+    Op(OpId),
 }
 
 /// The timers of the lane and of the contact loader.
@@ -30,6 +35,8 @@ pub enum Wake {
 pub(crate) struct Timers {
     lane: Option<(Instant, Lane)>,
     contacts: Option<(Instant, ContactsStep)>,
+    /// Each operation's own timer.
+    ops: BTreeMap<OpId, Instant>,
 }
 
 impl Lane {
@@ -70,9 +77,40 @@ impl Timers {
         self.contacts.is_some()
     }
 
-    /// Forgets every timer (a logout, the end of a session, a new login).
+    /// Wakes operation `op` at `at` (replacing its timer).
+    pub(crate) fn set_op(&mut self, op: OpId, at: Instant) {
+        self.ops.insert(op, at);
+    }
+
+    /// Forgets `op`'s timer (it ended).
+    pub(crate) fn cancel_op(&mut self, op: OpId) {
+        self.ops.remove(&op);
+    }
+
+    /// The operations whose timers are due at `now`, taken out of the table.
+    pub(crate) fn take_due_ops(&mut self, now: Instant) -> Vec<OpId> {
+        let due: Vec<OpId> = self
+            .ops
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(op, _)| *op)
+            .collect();
+        for op in &due {
+            self.ops.remove(op);
+        }
+        due
+    }
+
+    /// Forgets the lane's and the contact loader's timers (a logout, the end of a
+    /// session, a new login); the operations keep theirs until they end.
     pub(crate) fn clear(&mut self) {
-        *self = Timers::default();
+        self.lane = None;
+        self.contacts = None;
+    }
+
+    /// Forgets every operation's timer (the session ended: no op is left).
+    pub(crate) fn clear_ops(&mut self) {
+        self.ops.clear();
     }
 
     /// The lane step due at `now`, taken out of the table.
@@ -104,8 +142,10 @@ impl Timers {
             .contacts
             .as_ref()
             .map(|(t, s)| (*t, Wake::Contacts(s.endpoint())));
+        let ops = self.ops.iter().map(|(op, t)| (*t, Wake::Op(*op)));
         lane.into_iter()
             .chain(contacts)
+            .chain(ops)
             .chain(others)
             .min_by_key(|(t, _)| *t)
     }
@@ -144,6 +184,12 @@ mod tests {
             timers.next([]),
             Some((t + Duration::from_secs(5), Wake::Lane(Endpoint::SyncCheck)))
         );
+        timers.set_op(OpId(4), t + Duration::from_secs(1));
+        assert_eq!(
+            timers.next([]),
+            Some((t + Duration::from_secs(1), Wake::Op(OpId(4))))
+        );
+        assert_eq!(timers.take_due_ops(t + Duration::from_secs(1)), [OpId(4)]);
         timers.clear();
         assert_eq!(timers.next([]), None);
     }

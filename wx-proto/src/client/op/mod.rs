@@ -1,0 +1,179 @@
+//! One state machine per operation. An op is created from its [`Command`], started, fed the
+//! answers to its own requests and its own timers, and answers each with [`Step`]s the
+//! engine applies (`client/ops.rs`): send this request, wake me at, report this problem,
+//! done with this result. An op owns its state (a `ClientMsgId`, later an upload's
+//! position); the engine owns the table `OpId -> OpState`, the in-flight slots and the send
+//! pace. A new operation is one file here (its state, `start`, `on_response`, `on_timer`)
+//! plus its request builder in `build/`.
+
+mod logout;
+mod message;
+mod one_request;
+
+use std::time::Instant;
+
+use super::command::{Command, OpError, OpOutput};
+use super::engine::Outcome;
+use super::event::{LogoutReason, ProblemKind};
+use super::rng::Rng;
+use super::triage::{Verdict, verdict};
+use crate::Endpoint;
+use crate::build::{Creds, Ctx};
+use crate::error::ParseError;
+use crate::parse::BaseResponse;
+
+/// What an op asks the engine to do, in order.
+#[derive(Debug)]
+pub(super) enum Step {
+    /// Send this request on the op's behalf; its answer comes back to `on_response`.
+    Send(Endpoint, http::Request<Vec<u8>>),
+    /// Call `on_timer` at this time (no op of today waits; the media ops will).
+    #[allow(dead_code)]
+    WakeAt(Instant),
+    /// Report a problem (the op goes on or ends by its other steps).
+    Problem(ProblemKind, Endpoint),
+    /// The server answered 1205: a paced send waits for the pause and starts again; any
+    /// other op fails `Throttled`.
+    Throttled(Endpoint),
+    /// A message of our own was sent with this `MsgID`: its echo through webwxsync is no
+    /// message to deliver.
+    OwnMessage(String),
+    /// Logout begins: the lane and the contact loader stop, other answers are ignored.
+    BeginLogout,
+    /// The op ended with this result (exactly once per op).
+    Done(Result<OpOutput, OpError>),
+    /// The answer says the session is over; comes after the op's `Done`.
+    EndSession(LogoutReason),
+}
+
+/// What an op may read while it decides: the builders' context, the session's credentials
+/// (`None` before a login completes), who we are, and the seeded PRNG.
+pub(super) struct OpCx<'a> {
+    pub(super) ctx: Ctx<'a>,
+    pub(super) creds: Option<&'a Creds>,
+    /// Our own UserName (empty before webwxinit).
+    pub(super) me: &'a str,
+    pub(super) rng: &'a mut Rng,
+}
+
+impl OpCx<'_> {
+    /// A `ClientMsgId`/`LocalID`: the 13-digit wall-clock ms and 4 random digits, the first
+    /// `0` as in the official client.
+    pub(super) fn client_msg_id(&mut self) -> String {
+        format!("{}0{}", self.ctx.wall_ms, self.rng.digits(3))
+    }
+}
+
+/// The state of one operation.
+#[derive(Debug)]
+pub(super) enum OpState {
+    /// A message send (text, forwarded image).
+    Message(message::SendMessage),
+    /// One request whose answer is a `BaseResponse` (mark read, revoke, remark, rename).
+    OneRequest(one_request::OneRequest),
+    /// Logging out.
+    Logout(logout::Logout),
+}
+
+impl OpState {
+    /// The op for a command (already validated).
+    pub(super) fn new(command: Command) -> OpState {
+        match command {
+            Command::SendText { to, text } => {
+                OpState::Message(message::SendMessage::text(to, text))
+            }
+            Command::ForwardImage { to, content } => {
+                OpState::Message(message::SendMessage::forward_image(to, content))
+            }
+            Command::Logout => OpState::Logout(logout::Logout),
+            other => OpState::OneRequest(one_request::OneRequest::new(other)),
+        }
+    }
+
+    /// The chat a message send goes to: such ops keep the send pace.
+    pub(super) fn paced_chat(&self) -> Option<&str> {
+        match self {
+            OpState::Message(m) => Some(m.to()),
+            _ => None,
+        }
+    }
+
+    /// Whether it is the logout (it takes no in-flight slot and outlives `LoggingOut`).
+    pub(super) fn is_logout(&self) -> bool {
+        matches!(self, OpState::Logout(_))
+    }
+
+    /// Starts (or, after a 1205 pause, starts again).
+    pub(super) fn start(&mut self, cx: &mut OpCx<'_>) -> Vec<Step> {
+        match self {
+            OpState::Message(op) => op.start(cx),
+            OpState::OneRequest(op) => op.start(cx),
+            OpState::Logout(op) => op.start(cx),
+        }
+    }
+
+    /// The answer to one of its requests.
+    pub(super) fn on_response(&mut self, endpoint: Endpoint, outcome: Outcome) -> Vec<Step> {
+        match self {
+            OpState::Message(op) => op.on_response(endpoint, outcome),
+            OpState::OneRequest(op) => op.on_response(endpoint, outcome),
+            OpState::Logout(op) => op.on_response(endpoint, outcome),
+        }
+    }
+
+    /// A timer it asked for (`Step::WakeAt`) is due. No op of today sets one.
+    pub(super) fn on_timer(&mut self, _cx: &mut OpCx<'_>) -> Vec<Step> {
+        Vec::new()
+    }
+}
+
+/// The common reading of an op's answer: a 2xx body that parses, whose `BaseResponse` says
+/// 0. Anything else becomes the steps that end the op (a 1205 is left to the engine, a
+/// logout code ends the session, a malformed body is also reported).
+pub(super) fn read_answer<T>(
+    endpoint: Endpoint,
+    outcome: Outcome,
+    parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+    base: impl FnOnce(&T) -> &BaseResponse,
+) -> Result<T, Vec<Step>> {
+    let body = match outcome {
+        Outcome::Response {
+            status: 200..=299,
+            body,
+        } => body,
+        Outcome::Response { status, .. } => {
+            return Err(vec![Step::Done(Err(OpError::HttpStatus(status)))]);
+        }
+        Outcome::Failure(f) => return Err(vec![Step::Done(Err(OpError::Transport(f)))]),
+    };
+    let parsed = match parse(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(vec![
+                Step::Problem(ProblemKind::Malformed(e), endpoint),
+                Step::Done(Err(OpError::Malformed(e))),
+            ]);
+        }
+    };
+    let BaseResponse { ret, err_msg } = base(&parsed);
+    match verdict(*ret) {
+        Verdict::Ok => Ok(parsed),
+        Verdict::Logout(reason) => Err(vec![
+            Step::Done(Err(OpError::SessionEnded)),
+            Step::EndSession(reason),
+        ]),
+        Verdict::Throttled => Err(vec![Step::Throttled(endpoint)]),
+        Verdict::Failed(code) => Err(vec![Step::Done(Err(OpError::from_code(
+            code,
+            err_msg.clone(),
+        )))]),
+    }
+}
+
+/// The steps of an op that cannot start: the session it needs is gone.
+pub(super) fn no_session() -> Vec<Step> {
+    vec![Step::Done(Err(OpError::SessionEnded))]
+}
+
+#[cfg(test)]
+mod tests;
