@@ -100,7 +100,14 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        for s in ["", "Alice", "王小明 🌸", "a\tb\nc", "\u{200f}שלום\u{200e}", "a\\x1b"] {
+        for s in [
+            "",
+            "Alice",
+            "王小明 🌸",
+            "a\tb\nc",
+            "\u{200f}שלום\u{200e}",
+            "a\\x1b",
+        ] {
             assert!(matches!(terminal_safe(s), Cow::Borrowed(_)), "{s:?}");
         }
         assert!(matches!(terminal_safe_line("Alice 🌸"), Cow::Borrowed(_)));
