@@ -198,6 +198,7 @@ impl Live {
                     ProblemKind::Stalled(stall) => {
                         format!("the server misbehaves: {}; slowing down", stall.describe())
                     }
+                    ProblemKind::Cookie(c) => format!("the server's cookies: {}", c.describe()),
                     kind => format!("problem on {:?}: {kind:?}", p.request),
                 };
                 self.say(&format!("{line}{retry}"));

@@ -100,6 +100,25 @@ pub enum CookieProblem {
 }
 
 impl CookieProblem {
+    /// A short English description, for logs and the CLI.
+    pub fn describe(&self) -> String {
+        match self {
+            CookieProblem::Unparsable(e) => {
+                format!("a Set-Cookie header does not parse ({e}); skipped")
+            }
+            CookieProblem::TooLarge { bytes } => format!(
+                "a {bytes}-byte cookie exceeds the {}-byte limit; skipped",
+                CookieJar::MAX_COOKIE_BYTES
+            ),
+            CookieProblem::ForeignDomain => "a cookie for another domain; skipped".into(),
+            CookieProblem::Evicted => format!(
+                "more cookies than the jar keeps ({} per domain, {} KiB in all); dropping the oldest",
+                CookieJar::MAX_PER_DOMAIN,
+                CookieJar::MAX_BYTES / 1024
+            ),
+        }
+    }
+
     fn bit(&self) -> u8 {
         match self {
             CookieProblem::Unparsable(_) => 1,
@@ -454,6 +473,11 @@ mod tests {
             assert!(jar.bytes() <= CookieJar::MAX_BYTES);
         }
         assert_eq!(problems, [CookieProblem::Evicted], "reported once");
+        assert!(
+            problems[0]
+                .describe()
+                .starts_with("more cookies than the jar keeps (50")
+        );
         let header = jar.header_for("127.0.0.1", "/", 100).expect("cookies");
         assert!(header.len() <= CookieJar::MAX_BYTES + 2 * CookieJar::MAX_COOKIES);
         assert!(
