@@ -103,3 +103,24 @@ pub fn json(client: &Client, message: &Message, history: bool) -> Value {
         "detail": detail,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wx_proto::model::AppMessage;
+
+    #[test]
+    fn link_credentials_are_redacted_in_the_shown_text() {
+        let app = AppMessage {
+            title: "news".into(),
+            url: "https://x/y?pass_ticket=PT&skey=@crypt_1&sid=S&uin=9&webwx_data_ticket=D&ticket=T&a=1".into(),
+            ..AppMessage::default()
+        };
+        let (kind, text) = kind_and_text(&MessageKind::App(app));
+        assert_eq!(kind, "app");
+        assert_eq!(
+            text,
+            "news <https://x/y?pass_ticket=***&skey=***&sid=***&uin=***&webwx_data_ticket=***&ticket=***&a=1>"
+        );
+    }
+}
