@@ -17,6 +17,5 @@ seed contacts webwxinit webwxgetcontact webwxbatchgetcontact
 seed json_small webwxsendmsg webwxstatusnotify webwxuploadmedia webwxcheckupload webwxrevokemsg webwxoplog webwxupdatechatroom webwxcreatechatroom webwxverifyuser webwxpushloginurl
 seed message addmsg
 seed content content
-seed terminal_text content
 seed session synccheck
 seed split webwxsync webwxinit webwxgetcontact webwxbatchgetcontact
