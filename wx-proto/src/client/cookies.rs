@@ -327,8 +327,10 @@ impl CookieJar {
             .map(|c| &c.value)
     }
 
-    /// Drops every cookie but the long-lived ones push login needs.
+    /// Drops every cookie but the long-lived ones push login needs (and forgets which
+    /// problems were reported: the next session reports its own).
     pub fn clear_session(&mut self) {
+        self.reported = 0;
         self.cookies
             .retain(|c| matches!(c.name.as_str(), "webwxuvid" | "webwx_auth_ticket" | "wxuin"));
     }
