@@ -11,6 +11,10 @@ const EXIT_CODES: &str = "Exit status: 0 success, 1 runtime failure (network, se
 #[derive(Debug, Parser)]
 #[command(name = "wx", version, about, after_help = EXIT_CODES, after_long_help = EXIT_CODES)]
 pub struct Cli {
+    /// Trace on stderr: -v this program's debug events, -vv everything (credentials are
+    /// never printed). `RUST_LOG` (e.g. `wx_proto=trace`) takes precedence.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
     /// What to do.
     #[command(subcommand)]
     pub command: Cmd,

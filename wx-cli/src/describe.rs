@@ -2,13 +2,21 @@
 
 use serde_json::{Value, json};
 use wx_proto::client::Client;
-use wx_proto::model::{Message, MessageKind};
+use wx_proto::model::{Message, MessageKind, terminal_safe, terminal_safe_line};
+use wx_proto::parse::redact_params;
 
 use crate::names;
 use crate::style::Style;
 
-/// The short name of a message kind and its text (or a summary of what it carries).
+/// The short name of a message kind and its text (or a summary of what it carries), with
+/// credential parameters in it (a link's `pass_ticket=`, `skey=`, …) redacted as `--json`'s
+/// detail is. Not yet safe for a terminal: see [`line`].
 pub fn kind_and_text(kind: &MessageKind) -> (&'static str, String) {
+    let (name, text) = raw_kind_and_text(kind);
+    (name, redact_params(&text).unwrap_or(text))
+}
+
+fn raw_kind_and_text(kind: &MessageKind) -> (&'static str, String) {
     match kind {
         MessageKind::Text(t) => ("text", t.text.clone()),
         MessageKind::Image(i) if i.width > 0 => ("image", format!("{}x{}", i.width, i.height)),
@@ -47,14 +55,17 @@ fn clock(unix_s: i64) -> String {
     format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
 }
 
-/// `12:03:44 Friends Group / Alice [text] hello` (UTC time of day).
+/// `12:03:44 Friends Group / Alice [text] hello` (UTC time of day). Newlines in the text
+/// show as ` ⏎ `; every other control character and bidi override in the names and the text
+/// is escaped (`\x1b`), so a message cannot drive the terminal.
 pub fn line(client: &Client, message: &Message, style: Style) -> String {
     let (kind, text) = kind_and_text(&message.kind);
-    let chat = names::of(client, &message.chat, None);
+    let chat = terminal_safe_line(&names::of(client, &message.chat, None)).into_owned();
     let sender = if message.sent_by_me {
         "me".to_owned()
     } else {
-        names::of(client, &message.sender, Some(&message.chat))
+        let name = names::of(client, &message.sender, Some(&message.chat));
+        terminal_safe_line(&name).into_owned()
     };
     let who = if message.is_group {
         format!("{} / {}", style.bold(&chat), sender)
@@ -67,7 +78,7 @@ pub fn line(client: &Client, message: &Message, style: Style) -> String {
         "{} {who} {} {}",
         style.dim(&clock(message.create_time)),
         style.cyan(&format!("[{kind}]")),
-        text.replace('\n', " ⏎ ")
+        terminal_safe(&text.replace('\n', " ⏎ "))
     )
 }
 
@@ -91,4 +102,25 @@ pub fn json(client: &Client, message: &Message, history: bool) -> Value {
         "text": text,
         "detail": detail,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wx_proto::model::AppMessage;
+
+    #[test]
+    fn link_credentials_are_redacted_in_the_shown_text() {
+        let app = AppMessage {
+            title: "news".into(),
+            url: "https://x/y?pass_ticket=PT&skey=@crypt_1&sid=S&uin=9&webwx_data_ticket=D&ticket=T&a=1".into(),
+            ..AppMessage::default()
+        };
+        let (kind, text) = kind_and_text(&MessageKind::App(app));
+        assert_eq!(kind, "app");
+        assert_eq!(
+            text,
+            "news <https://x/y?pass_ticket=***&skey=***&sid=***&uin=***&webwx_data_ticket=***&ticket=***&a=1>"
+        );
+    }
 }

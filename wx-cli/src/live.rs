@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use wx_proto::client::{Client, Event, LoginPath, LogoutReason, Phase, ProblemKind};
+use wx_proto::model::terminal_safe_line;
 use wx_tokio::Driver;
 
 use crate::cli::Connection;
@@ -75,8 +76,10 @@ impl Live {
         self.light = light;
     }
 
-    /// Prints a status line.
+    /// Prints a status line. It may quote the server (a nickname, a refusal's message):
+    /// controls and bidi overrides are escaped, so it stays one harmless line.
     pub fn say(&self, line: &str) {
+        let line = terminal_safe_line(line);
         match self.voice {
             Voice::Transcript => {
                 let t = self.start.elapsed().as_secs_f64();
@@ -193,6 +196,7 @@ impl Live {
                     ProblemKind::Stalled(stall) => {
                         format!("the server misbehaves: {}; slowing down", stall.describe())
                     }
+                    ProblemKind::Cookie(c) => format!("the server's cookies: {}", c.describe()),
                     kind => format!("problem on {:?}: {kind:?}", p.request),
                 };
                 self.say(&format!("{line}{retry}"));

@@ -14,10 +14,12 @@ mod qr;
 mod session;
 mod stop;
 mod style;
+mod trace;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use wx_proto::model::terminal_safe_line;
 
 use crate::cli::{Cli, Cmd};
 use crate::error::{CliError, CliResult};
@@ -26,10 +28,11 @@ fn main() -> ExitCode {
     // A bug must still end in one line, not a backtrace.
     std::panic::set_hook(Box::new(|info| eprintln!("wx: internal error: {info}")));
     let cli = Cli::parse();
-    match run(cli) {
+    match trace::init(cli.verbose).and_then(|()| run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wx: {e}");
+            // The message may quote server text (a contact's name): one safe line.
+            eprintln!("wx: {}", terminal_safe_line(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -2,6 +2,7 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use wx_proto::client::Event;
+use wx_proto::model::terminal_safe_line;
 
 use crate::cli::ContactsArgs;
 use crate::cmd::login::open;
@@ -60,7 +61,11 @@ pub async fn run(args: ContactsArgs) -> CliResult {
             } else {
                 "friend".to_owned()
             };
-            println!("{}\t{}\t({kind})", names::label(c), c.user_name);
+            println!(
+                "{}\t{}\t({kind})",
+                terminal_safe_line(&names::label(c)),
+                terminal_safe_line(&c.user_name)
+            );
         }
     }
     if let Some(conn) = &live.conn {

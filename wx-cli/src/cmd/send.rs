@@ -3,6 +3,7 @@
 use std::io::BufRead;
 
 use wx_proto::client::{Command, Event, OpOutput};
+use wx_proto::model::terminal_safe_line;
 
 use crate::cli::SendArgs;
 use crate::cmd::login::open;
@@ -32,7 +33,8 @@ pub async fn run(args: SendArgs) -> CliResult {
         return Err(CliError::runtime("interrupted"));
     }
     let to = names::find(&live.client, &args.to).map_err(CliError::usage)?;
-    let (to, label) = (to.user_name.clone(), names::label(to));
+    let label = terminal_safe_line(&names::label(to)).into_owned();
+    let to = to.user_name.clone();
     for text in texts {
         let op = live
             .client
@@ -52,7 +54,7 @@ pub async fn run(args: SendArgs) -> CliResult {
                 result: Ok(OpOutput::Sent { msg_id, .. }),
                 ..
             }) => {
-                println!("sent to {label} (MsgID {msg_id})");
+                println!("sent to {label} (MsgID {})", terminal_safe_line(&msg_id));
             }
             Outcome::Matched(Event::OpDone { result: Err(e), .. }) => {
                 return Err(CliError::runtime(format!("sending to {label} failed: {e}")));

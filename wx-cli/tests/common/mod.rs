@@ -1,6 +1,8 @@
 //! Helpers shared by the binary tests: run `wx`, decode a drawn QR code.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::process::{Command, Output};
 
 /// Runs the `wx` binary with `args` (and no colours); killed after 60 s so a hang fails

@@ -157,6 +157,10 @@ pub enum ProblemKind {
     /// The server makes the sync loop spin without news: the loop now waits between
     /// rounds (`retry_in`), longer while the pattern lasts. Raised once per pattern.
     Stalled(Stall),
+    /// The cookie jar skipped a `Set-Cookie` (unparsable, too large, another domain's) or
+    /// dropped old cookies to stay within its limits; the response was otherwise handled.
+    /// Raised once per kind and session.
+    Cookie(super::CookieProblem),
 }
 
 /// The ways a server can make the sync loop spin without delivering anything.

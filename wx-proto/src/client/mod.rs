@@ -32,7 +32,7 @@ mod triage;
 pub use crate::Endpoint;
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
 pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Server};
-pub use cookies::{CookieJar, StoredCookie};
+pub use cookies::{CookieJar, CookieProblem, Stored, StoredCookie};
 pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason, Stall};
 pub use hosts::Hosts;
 pub use request::{Failure, Request, RequestId};
@@ -358,8 +358,11 @@ impl Client {
         };
         let now_s = self.wall_ms(now) / 1000;
         let host = pending.host.clone();
-        let changed = self.jar.store_response(&host, response.headers(), now_s);
-        if changed > 0 && self.phase == Phase::Running {
+        let stored = self.jar.store_response(&host, response.headers(), now_s);
+        if let Some(p) = stored.problem {
+            self.problem(ProblemKind::Cookie(p), pending.kind, None);
+        }
+        if stored.changed > 0 && self.phase == Phase::Running {
             self.snapshot_changed(SnapshotReason::Cookies, now);
         }
         let status = response.status().as_u16();

@@ -20,6 +20,7 @@ mod mention;
 mod message;
 mod notice;
 mod prefix;
+mod terminal;
 mod text;
 mod xml;
 
@@ -32,4 +33,5 @@ pub use mention::{MENTION_SEPARATOR, is_mentioned, mentions, tagged_mentions};
 pub use message::{Message, decode};
 pub use notice::{NotifyCode, Revoke, StatusNotify, SystemNotice, UnreadChat};
 pub use prefix::split_group_prefix;
+pub use terminal::{is_terminal_unsafe, terminal_safe, terminal_safe_line};
 pub use text::{br_to_newline, decode_display_text, decode_emoji, html_unescape, unescape_content};

@@ -24,8 +24,13 @@ pub struct SetCookie<'a> {
     pub http_only: bool,
 }
 
+/// The longest attribute value read (RFC 6265bis §5.6: a longer `Domain`, `Path`, … is
+/// ignored as if absent).
+pub const MAX_ATTRIBUTE_VALUE: usize = 1024;
+
 /// Parses one `Set-Cookie` header value. Unknown attributes are ignored; an unreadable
-/// `Expires` is treated as absent (as browsers do).
+/// `Expires` is treated as absent (as browsers do), and so is any attribute whose value is
+/// longer than [`MAX_ATTRIBUTE_VALUE`] bytes.
 pub fn parse_set_cookie(header: &[u8]) -> Result<SetCookie<'_>, ParseError> {
     let text = std::str::from_utf8(header).map_err(|e| ParseError::utf8(Format::SetCookie, e))?;
     let mut parts = text.split(';');
@@ -60,6 +65,9 @@ pub fn parse_set_cookie(header: &[u8]) -> Result<SetCookie<'_>, ParseError> {
             Some(i) => (attr[..i].trim(), attr[i + 1..].trim()),
             None => (attr.trim(), ""),
         };
+        if val.len() > MAX_ATTRIBUTE_VALUE {
+            continue;
+        }
         if key.eq_ignore_ascii_case("domain") {
             let d = val.trim_start_matches('.');
             cookie.domain = (!d.is_empty()).then_some(d);
@@ -177,5 +185,24 @@ mod tests {
         assert!(parse_set_cookie(b"novalue").is_err());
         assert!(parse_set_cookie(b"=x").is_err());
         assert_eq!(parse_cookie_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+    }
+
+    #[test]
+    fn overlong_attribute_values_are_ignored() {
+        let long = format!(
+            "a=1; Path=/{}; Domain={}.example",
+            "p".repeat(1024),
+            "d".repeat(1020)
+        );
+        let c = parse_set_cookie(long.as_bytes()).expect("parses");
+        assert_eq!((c.path, c.domain), (None, None));
+        let ok = format!("a=1; Path=/{}", "p".repeat(1023));
+        assert_eq!(
+            parse_set_cookie(ok.as_bytes())
+                .expect("parses")
+                .path
+                .map(str::len),
+            Some(1024)
+        );
     }
 }
