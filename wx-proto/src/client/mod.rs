@@ -3,17 +3,21 @@
 //! randomness (the seed feeds a PRNG), so the same config, seed and inputs give the same
 //! requests and events.
 //!
-//! This module owns the `Client` type, its state and its public API (getters, inputs,
-//! outputs). The shared mechanics (in-flight map, outbox, timers, watchdog, back-off) are in
-//! `engine`; the sync loop's own pace in `pacing`, the pace of sends in `send_pacer`; the
-//! flows in `login`, `session`, `sync_loop`, `ops` and `snapshot`.
+//! This module owns the `Client` type and its public API (getters, inputs, outputs). Its
+//! state is in parts that own it (the shape of str0m's `Rtc`): the [`Core`](core) every
+//! flow shares (config, clock, PRNG, cookie jar, in-flight map, outbox, events, timers),
+//! the `Login` in progress, the `Session` (credentials, keys, the contact book, the sync
+//! loop's and the contact loader's state: a new login drops it whole), and the `Ops`
+//! (one state machine per operation, in `op/`). `route` hands each answer to the part
+//! that asked for it.
 
 mod base64;
 mod command;
 mod config;
+mod contacts;
 mod cookies;
+mod core;
 mod dedupe;
-mod engine;
 mod event;
 mod hosts;
 mod login;
@@ -22,6 +26,7 @@ mod ops;
 mod pacing;
 mod request;
 mod rng;
+mod route;
 mod send_pacer;
 mod session;
 mod snapshot;
@@ -39,18 +44,13 @@ pub use request::{Failure, Request, RequestId};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use timers::Wake;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
 
-use crate::build::Creds;
-use crate::parse::{Contact, SyncKey};
-use dedupe::RecentIds;
-use rng::Rng;
-
-use engine::Outcome;
-
-/// Extra time past a request's own timeout before the watchdog declares it lost.
-const WATCHDOG_GRACE: Duration = Duration::from_secs(5);
+use crate::parse::Contact;
+use core::{Core, Outcome};
+use login::Login;
+use ops::Ops;
+use session::Session;
 
 /// Where a session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +97,6 @@ enum Purpose {
     FireAndForget,
 }
 
-#[derive(Debug)]
-struct Pending {
-    kind: Endpoint,
-    host: String,
-    deadline: Instant,
-    purpose: Purpose,
-}
-
 /// The WeChat web session engine: one account's session as a pure state machine. See the
 /// crate docs for the run loop.
 ///
@@ -123,66 +115,11 @@ struct Pending {
 /// accepted and ignored), and every submitted command ends in exactly one
 /// [`Event::OpDone`], also when the session ends first.
 pub struct Client {
-    config: Config,
-    rng: Rng,
-    start: Instant,
-    wall_start_ms: i64,
-    last_now: Instant,
-    next_request: u64,
-    phase: Phase,
-    hosts: Hosts,
-    jar: CookieJar,
-    pending: BTreeMap<RequestId, Pending>,
-    /// Requests whose completion no longer matters (timed out, or the session ended).
-    abandoned: BTreeSet<RequestId>,
-    outbox: VecDeque<Request>,
-    events: VecDeque<Event>,
-    /// The lane's and the contact loader's timers.
-    timers: timers::Timers,
-    // Login.
-    uuid: Option<String>,
-    polls_for_uuid: u32,
-    pending_redirect: Option<String>,
-    qr_renewals: u32,
-    lane_failures: u32,
-    /// The failures reported in the current streak (each once, not once per retry).
-    streak_reported: Vec<(Endpoint, ProblemKind)>,
-    /// The sync loop's own pace.
-    pacer: pacing::LoopPacer,
-    /// webwxsync waits for the application to drain its events.
-    sync_parked: bool,
-    /// When the last re-init started.
-    last_reinit: Option<Instant>,
-    // Session.
-    creds: Option<Creds>,
-    me: Option<Contact>,
-    contacts: BTreeMap<String, Contact>,
-    sync_key: SyncKey,
-    sync_check_key: Option<SyncKey>,
-    session_start_s: i64,
-    reinit: bool,
-    reinit_failures: u32,
-    first_synccheck_done: bool,
-    push_host: String,
-    push_alternatives: Vec<String>,
-    seen: RecentIds,
-    // Contact loading.
-    contact_seqs: BTreeSet<u64>,
-    contact_pages: u32,
-    contacts_failures: u32,
-    batch_queue: VecDeque<String>,
-    ready_sent: bool,
-    // Resume and re-login.
-    /// A restored session's webwxinit is in flight.
-    resuming: bool,
-    /// A restored session has not yet completed a sync cycle.
-    verifying: bool,
-    /// The current uuid came from push login (expiry falls back to a QR code).
-    push_login: bool,
-    last_uin: Option<crate::secret::Uin>,
-    last_key_snapshot: Option<Instant>,
-    /// The running operations, their slots and their pace.
-    ops: ops::Ops,
+    core: Core,
+    login: Login,
+    /// The current session, or the last one after it ended (the next login drops it).
+    session: Option<Session>,
+    ops: Ops,
 }
 
 impl Client {
@@ -197,62 +134,11 @@ impl Client {
 
     /// A client with nothing queued.
     fn bare(config: Config, seed: [u8; 32], now: Instant, wall: SystemTime) -> Self {
-        let wall_start_ms = wall
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        let hosts = match &config.server {
-            Server::Official => Hosts::before_login(),
-            Server::Custom(base) => Hosts::single(base),
-        };
-        let push_host = hosts.push.clone();
         Self {
-            seen: RecentIds::new(config.dedupe_capacity),
-            config,
-            rng: Rng::new(seed),
-            start: now,
-            wall_start_ms,
-            last_now: now,
-            next_request: 0,
-            phase: Phase::FetchingUuid,
-            hosts,
-            jar: CookieJar::default(),
-            pending: BTreeMap::new(),
-            abandoned: BTreeSet::new(),
-            outbox: VecDeque::new(),
-            events: VecDeque::new(),
-            timers: timers::Timers::default(),
-            uuid: None,
-            polls_for_uuid: 0,
-            pending_redirect: None,
-            qr_renewals: 0,
-            lane_failures: 0,
-            streak_reported: Vec::new(),
-            pacer: pacing::LoopPacer::default(),
-            sync_parked: false,
-            last_reinit: None,
-            creds: None,
-            me: None,
-            contacts: BTreeMap::new(),
-            sync_key: SyncKey::default(),
-            sync_check_key: None,
-            session_start_s: 0,
-            reinit: false,
-            reinit_failures: 0,
-            first_synccheck_done: false,
-            push_host,
-            push_alternatives: Vec::new(),
-            contact_seqs: BTreeSet::new(),
-            contact_pages: 0,
-            contacts_failures: 0,
-            batch_queue: VecDeque::new(),
-            ready_sent: false,
-            resuming: false,
-            verifying: false,
-            push_login: false,
-            last_uin: None,
-            last_key_snapshot: None,
-            ops: ops::Ops::default(),
+            core: Core::new(config, seed, now, wall),
+            login: Login::default(),
+            session: None,
+            ops: Ops::default(),
         }
     }
 
@@ -260,27 +146,27 @@ impl Client {
 
     /// The current phase.
     pub fn phase(&self) -> Phase {
-        self.phase
+        self.core.phase
     }
 
     /// Yourself, once logged in.
     pub fn me(&self) -> Option<&Contact> {
-        self.me.as_ref()
+        self.session.as_ref().and_then(|s| s.me.as_ref())
     }
 
     /// A known contact or group by UserName.
     pub fn contact(&self, user_name: &str) -> Option<&Contact> {
-        self.contacts.get(user_name)
+        self.session.as_ref()?.contacts.get(user_name)
     }
 
     /// Every known contact and group, by UserName.
     pub fn contacts(&self) -> impl Iterator<Item = &Contact> {
-        self.contacts.values()
+        self.session.iter().flat_map(|s| s.contacts.values())
     }
 
     /// The hosts in use.
     pub fn hosts(&self) -> &Hosts {
-        &self.hosts
+        &self.core.hosts
     }
 
     /// Message sends waiting for their pace (`Config::send_pacing`); they leave in order.
@@ -290,7 +176,8 @@ impl Client {
 
     /// When the next queued send may leave (`None`: none is queued).
     pub fn next_send_at(&self) -> Option<Instant> {
-        self.config
+        self.core
+            .config
             .send_pacing
             .as_ref()
             .and_then(|p| self.ops.sends.next_due(p))
@@ -299,26 +186,26 @@ impl Client {
     /// Events waiting in [`Client::poll_event`]. While `Config::max_undelivered_events`
     /// wait, no webwxsync is issued.
     pub fn queued_events(&self) -> usize {
-        self.events.len()
+        self.core.events.len()
     }
 
     /// Number of requests handed out (or queued) and not yet completed.
     pub fn in_flight(&self) -> usize {
-        self.pending.len()
+        self.core.flight.len()
     }
 
     // ----- outputs -----
 
     /// The next request to send, if any.
     pub fn poll_request(&mut self) -> Option<Request> {
-        self.outbox.pop_front()
+        self.core.outbox.pop_front()
     }
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
-        let event = self.events.pop_front();
-        if self.sync_parked {
-            self.unpark_sync();
+        let event = self.core.events.pop_front();
+        if let Some(session) = self.session.as_mut() {
+            session.unpark_sync(&mut self.core);
         }
         event
     }
@@ -331,16 +218,16 @@ impl Client {
 
     /// The next wake-up, as [`Client::poll_timeout`] gives it, and why it is due (for logs).
     pub fn next_wake(&self) -> Option<(Instant, Wake)> {
-        if !self.outbox.is_empty() || !self.events.is_empty() {
-            return Some((self.last_now, Wake::Drain));
+        if !self.core.outbox.is_empty() || !self.core.events.is_empty() {
+            return Some((self.core.last_now(), Wake::Drain));
         }
         let watchdog = self
-            .pending
-            .values()
-            .min_by_key(|p| p.deadline)
-            .map(|p| (p.deadline, Wake::Watchdog(p.kind)));
+            .core
+            .flight
+            .next_deadline()
+            .map(|(at, kind)| (at, Wake::Watchdog(kind)));
         let sends = self.next_send_at().map(|t| (t, Wake::SendPace));
-        self.timers.next(watchdog.into_iter().chain(sends))
+        self.core.timers.next(watchdog.into_iter().chain(sends))
     }
 
     // ----- inputs -----
@@ -352,18 +239,21 @@ impl Client {
         response: http::Response<Vec<u8>>,
         now: Instant,
     ) -> Result<(), UsageError> {
-        self.touch(now);
-        let Some(pending) = self.take_pending(id)? else {
+        self.core.touch(now);
+        let Some(pending) = self.core.take_pending(id)? else {
             return Ok(());
         };
-        let now_s = self.wall_ms(now) / 1000;
-        let host = pending.host.clone();
-        let stored = self.jar.store_response(&host, response.headers(), now_s);
+        let now_s = self.core.wall_ms(now) / 1000;
+        let stored = self
+            .core
+            .jar
+            .store_response(&pending.host, response.headers(), now_s);
         if let Some(p) = stored.problem {
-            self.problem(ProblemKind::Cookie(p), pending.kind, None);
+            self.core
+                .problem(ProblemKind::Cookie(p), pending.kind, None);
         }
-        if stored.changed > 0 && self.phase == Phase::Running {
-            self.snapshot_changed(SnapshotReason::Cookies, now);
+        if stored.changed > 0 && self.core.phase == Phase::Running {
+            self.core.snapshot_changed(SnapshotReason::Cookies, now);
         }
         let status = response.status().as_u16();
         let body = response.into_body();
@@ -386,8 +276,8 @@ impl Client {
         failure: Failure,
         now: Instant,
     ) -> Result<(), UsageError> {
-        self.touch(now);
-        let Some(pending) = self.take_pending(id)? else {
+        self.core.touch(now);
+        let Some(pending) = self.core.take_pending(id)? else {
             return Ok(());
         };
         tracing::debug!(id = id.0, kind = pending.kind.name(), ?failure, "failure");
@@ -398,26 +288,19 @@ impl Client {
 
     /// Runs what is due at `now`: retries, the next poll, and the watchdog over lost requests.
     pub fn handle_timeout(&mut self, now: Instant) {
-        self.touch(now);
-        let lost: Vec<RequestId> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| p.deadline <= now)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in lost {
-            if let Some(pending) = self.pending.remove(&id) {
-                self.abandoned.insert(id);
-                self.outbox.retain(|r| r.id != id);
-                tracing::debug!(id = id.0, kind = pending.kind.name(), "watchdog timeout");
-                self.dispatch(pending, Outcome::Failure(Failure::Timeout), now);
-            }
+        self.core.touch(now);
+        for (id, pending) in self.core.flight.take_lost(now) {
+            self.core.unqueue(id);
+            tracing::debug!(id = id.0, kind = pending.kind.name(), "watchdog timeout");
+            self.dispatch(pending, Outcome::Failure(Failure::Timeout), now);
         }
-        if let Some(lane) = self.timers.take_due_lane(now) {
+        if let Some(lane) = self.core.timers.take_due_lane(now) {
             self.fire_lane(lane, now);
         }
-        if let Some(step) = self.timers.take_due_contacts(now) {
-            self.fire_contacts(step, now);
+        if let Some(step) = self.core.timers.take_due_contacts(now)
+            && let Some(session) = self.session.as_mut()
+        {
+            session.on_contacts_timer(&mut self.core, step, now);
         }
         self.fire_op_timers(now);
         self.release_sends(now);
@@ -430,7 +313,7 @@ impl Client {
     ///
     /// `Command::Logout` is the same as [`Client::logout`].
     pub fn submit(&mut self, command: Command, now: Instant) -> Result<OpId, UsageError> {
-        self.touch(now);
+        self.core.touch(now);
         let op = self.check_command(&command)?;
         self.open_op(op, op::OpState::new(command), now);
         Ok(op)
@@ -448,15 +331,15 @@ impl std::fmt::Debug for Client {
     /// The phase and counters only: no credential, cookie, ticket or message content.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("phase", &self.phase)
-            .field("main_host", &self.hosts.main)
-            .field("in_flight", &self.pending.len())
+            .field("phase", &self.core.phase)
+            .field("main_host", &self.core.hosts.main)
+            .field("in_flight", &self.core.flight.len())
             .field("ops", &self.ops.len())
-            .field("queued_requests", &self.outbox.len())
-            .field("queued_events", &self.events.len())
-            .field("contacts", &self.contacts.len())
-            .field("cookies", &self.jar.len())
-            .field("lane_failures", &self.lane_failures)
+            .field("queued_requests", &self.core.outbox.len())
+            .field("queued_events", &self.core.events.len())
+            .field("contacts", &self.contacts().count())
+            .field("cookies", &self.core.jar.len())
+            .field("lane_failures", &self.core.lane.failures)
             .finish_non_exhaustive()
     }
 }

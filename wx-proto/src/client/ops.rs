@@ -51,7 +51,7 @@ impl Ops {
 impl Client {
     /// Checks that `command` may run now and gives it an id.
     pub(super) fn check_command(&mut self, command: &Command) -> Result<OpId, UsageError> {
-        match self.phase {
+        match self.core.phase {
             Phase::LoggedOut | Phase::LoggingOut => return Err(UsageError::SessionEnded),
             Phase::Running => {}
             _ if *command == Command::Logout => {}
@@ -102,7 +102,7 @@ impl Client {
         let logout = state.is_logout();
         self.ops.table.insert(op, state);
         match chat {
-            Some(chat) if self.config.send_pacing.is_some() => {
+            Some(chat) if self.core.config.send_pacing.is_some() => {
                 self.ops.sends.push(op, chat);
                 self.release_sends(now);
             }
@@ -113,7 +113,7 @@ impl Client {
 
     /// Starts an op, or queues it while `max_in_flight` requests are out.
     pub(super) fn start_or_wait(&mut self, op: OpId, now: Instant) {
-        if self.pending.len() >= self.config.max_in_flight {
+        if self.core.flight.len() >= self.core.config.max_in_flight {
             self.ops.waiting.push_back(op);
         } else {
             self.start_op(op, now);
@@ -122,8 +122,8 @@ impl Client {
 
     /// Starts the ops that waited for a slot, while there are slots.
     pub(super) fn start_waiting_ops(&mut self, now: Instant) {
-        while self.phase == Phase::Running
-            && self.pending.len() < self.config.max_in_flight
+        while self.core.phase == Phase::Running
+            && self.core.flight.len() < self.core.config.max_in_flight
             && let Some(op) = self.ops.waiting.pop_front()
         {
             self.start_op(op, now);
@@ -132,10 +132,10 @@ impl Client {
 
     /// Starts the paced sends whose time has come.
     pub(super) fn release_sends(&mut self, now: Instant) {
-        if self.phase != Phase::Running {
+        if self.core.phase != Phase::Running {
             return;
         }
-        let Some(pacing) = self.config.send_pacing else {
+        let Some(pacing) = self.core.config.send_pacing else {
             return;
         };
         for send in self.ops.sends.due(now, &pacing) {
@@ -151,7 +151,7 @@ impl Client {
 
     pub(super) fn on_op(&mut self, op: OpId, endpoint: Endpoint, outcome: Outcome, now: Instant) {
         let logout = self.ops.table.get(&op).is_some_and(OpState::is_logout);
-        if self.phase == Phase::LoggingOut && !logout {
+        if self.core.phase == Phase::LoggingOut && !logout {
             // The logout under way ends every other op.
             return self.apply(op, vec![Step::Done(Err(OpError::SessionEnded))], now);
         }
@@ -160,7 +160,7 @@ impl Client {
 
     /// Runs the op timers that are due.
     pub(super) fn fire_op_timers(&mut self, now: Instant) {
-        for op in self.timers.take_due_ops(now) {
+        for op in self.core.timers.take_due_ops(now) {
             self.run_op(op, now, |state, cx| state.on_timer(cx));
         }
     }
@@ -175,20 +175,21 @@ impl Client {
         let Some(mut state) = self.ops.table.remove(&op) else {
             return;
         };
-        let me = self
-            .me
-            .as_ref()
-            .map(|m| m.user_name.clone())
-            .unwrap_or_default();
+        let wall_ms = self.core.wall_ms(now);
+        let (creds, me) = match &self.session {
+            Some(s) => (Some(&s.creds), s.me_name()),
+            None => (None, ""),
+        };
+        let core = &mut self.core;
         let mut cx = OpCx {
             ctx: Ctx {
-                config: &self.config,
-                hosts: &self.hosts,
-                wall_ms: self.wall_ms(now),
+                config: &core.config,
+                hosts: &core.hosts,
+                wall_ms,
             },
-            creds: self.creds.as_ref(),
-            me: &me,
-            rng: &mut self.rng,
+            creds,
+            me,
+            rng: &mut core.rng,
         };
         let steps = f(&mut state, &mut cx);
         self.ops.table.insert(op, state);
@@ -200,22 +201,22 @@ impl Client {
         for step in steps {
             match step {
                 Step::Send(endpoint, request) => {
-                    self.send(endpoint, request, Purpose::Op(op), now);
+                    self.core.send(endpoint, request, Purpose::Op(op), now);
                 }
-                Step::WakeAt(at) => self.timers.set_op(op, at),
-                Step::Problem(kind, endpoint) => self.problem(kind, endpoint, None),
+                Step::WakeAt(at) => self.core.timers.set_op(op, at),
+                Step::Problem(kind, endpoint) => self.core.problem(kind, endpoint, None),
                 Step::Throttled(endpoint) => self.op_throttled(op, endpoint, now),
-                Step::OwnMessage(msg_id) => self.seen.insert_own(&msg_id),
+                Step::OwnMessage(msg_id) => self.core.account.seen.insert_own(&msg_id),
                 Step::BeginLogout => {
                     // Stop everything else: the lane and contact loading end here.
-                    self.timers.clear();
-                    self.phase = Phase::LoggingOut;
+                    self.core.timers.clear();
+                    self.core.phase = Phase::LoggingOut;
                 }
                 Step::Done(result) => {
                     if self.ops.table.remove(&op).is_some() {
                         self.ops.sends.answered(op);
-                        self.timers.cancel_op(op);
-                        self.events.push_back(Event::OpDone { op, result });
+                        self.core.timers.cancel_op(op);
+                        self.core.events.push_back(Event::OpDone { op, result });
                     }
                 }
                 Step::EndSession(reason) => self.end_session(reason),
@@ -227,10 +228,10 @@ impl Client {
     /// comes later; the pause is reported when it starts, not at every 1205 of the same
     /// pause); any other op, or a send out of retries, fails `Throttled`.
     fn op_throttled(&mut self, op: OpId, endpoint: Endpoint, now: Instant) {
-        let requeued = self.config.send_pacing.is_some_and(|pacing| {
+        let requeued = self.core.config.send_pacing.is_some_and(|pacing| {
             self.ops
                 .sends
-                .throttled(op, now, &pacing, self.config.backoff_cap)
+                .throttled(op, now, &pacing, self.core.config.backoff_cap)
         });
         if !requeued {
             return self.apply(op, vec![Step::Done(Err(OpError::Throttled))], now);
@@ -239,7 +240,8 @@ impl Client {
             let retry_in = self
                 .next_send_at()
                 .map(|t| t.saturating_duration_since(now));
-            self.problem(ProblemKind::Throttled, endpoint, retry_in);
+            self.core
+                .problem(ProblemKind::Throttled, endpoint, retry_in);
         }
     }
 
@@ -260,8 +262,8 @@ impl Client {
             } else {
                 Err(OpError::SessionEnded)
             };
-            self.events.push_back(Event::OpDone { op, result });
+            self.core.events.push_back(Event::OpDone { op, result });
         }
-        self.timers.clear_ops();
+        self.core.timers.clear_ops();
     }
 }

@@ -12,8 +12,8 @@ use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Client, Event, LoginPath, Phase, ProblemKind, Server, SnapshotReason};
-use crate::Endpoint;
+use super::session::{Keys, Session};
+use super::{Client, Event, LoginPath, Phase, Server};
 use crate::build::Creds;
 use crate::client::config::Config;
 use crate::client::cookies::CookieJar;
@@ -129,24 +129,25 @@ impl Client {
     /// The state worth saving, once logged in (`None` before the first login completes).
     /// The client emits `SnapshotChanged` when a new one is worth saving.
     pub fn snapshot(&self, now: Instant) -> Option<Snapshot> {
-        let creds = self.creds.as_ref()?;
+        let s = self.session.as_ref()?;
+        let core = &self.core;
         Some(Snapshot {
             version: SNAPSHOT_VERSION,
-            taken_at_unix_ms: self.wall_ms(now),
-            hosts: self.hosts.clone(),
-            desktop: self.config.desktop,
-            uin: creds.uin,
-            sid: creds.sid.clone(),
-            skey: creds.skey.clone(),
-            pass_ticket: creds.pass_ticket_raw.clone(),
-            device_id: creds.device_id.clone(),
-            cookies: self.jar.clone(),
-            sync_key: self.sync_key.clone(),
-            sync_check_key: self.sync_check_key.clone(),
-            me: self.me.clone(),
-            recent_msg_ids: self.seen.recent(SNAPSHOT_MSG_IDS),
-            session_started_unix_s: (self.session_start_s > 0).then_some(self.session_start_s),
-            push_host: (self.push_host != self.hosts.push).then(|| self.push_host.clone()),
+            taken_at_unix_ms: core.wall_ms(now),
+            hosts: core.hosts.clone(),
+            desktop: core.config.desktop,
+            uin: s.creds.uin,
+            sid: s.creds.sid.clone(),
+            skey: s.creds.skey.clone(),
+            pass_ticket: s.creds.pass_ticket_raw.clone(),
+            device_id: s.creds.device_id.clone(),
+            cookies: core.jar.clone(),
+            sync_key: s.keys.sync.clone(),
+            sync_check_key: s.keys.check.clone(),
+            me: s.me.clone(),
+            recent_msg_ids: core.account.seen.recent(SNAPSHOT_MSG_IDS),
+            session_started_unix_s: (s.start_s > 0).then_some(s.start_s),
+            push_host: (s.push.host != core.hosts.push).then(|| s.push.host.clone()),
         })
     }
 
@@ -168,112 +169,58 @@ impl Client {
             });
         }
         let mut client = Client::bare(config, seed, now, wall);
-        if let Server::Official = client.config.server {
-            client.hosts = snapshot.hosts;
+        let core = &mut client.core;
+        let official = core.config.server == Server::Official;
+        if official {
+            core.hosts = snapshot.hosts;
         }
-        client.push_host = match snapshot.push_host {
-            Some(host) if client.config.server == Server::Official && !host.is_empty() => host,
-            _ => client.hosts.push.clone(),
-        };
-        client.session_start_s = snapshot.session_started_unix_s.unwrap_or(0);
-        client.jar = snapshot.cookies;
-        client.creds = Some(Creds {
+        let creds = Creds {
             uin: snapshot.uin,
             sid: snapshot.sid,
             skey: snapshot.skey,
             pass_ticket_raw: snapshot.pass_ticket,
             device_id: snapshot.device_id,
-        });
-        client.last_uin = Some(snapshot.uin);
-        client.sync_key = snapshot.sync_key;
-        client.sync_check_key = snapshot.sync_check_key;
-        client.me = snapshot.me;
-        for id in &snapshot.recent_msg_ids {
-            client.seen.insert(id);
+        };
+        let mut session = Session::new(creds, &core.hosts);
+        // The push host was found (or probed) by the first login: no probing again.
+        session.push.alternatives.clear();
+        if let Some(host) = snapshot.push_host.filter(|h| official && !h.is_empty()) {
+            session.push.host = host;
         }
-        client.phase = Phase::LoggingIn;
-        client.resuming = true;
-        client.verifying = true;
-        client.events.push_back(Event::LoginPath(LoginPath::Hot));
-        client.send_init(now);
+        session.start_s = snapshot.session_started_unix_s.unwrap_or(0);
+        session.keys = Keys {
+            sync: snapshot.sync_key,
+            check: snapshot.sync_check_key,
+        };
+        session.me = snapshot.me;
+        session.resuming = true;
+        session.verifying = true;
+        core.jar = snapshot.cookies;
+        core.account.last_uin = Some(snapshot.uin);
+        for id in &snapshot.recent_msg_ids {
+            core.account.seen.insert(id);
+        }
+        core.phase = Phase::LoggingIn;
+        core.emit(Event::LoginPath(LoginPath::Hot));
+        session.send_init(core, now);
+        client.session = Some(session);
         Ok(client)
     }
 
     /// Starts a new login after the session ended (a logout, a kick, a refused resume):
     /// push login when the account is known and its long-lived cookies are kept, else a QR
-    /// code. Everything of the old session is cleared first.
+    /// code. Everything of the old session is dropped first.
     pub fn login_again(&mut self, now: Instant) -> Result<(), super::UsageError> {
-        if self.phase != Phase::LoggedOut {
+        if self.core.phase != Phase::LoggedOut {
             return Err(super::UsageError::StillRunning);
         }
-        self.touch(now);
-        self.qr_renewals = 0;
+        self.core.touch(now);
+        self.login.qr_renewals = 0;
         if self.can_push_login() {
             self.start_push_login(now);
         } else {
             self.start_qr_login(now);
         }
         Ok(())
-    }
-
-    fn can_push_login(&self) -> bool {
-        self.last_uin.is_some()
-            && (self.jar.value("webwx_auth_ticket").is_some() || self.jar.value("wxuin").is_some())
-    }
-
-    /// Clears every trace of the previous session but the cookie jar and the seen MsgIds.
-    pub(super) fn reset_session(&mut self) {
-        self.creds = None;
-        self.me = None;
-        self.contacts.clear();
-        self.sync_key = SyncKey::default();
-        self.sync_check_key = None;
-        self.reinit = false;
-        self.resuming = false;
-        self.verifying = false;
-        self.push_login = false;
-        self.first_synccheck_done = false;
-        self.contact_seqs.clear();
-        self.contact_pages = 0;
-        self.contacts_failures = 0;
-        self.batch_queue.clear();
-        self.ready_sent = false;
-        self.lane_failures = 0;
-        self.streak_reported.clear();
-        self.pacer = super::pacing::LoopPacer::default();
-        self.sync_parked = false;
-        self.last_reinit = None;
-        self.session_start_s = 0;
-        self.timers.clear();
-        self.uuid = None;
-        self.pending_redirect = None;
-    }
-
-    pub(super) fn start_qr_login(&mut self, now: Instant) {
-        self.reset_session();
-        self.hosts = match &self.config.server {
-            Server::Official => Hosts::before_login(),
-            Server::Custom(base) => Hosts::single(base),
-        };
-        self.events.push_back(Event::LoginPath(LoginPath::Qr));
-        self.send_jslogin(now);
-    }
-
-    /// A resumed session turned out to be gone: try push login, once.
-    pub(super) fn resume_failed(&mut self, problem: ProblemKind, kind: Endpoint, now: Instant) {
-        self.problem(problem, kind, None);
-        self.start_push_login(now);
-    }
-
-    /// Reports a snapshot-worthy change (sync keys at most once per interval).
-    pub(super) fn snapshot_changed(&mut self, reason: SnapshotReason, now: Instant) {
-        if reason == SnapshotReason::SyncKey
-            && let Some(last) = self.last_key_snapshot
-            && now.saturating_duration_since(last) < self.config.snapshot_interval
-        {
-            return;
-        }
-        self.last_key_snapshot = Some(now);
-        self.events.push_back(Event::SnapshotChanged(reason));
     }
 }

@@ -6,7 +6,7 @@ use super::{OpCx, Step};
 use crate::Endpoint;
 use crate::build;
 use crate::client::command::OpOutput;
-use crate::client::engine::Outcome;
+use crate::client::core::Outcome;
 use crate::client::event::LogoutReason;
 
 /// The logout op (no state: one request, any answer ends it).

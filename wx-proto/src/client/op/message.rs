@@ -6,7 +6,7 @@ use super::{OpCx, Step, no_session, read_answer};
 use crate::Endpoint;
 use crate::build;
 use crate::client::command::OpOutput;
-use crate::client::engine::Outcome;
+use crate::client::core::Outcome;
 use crate::parse::parse_send;
 
 /// What is sent.

@@ -13,7 +13,7 @@ mod one_request;
 use std::time::Instant;
 
 use super::command::{Command, OpError, OpOutput};
-use super::engine::Outcome;
+use super::core::Outcome;
 use super::event::{LogoutReason, ProblemKind};
 use super::rng::Rng;
 use super::triage::{Verdict, verdict};

@@ -6,7 +6,7 @@ use super::{OpCx, Step, no_session, read_answer};
 use crate::Endpoint;
 use crate::build;
 use crate::client::command::{Command, OpOutput};
-use crate::client::engine::Outcome;
+use crate::client::core::Outcome;
 use crate::parse::{parse_oplog, parse_revoke, parse_status_notify, parse_update_chat_room};
 
 /// One of the commands above, waiting for its answer.
