@@ -1,8 +1,8 @@
 //! Display names: a contact's remark, nickname or id, and finding a contact by any of them.
 
 use wx_proto::client::Client;
+use wx_proto::model::Contact;
 use wx_proto::model::decode_display_text;
-use wx_proto::parse::Contact;
 
 /// The best name for `user_name`: remark, nickname, a group member's display name or
 /// nickname (when `group` is given), else the id itself.
@@ -14,7 +14,7 @@ pub fn of(client: &Client, user_name: &str, group: Option<&str>) -> String {
         return "me".to_owned();
     }
     if let Some(g) = group.and_then(|g| client.contact(g))
-        && let Some(m) = g.member_list.iter().find(|m| m.user_name == user_name)
+        && let Some(m) = g.member(user_name)
     {
         let name = if m.display_name.is_empty() {
             &m.nick_name

@@ -256,3 +256,37 @@ fn a_version_1_snapshot_still_restores() {
         p.messages().iter().any(|m| m.msg_id == id)
     }));
 }
+
+#[test]
+fn a_version_2_snapshot_with_the_wire_contact_migrates_and_restores() {
+    let mut p = Pair::with_world(world());
+    p.login();
+    let snap = p.client.snapshot(p.now).expect("logged in");
+    let me = snap.me.clone().expect("me");
+    let mut v: serde_json::Value = serde_json::from_slice(&snap.to_json()).unwrap();
+    // What version 2 wrote: `me` as the server's object (PascalCase, names not decoded).
+    v["version"] = serde_json::json!(2);
+    v["me"] = serde_json::json!({
+        "UserName": me.user_name,
+        "NickName": "Me &amp; <span class=\"emoji emoji1f604\"></span>",
+        "Uin": 42,
+        "HeadImgUrl": "/cgi-bin/mmwebwx-bin/webwxgeticon?seq=1",
+    });
+    let old = Snapshot::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
+    assert_eq!(old.version, 2);
+    let migrated = old.me.clone().expect("me kept");
+    assert_eq!(migrated.user_name, me.user_name);
+    assert_eq!(migrated.nick_name, "Me & 😄", "names decoded on migration");
+    assert_eq!(migrated.uin.get(), 42);
+    // Written again, it is version 3 with the domain form, and reads back the same.
+    let json = old.to_json();
+    let again = Snapshot::from_json(&json).unwrap();
+    assert_eq!(again.me, Some(migrated));
+    let client = restored(&p, old);
+    p.events.clear();
+    p.restart_with(client);
+    let id = text(&mut p, "after v2");
+    assert!(p.run_until(Duration::from_secs(60), |p| {
+        p.messages().iter().any(|m| m.msg_id == id)
+    }));
+}

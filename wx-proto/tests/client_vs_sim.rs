@@ -43,7 +43,7 @@ fn login_runs_to_ready_with_every_contact_and_group() {
     let groups: Vec<_> = p.client.contacts().filter(|c| c.is_group()).collect();
     assert_eq!(groups.len(), 3);
     assert!(
-        groups.iter().all(|g| !g.member_list.is_empty()),
+        groups.iter().all(|g| !g.group.members.is_empty()),
         "members batch-fetched"
     );
     assert!(p.client.contacts().filter(|c| c.is_friend()).count() >= 20);

@@ -49,13 +49,13 @@ pub async fn run(args: ContactsArgs) -> CliResult {
         if args.json {
             let v = serde_json::json!({
                 "name": names::label(c), "user_name": c.user_name, "nick_name": c.nick_name, "remark_name": c.remark_name,
-                "is_group": c.is_group(), "member_count": c.member_count,
+                "is_group": c.is_group(), "member_count": c.group.member_count,
                 "official": c.is_official_account(),
             });
             println!("{v}");
         } else {
             let kind = if c.is_group() {
-                format!("group, {} members", c.member_count)
+                format!("group, {} members", c.group.member_count)
             } else if c.is_official_account() {
                 "official".to_owned()
             } else {

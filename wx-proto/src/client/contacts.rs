@@ -12,7 +12,8 @@ use super::triage::{Verdict, verdict};
 use super::{ContactsStep, Event, Phase, ProblemKind, Purpose};
 use crate::Endpoint;
 use crate::build;
-use crate::parse::{Contact, parse_batch_get_contact, parse_get_contact};
+use crate::model::Contact;
+use crate::parse::{parse_batch_get_contact, parse_get_contact};
 
 /// At most this many contact pages are fetched (the official client stops after 16 extra).
 const MAX_CONTACT_PAGES: u32 = 64;
@@ -96,7 +97,7 @@ impl Session {
                         self.loader.failures = 0;
                         self.loader.pages += 1;
                         for c in page.member_list {
-                            self.contacts.insert(c.user_name.clone(), c);
+                            self.contacts.insert(c.user_name.clone(), Contact::from(c));
                         }
                         for bad in page.bad_contacts {
                             core.problem(ProblemKind::MalformedContact(bad), kind, None);
@@ -133,7 +134,8 @@ impl Session {
                         for bad in r.bad_contacts {
                             core.problem(ProblemKind::MalformedContact(bad), kind, None);
                         }
-                        let changed: Vec<Contact> = r.contact_list;
+                        let changed: Vec<Contact> =
+                            r.contact_list.into_iter().map(Contact::from).collect();
                         for c in &changed {
                             self.contacts.insert(c.user_name.clone(), c.clone());
                         }
@@ -184,7 +186,7 @@ impl Session {
         let missing: Vec<String> = self
             .contacts
             .values()
-            .filter(|c| c.is_group() && c.member_list.is_empty())
+            .filter(|c| c.is_group() && c.group.members.is_empty())
             .map(|c| c.user_name.clone())
             .collect();
         for name in missing {

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use crate::error::ParseError;
+use crate::model::Contact;
 use crate::model::Message;
 use crate::parse::BadElement;
-use crate::parse::Contact;
 use crate::ret_code::RetCode;
 
 use super::command::{OpError, OpId, OpOutput};

@@ -46,7 +46,7 @@ pub use timers::Wake;
 
 use std::time::{Instant, SystemTime};
 
-use crate::parse::Contact;
+use crate::model::Contact;
 use core::{Core, Outcome};
 use login::Login;
 use ops::Ops;

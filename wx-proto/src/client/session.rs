@@ -16,7 +16,8 @@ use super::{Event, Hosts, Lane, LogoutReason, Phase, ProblemKind, Purpose};
 use crate::Endpoint;
 use crate::build::{self, Creds};
 use crate::error::{ErrorKind, Format, ParseError};
-use crate::parse::{Contact, SyncKey, parse_init};
+use crate::model::Contact;
+use crate::parse::{SyncKey, parse_init};
 
 /// What a session flow asks of the engine when it returns.
 #[must_use]
@@ -176,16 +177,16 @@ impl Session {
         if init.user.uin.get() != 0 {
             self.creds.uin = init.user.uin;
         }
-        for c in &init.contact_list {
-            self.contacts.insert(c.user_name.clone(), c.clone());
+        for c in init.contact_list {
+            self.contacts.insert(c.user_name.clone(), Contact::from(c));
         }
-        for bad in init.bad_contacts.iter().cloned() {
+        for bad in init.bad_contacts {
             core.problem(ProblemKind::MalformedContact(bad), Endpoint::Init, None);
         }
         let was_reinit = std::mem::replace(&mut self.sync.reinit, false);
         self.resuming = false;
         core.account.last_uin = Some(self.creds.uin);
-        self.me = Some(init.user.clone());
+        let me = Contact::from(init.user);
         if !was_reinit {
             core.phase = Phase::Running;
             // A restored session keeps the start of its first login: what arrived while
@@ -194,16 +195,19 @@ impl Session {
                 self.start_s = core.wall_ms(now) / 1000;
             }
             core.emit(Event::LoggedIn {
-                uin: init.user.uin,
-                user_name: init.user.user_name.clone(),
-                nick_name: init.user.nick_name.clone(),
+                uin: me.uin,
+                user_name: me.user_name.clone(),
+                nick_name: me.nick_name.clone(),
             });
             core.snapshot_changed(SnapshotReason::LoggedIn, now);
             // Code 3: the phone shows "web WeChat logged in". Its answer is not awaited.
-            let me = init.user.user_name.as_str();
-            let req = build::status_notify(&core.ctx(now), &self.creds, 3, me, me);
+            let name = me.user_name.as_str();
+            let req = build::status_notify(&core.ctx(now), &self.creds, 3, name, name);
             core.send(Endpoint::StatusNotify, req, Purpose::FireAndForget, now);
+            self.me = Some(me);
             self.start_contacts(core, now);
+        } else {
+            self.me = Some(me);
         }
         self.send_synccheck(core, now);
         Next::Go

@@ -6,7 +6,10 @@
 //! version and older ones it knows how to read, and refuses newer ones with a clear error
 //! instead of guessing. Version 2 added `session_started_unix_s` and `push_host`; a
 //! version 1 file reads with both absent (history then counts from the restore, and the
-//! push host is the family's default). Every credential is a [`Secret`] or a [`Uin`], so `Debug` shows none.
+//! push host is the family's default). Version 3 keeps `me` as the domain
+//! [`model::Contact`](crate::model::Contact) (names decoded, snake_case keys) instead of
+//! the wire object; an older file's `me` is read as the wire object and converted. Every
+//! credential is a [`Secret`] or a [`Uin`], so `Debug` shows none.
 
 use std::time::{Instant, SystemTime};
 
@@ -18,11 +21,12 @@ use crate::build::Creds;
 use crate::client::config::Config;
 use crate::client::cookies::CookieJar;
 use crate::client::hosts::Hosts;
-use crate::parse::{Contact, SyncKey};
+use crate::model::Contact;
+use crate::parse::{self, SyncKey};
 use crate::secret::{Secret, Uin};
 
 /// The snapshot format this crate writes.
-pub const SNAPSHOT_VERSION: u32 = 2;
+pub const SNAPSHOT_VERSION: u32 = 3;
 /// How many recent MsgIds a snapshot keeps, so a resumed session drops re-deliveries.
 const SNAPSHOT_MSG_IDS: usize = 512;
 
@@ -93,9 +97,14 @@ struct VersionOnly {
 }
 
 impl Snapshot {
-    /// The JSON form.
+    /// The JSON form, in this build's format: its `version` is [`SNAPSHOT_VERSION`]
+    /// whatever version the snapshot was read from (an older file is migrated on reading).
     pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec_pretty(self).unwrap_or_default()
+        let current = Snapshot {
+            version: SNAPSHOT_VERSION,
+            ..self.clone()
+        };
+        serde_json::to_vec_pretty(&current).unwrap_or_default()
     }
 
     /// Reads the JSON form, refusing a newer format version before anything else.
@@ -114,6 +123,9 @@ impl Snapshot {
                 supported: SNAPSHOT_VERSION,
             });
         }
+        if version.version < 3 {
+            return Self::from_wire_me(bytes);
+        }
         serde_json::from_slice(bytes).map_err(|e| {
             SnapshotError::Malformed(format!(
                 "{:?} at line {} column {}",
@@ -122,6 +134,20 @@ impl Snapshot {
                 e.column()
             ))
         })
+    }
+
+    /// Versions 1 and 2: `me` is the wire contact object; it becomes the domain one.
+    fn from_wire_me(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+        let malformed =
+            |e: serde_json::Error| SnapshotError::Malformed(format!("{:?}", e.classify()));
+        let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(malformed)?;
+        if let Some(me) = value.get_mut("me")
+            && !me.is_null()
+        {
+            let wire: parse::Contact = serde_json::from_value(me.take()).map_err(malformed)?;
+            *me = serde_json::to_value(Contact::from(wire)).map_err(malformed)?;
+        }
+        serde_json::from_value(value).map_err(malformed)
     }
 }
 

@@ -13,7 +13,7 @@ use crate::Endpoint;
 use crate::build;
 use crate::client::config::HistoryPolicy;
 use crate::client::event::SnapshotReason;
-use crate::model;
+use crate::model::{self, Contact, decode_display_text};
 use crate::parse::{SyncResponse, parse_sync, parse_synccheck};
 use crate::ret_code::RetCode;
 
@@ -251,9 +251,9 @@ impl Session {
         if let Some(profile) = sync.profile.filter(|p| p.changed()) {
             // Only what really differs is news (a server may repeat the same profile).
             let mine = self.me.as_ref();
-            let nick = (!profile.nick_name.buff.is_empty()
-                && mine.is_none_or(|m| m.nick_name != profile.nick_name.buff))
-            .then(|| profile.nick_name.buff.clone());
+            let new_nick = decode_display_text(&profile.nick_name.buff);
+            let nick = (!new_nick.is_empty() && mine.is_none_or(|m| m.nick_name != new_nick))
+                .then(|| new_nick.into_owned());
             let head = (profile.head_img_update_flag != 0
                 && !profile.head_img_url.is_empty()
                 && mine.is_none_or(|m| m.head_img_url != profile.head_img_url))
@@ -287,7 +287,7 @@ impl Session {
         }
         let mut changed = Vec::new();
         for c in sync.mod_contact_list {
-            match c {
+            match c.map(Contact::from) {
                 // A contact the server repeats unchanged is no news.
                 Ok(c) if self.contacts.get(&c.user_name) == Some(&c) => {}
                 Ok(c) => {

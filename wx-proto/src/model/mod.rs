@@ -10,6 +10,7 @@
 //! [`decode_emoji`], [`mentions`], [`is_mentioned`] and [`tagged_mentions`].
 
 mod app;
+mod contact;
 mod contact_msg;
 mod dispatch;
 mod emoji;
@@ -25,6 +26,7 @@ mod text;
 mod xml;
 
 pub use app::{AppAttach, AppDetail, AppMessage, FileAttachment, PayInfo};
+pub use contact::{Contact, GroupInfo, Member, Region};
 pub use contact_msg::{Card, FriendRequest};
 pub use kind::{Emoticon, Image, MessageKind, Text, Video, Voice, Voip};
 pub use location::Location;
