@@ -35,12 +35,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod blob;
 pub mod clock;
 pub mod content;
 mod endpoint;
 pub mod fault;
 mod held;
 mod knobs;
+#[cfg(feature = "server")]
+pub mod limits;
 pub mod login;
 pub mod model;
 pub mod pattern;
@@ -60,6 +63,8 @@ pub use fault::{Fault, FaultRule};
 pub use login::LoginPolicy;
 pub use pattern::Pattern;
 pub use poison::{Poison, PoisonedPair};
+#[cfg(feature = "server")]
+pub use limits::Limits;
 #[cfg(feature = "server")]
 pub use server::{ServeOptions, Server, serve};
 pub use sim::{Config, HeldId, Push, Reply, Sent, Sim, SimError};
