@@ -60,11 +60,11 @@ pub mod world;
 
 pub use content::Body;
 pub use fault::{Fault, FaultRule};
+#[cfg(feature = "server")]
+pub use limits::Limits;
 pub use login::LoginPolicy;
 pub use pattern::Pattern;
 pub use poison::{Poison, PoisonedPair};
-#[cfg(feature = "server")]
-pub use limits::Limits;
 #[cfg(feature = "server")]
 pub use server::{ServeOptions, Server, serve};
 pub use sim::{Config, HeldId, Push, Reply, Sent, Sim, SimError};

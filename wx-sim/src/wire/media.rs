@@ -48,7 +48,11 @@ fn periodic(head: &[u8], period: &[u8], len: usize) -> Vec<u8> {
         return v;
     }
     let start = v.len();
-    v.extend_from_slice(period.get(..(len - start).min(period.len())).unwrap_or(period));
+    v.extend_from_slice(
+        period
+            .get(..(len - start).min(period.len()))
+            .unwrap_or(period),
+    );
     while v.len() < len {
         let have = v.len() - start;
         let take = have.min(len - v.len());
