@@ -6,7 +6,7 @@ use crate::fault::{Fault, FaultRule};
 use crate::login::LoginState;
 use crate::poison::Poison;
 use crate::session::Event;
-use crate::sim::{Blob, FriendRequest, Push, Sim, SimError};
+use crate::sim::{FriendRequest, Push, Sim, SimError};
 use std::time::Instant;
 
 impl Sim {
@@ -169,6 +169,7 @@ impl Sim {
         poison: Option<Poison>,
         now: Instant,
     ) -> Result<String, SimError> {
+        crate::blob::check_media(body)?;
         let acc = self
             .world
             .accounts
@@ -239,47 +240,6 @@ impl Sim {
         let id = msg.msg_id.clone();
         self.deliver_marked(push.account, Event::Msg(Box::new(msg)), poison, now);
         Ok(id)
-    }
-
-    fn store_media(&mut self, body: &Body, msg: &crate::model::Message, key: &str) {
-        let jpeg = || crate::wire::media::TINY_JPEG.to_vec();
-        let (ct, bytes, name) = match body {
-            Body::Image | Body::Emoticon | Body::Card { .. } => {
-                ("image/jpeg", jpeg(), String::new())
-            }
-            Body::Voice { ms } => (
-                "audio/mp3",
-                crate::wire::media::voice_mp3(*ms as usize * 2),
-                String::new(),
-            ),
-            Body::Video { size, .. } => (
-                "video/mp4",
-                crate::wire::media::video_mp4(*size),
-                String::new(),
-            ),
-            Body::Location { .. } => ("image/jpeg", jpeg(), String::new()),
-            Body::File { name, size } => {
-                let bytes: Vec<u8> = (0..*size).map(|i| b'a' + (i % 26) as u8).collect();
-                self.blobs.insert(
-                    format!("@crypt_{key}"),
-                    Blob {
-                        content_type: "application/octet-stream".into(),
-                        bytes: bytes.clone(),
-                        name: name.clone(),
-                    },
-                );
-                ("application/octet-stream", bytes, name.clone())
-            }
-            _ => return,
-        };
-        self.blobs.insert(
-            msg.msg_id.clone(),
-            Blob {
-                content_type: ct.into(),
-                bytes,
-                name,
-            },
-        );
     }
 
     /// Queues an event for every live session of `account`.

@@ -35,12 +35,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod blob;
 pub mod clock;
 pub mod content;
 mod endpoint;
 pub mod fault;
 mod held;
 mod knobs;
+#[cfg(feature = "server")]
+pub mod limits;
 pub mod login;
 pub mod model;
 pub mod pattern;
@@ -57,6 +60,8 @@ pub mod world;
 
 pub use content::Body;
 pub use fault::{Fault, FaultRule};
+#[cfg(feature = "server")]
+pub use limits::Limits;
 pub use login::LoginPolicy;
 pub use pattern::Pattern;
 pub use poison::{Poison, PoisonedPair};

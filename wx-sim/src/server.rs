@@ -1,10 +1,11 @@
 //! The hyper 1 loopback server around [`Sim`]: plain HTTP or HTTPS (self-signed, rcgen).
 
+use crate::limits::{Budget, Limits, read_body};
 use crate::sim::{Config, HeldId, Reply, Sim, Wakes};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
@@ -16,8 +17,9 @@ use tokio::sync::{Notify, watch};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 
-/// Largest request body accepted (uploads come in 512 KiB chunks).
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// How long the accept loop waits after a failed accept (no file descriptor left, …) before
+/// trying again, instead of spinning on the error.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// How to serve.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +30,8 @@ pub struct ServeOptions {
     pub tls: bool,
     /// Where to write the certificate PEM (default: the temp dir).
     pub cert_dir: Option<PathBuf>,
+    /// Timeouts and body sizes: what a client can make the server hold.
+    pub limits: Limits,
 }
 
 /// A running server. Dropping it does not stop it; call [`Server::shutdown`].
@@ -49,6 +53,8 @@ struct Shared {
     sim: Mutex<Sim>,
     notify: Notify,
     wakers: Mutex<HashMap<HeldId, Arc<Notify>>>,
+    limits: Limits,
+    budget: Budget,
 }
 
 impl Shared {
@@ -152,9 +158,10 @@ async fn answer(
     req: http::Request<Incoming>,
 ) -> Result<http::Response<Full<Bytes>>, io::Error> {
     let (parts, body) = req.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(c) => c.to_bytes().to_vec(),
-        Err(_) => return Err(io::Error::other("request body")),
+    let (bytes, taken) = match read_body(&shared.limits, &shared.budget, &parts.headers, body).await
+    {
+        Ok(x) => x,
+        Err(e) => return Ok(to_hyper(e.response())),
     };
     let req = http::Request::from_parts(parts, bytes);
     let (mut reply, wakes) = {
@@ -162,6 +169,9 @@ async fn answer(
         let reply = sim.handle(&req, Instant::now());
         (reply, sim.take_wakes())
     };
+    // The body is handled: give its memory and its share of the budget back before waiting.
+    drop(req);
+    drop(taken);
     shared.wake(wakes);
     let mut guard = HeldGuard {
         shared: shared.clone(),
@@ -235,6 +245,34 @@ fn tls_acceptor(dir: Option<PathBuf>, port: u16) -> io::Result<(TlsAcceptor, Str
     Ok((TlsAcceptor::from(Arc::new(cfg)), pem, path))
 }
 
+/// Serves one connection: the TLS handshake (bounded by the header timeout), then HTTP/1.1
+/// requests until the client closes, a request head is late, or the server stops.
+async fn serve_connection(
+    shared: Arc<Shared>,
+    acceptor: Option<TlsAcceptor>,
+    stream: tokio::net::TcpStream,
+) {
+    let head_timeout = shared.limits.header_read_timeout;
+    let svc = {
+        let shared = shared.clone();
+        service_fn(move |req| answer(shared.clone(), req))
+    };
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_timeout);
+    match acceptor {
+        Some(a) => {
+            if let Ok(Ok(tls)) = tokio::time::timeout(head_timeout, a.accept(stream)).await {
+                let _ = builder.serve_connection(TokioIo::new(tls), svc).await;
+            }
+        }
+        None => {
+            let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+        }
+    }
+}
+
 /// Binds `addr` (use port 0 for any) and serves the simulator until [`Server::shutdown`].
 /// Must be called within a tokio runtime.
 pub async fn serve(addr: SocketAddr, options: ServeOptions) -> io::Result<Server> {
@@ -252,6 +290,8 @@ pub async fn serve(addr: SocketAddr, options: ServeOptions) -> io::Result<Server
         sim: Mutex::new(sim),
         notify: Notify::new(),
         wakers: Mutex::new(HashMap::new()),
+        budget: Budget::new(options.limits.body_budget),
+        limits: options.limits.clone(),
     });
     let (acceptor, cert_pem, cert_path) = if options.tls {
         let (a, pem, path) = tls_acceptor(options.cert_dir.clone(), addr.port())?;
@@ -296,26 +336,20 @@ pub async fn serve(addr: SocketAddr, options: ServeOptions) -> io::Result<Server
             let (stream, _) = tokio::select! {
                 r = listener.accept() => match r {
                     Ok(x) => x,
-                    Err(_) => continue,
+                    Err(_) => {
+                        // EMFILE, ENFILE, ENOBUFS, …: the error repeats until something is
+                        // released, so wait instead of spinning on it.
+                        tokio::select! {
+                            _ = tokio::time::sleep(ACCEPT_BACKOFF) => continue,
+                            _ = stopped.changed() => return,
+                        }
+                    }
                 },
                 _ = stopped.changed() => return,
             };
             let shared = accept_shared.clone();
             let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req| answer(shared.clone(), req));
-                let builder = hyper::server::conn::http1::Builder::new();
-                match acceptor {
-                    Some(a) => {
-                        if let Ok(tls) = a.accept(stream).await {
-                            let _ = builder.serve_connection(TokioIo::new(tls), svc).await;
-                        }
-                    }
-                    None => {
-                        let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
-                    }
-                }
-            });
+            tokio::spawn(serve_connection(shared, acceptor, stream));
         }
     });
     Ok(Server {

@@ -121,16 +121,7 @@ pub(crate) struct Held {
     pub post: Option<Fault>,
 }
 
-/// Bytes the simulator can serve for a download.
-#[derive(Debug, Clone)]
-pub struct Blob {
-    /// Content-Type.
-    pub content_type: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
-    /// File name (attachments).
-    pub name: String,
-}
+pub use crate::blob::{Blob, BlobBytes};
 
 /// A message a client sent, as the simulator recorded it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -178,6 +169,16 @@ pub enum SimError {
     /// The sender or group named does not exist.
     #[error("no such contact or group")]
     NoContact,
+    /// A pushed medium larger than the simulator serves (see [`crate::blob`]).
+    #[error("{what} is {asked}, over the limit of {limit}: push a smaller one")]
+    MediaTooLarge {
+        /// What was too large (`video size`, `voice ms`, …).
+        what: &'static str,
+        /// The value asked for.
+        asked: u64,
+        /// The largest value accepted.
+        limit: u64,
+    },
 }
 
 /// Where a pushed message comes from.
@@ -422,10 +423,16 @@ impl Sim {
         ) {
             self.wake_all = true;
         }
-        *self.served_by.entry(endpoint.clone()).or_default() += 1;
+        let counter = self.counter_name(&endpoint);
+        match self.served_by.get_mut(counter) {
+            Some(n) => *n += 1,
+            None => {
+                self.served_by.insert(counter.to_string(), 1);
+            }
+        }
         let account = self.request_account(&r);
         if let Some(a) = account {
-            self.account_counts.count(a, &endpoint);
+            self.account_counts.count(a, counter);
         }
         let fault = self
             .take_fault(&endpoint)

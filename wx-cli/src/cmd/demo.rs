@@ -35,8 +35,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
             poll_hold: Duration::from_secs(2),
             ..wx_sim::Config::default()
         },
-        tls: false,
-        cert_dir: None,
+        ..ServeOptions::default()
     };
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
     let server = wx_sim::serve(addr, options)

@@ -11,6 +11,8 @@ const USAGE: &str =
               [--groups N] [--members N] [--official N] [--page N] [--seed N]
               [--auto-confirm MS] [--each-account] [--rate-ms MS] [--spread]
               [--hold-ms MS] [--qr-lifetime-s S] [--pattern [ACCOUNT:]JSON]...
+              [--header-timeout-ms MS] [--body-timeout-ms MS] [--max-body BYTES]
+              [--body-budget BYTES]
 
 Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 `wx-sim listening on <base url>` (and `wx-sim certificate <path>` with --https).
@@ -22,6 +24,12 @@ Serves every webwx host family on http(s)://127.0.0.1:PORT and prints
 (repeatable), e.g. '{\"kind\":\"no_hold\"}', '3:{\"kind\":\"stuck_keys\",\"selector\":2}',
 '{\"kind\":\"continue_forever\"}',
 '{\"kind\":\"fault\",\"endpoints\":[\"synccheck\"],\"fault\":{\"kind\":\"status\",\"code\":500}}'.
+--header-timeout-ms (default 30000): a connection whose request head (or TLS handshake)
+takes longer, or that sends nothing for that long between requests, is closed.
+--body-timeout-ms (default 60000): a slower request body gets 408.
+--max-body (default 16 MiB): a larger request body gets 413.
+--body-budget (default 64 MiB): body bytes all requests may buffer at once beyond 64 KiB
+each; a request that finds it spent gets 503 with Retry-After.
 Control API: GET /__sim/state, /__sim/world, /__sim/sent, /__sim/stats[?accounts=0],
 /__sim/patterns; POST /__sim/login, /__sim/scan,
 /__sim/confirm, /__sim/cancel, /__sim/expire_qr, /__sim/push (JSON), /__sim/fault (JSON),
@@ -97,6 +105,15 @@ fn parse(args: &[String]) -> Result<(u16, ServeOptions, Patterns), String> {
             "--qr-lifetime-s" => {
                 opts.config.qr_lifetime = Duration::from_secs(num("--qr-lifetime-s")?)
             }
+            "--header-timeout-ms" => {
+                opts.limits.header_read_timeout =
+                    Duration::from_millis(num("--header-timeout-ms")?.max(1))
+            }
+            "--body-timeout-ms" => {
+                opts.limits.body_timeout = Duration::from_millis(num("--body-timeout-ms")?.max(1))
+            }
+            "--max-body" => opts.limits.max_body = num("--max-body")? as usize,
+            "--body-budget" => opts.limits.body_budget = num("--body-budget")? as usize,
             "--pattern" => patterns.push(parse_pattern(it.next().ok_or("--pattern needs JSON")?)?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),

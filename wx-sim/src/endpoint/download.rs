@@ -70,7 +70,7 @@ impl Sim {
                 media::TINY_JPEG.to_vec(),
                 String::new(),
             ),
-            (_, Some(b)) => (b.content_type.clone(), b.bytes.clone(), b.name.clone()),
+            (_, Some(b)) => (b.content_type.clone(), b.bytes.to_vec(), b.name.clone()),
             (_, None) => return respond(404, "text/plain", Vec::new()),
         };
         let range = r

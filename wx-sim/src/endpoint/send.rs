@@ -4,7 +4,7 @@ use super::{int, text};
 use crate::content::{escape, js_escape};
 use crate::model::Message;
 use crate::session::Event;
-use crate::sim::{Blob, Req, Sent, Sim, json};
+use crate::sim::{Blob, BlobBytes, Req, Sent, Sim, json};
 use crate::wire::json::{BaseResponse, bare, parse, to_body};
 use crate::wire::{cookie, multipart};
 use http::Response;
@@ -246,7 +246,7 @@ impl Sim {
             media_id.clone(),
             Blob {
                 content_type: mime,
-                bytes,
+                bytes: BlobBytes::Stored(bytes),
                 name,
             },
         );

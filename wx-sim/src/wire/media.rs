@@ -16,24 +16,48 @@ pub const TINY_JPEG: &[u8] = &[
 
 /// Stand-in voice bytes: an ID3 header and silent MPEG frames (never decoded by clients).
 pub fn voice_mp3(len: usize) -> Vec<u8> {
-    let mut v = b"ID3\x03\x00\x00\x00\x00\x00\x00".to_vec();
-    while v.len() < len.max(16) {
-        v.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x64]);
-        v.extend_from_slice(&[0u8; 28]);
-    }
-    v.truncate(len.max(16));
-    v
+    let mut frame = [0u8; 32];
+    frame[..4].copy_from_slice(&[0xFF, 0xFB, 0x90, 0x64]);
+    periodic(b"ID3\x03\x00\x00\x00\x00\x00\x00", &frame, len.max(16))
 }
 
-/// Stand-in video bytes: an `ftyp` box then filler, `len` bytes long.
+/// Stand-in video bytes: an `ftyp` box then filler (0, 1, … 255, 0, …), `len` bytes long.
 pub fn video_mp4(len: usize) -> Vec<u8> {
-    let mut v = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom".to_vec();
-    let mut i: u8 = 0;
-    while v.len() < len.max(24) {
-        v.push(i);
-        i = i.wrapping_add(1);
+    let mut filler = [0u8; 256];
+    for (i, b) in (0u8..=255).zip(filler.iter_mut()) {
+        *b = i;
     }
-    v.truncate(len.max(24));
+    periodic(
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
+        &filler,
+        len.max(24),
+    )
+}
+
+/// Stand-in attachment bytes: `abc…xyzabc…`, `len` bytes long.
+pub fn file_bytes(len: usize) -> Vec<u8> {
+    periodic(b"", b"abcdefghijklmnopqrstuvwxyz", len)
+}
+
+/// `head`, then `period` repeated, cut at `len` bytes. Built by doubling copies, so a
+/// megabyte costs a handful of `memcpy`s rather than a loop over its bytes.
+fn periodic(head: &[u8], period: &[u8], len: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(len);
+    v.extend_from_slice(head.get(..len.min(head.len())).unwrap_or(head));
+    if period.is_empty() || v.len() >= len {
+        return v;
+    }
+    let start = v.len();
+    v.extend_from_slice(
+        period
+            .get(..(len - start).min(period.len()))
+            .unwrap_or(period),
+    );
+    while v.len() < len {
+        let have = v.len() - start;
+        let take = have.min(len - v.len());
+        v.extend_from_within(start..start + take);
+    }
     v
 }
 
@@ -106,6 +130,11 @@ mod tests {
         assert!(base64(TINY_JPEG).starts_with("/9j/4AAQSkZJRg"));
         assert_eq!(voice_mp3(100).len(), 100);
         assert_eq!(&video_mp4(50)[4..8], b"ftyp");
+        assert_eq!(video_mp4(24 + 300)[24 + 257], 1);
+        assert_eq!(&file_bytes(30)[24..], b"yzabcd");
+        assert_eq!(voice_mp3(16).len(), 16);
+        assert_eq!(&voice_mp3(80)[10 + 32..10 + 36], &[0xFF, 0xFB, 0x90, 0x64]);
+        assert_eq!(file_bytes(5 << 20).len(), 5 << 20);
         let png = qr_png("https://login.weixin.qq.com/l/gbyKnbsmqQ==").unwrap();
         assert_eq!(&png[1..4], b"PNG");
     }

@@ -39,7 +39,7 @@ impl Env {
         let options = ServeOptions {
             config,
             tls,
-            cert_dir: None,
+            ..ServeOptions::default()
         };
         let server = rt
             .block_on(wx_sim::serve("127.0.0.1:0".parse().unwrap(), options))
