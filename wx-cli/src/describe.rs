@@ -10,7 +10,7 @@ use crate::style::Style;
 
 /// The short name of a message kind and its text (or a summary of what it carries), with
 /// credential parameters in it (a link's `pass_ticket=`, `skey=`, …) redacted as `--json`'s
-/// detail is. Not yet safe for a terminal: see [`line`].
+/// detail is. Not yet safe for a terminal: see [`line()`].
 pub fn kind_and_text(kind: &MessageKind) -> (&'static str, String) {
     let (name, text) = raw_kind_and_text(kind);
     (name, redact_params(&text).unwrap_or(text))

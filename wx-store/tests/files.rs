@@ -118,7 +118,11 @@ fn truncated_and_newer_files_are_refused_and_untouched() {
 
     let newer = String::from_utf8(whole)
         .unwrap()
-        .replacen("\"version\": 1", "\"version\": 99", 1);
+        .replacen(
+            &format!("\"version\": {}", wx_proto::client::SNAPSHOT_VERSION),
+            "\"version\": 99",
+            1,
+        );
     assert!(newer.contains("\"version\": 99"));
     fs::write(&path, &newer).unwrap();
     let e = load(&path).unwrap_err();

@@ -4,7 +4,7 @@
 //! requests and events.
 //!
 //! This module owns the `Client` type and its public API (getters, inputs, outputs). Its
-//! state is in parts that own it (the shape of str0m's `Rtc`): the [`Core`](core) every
+//! state is in parts that own it (the shape of str0m's `Rtc`): the `Core` every
 //! flow shares (config, clock, PRNG, cookie jar, in-flight map, outbox, events, timers),
 //! the `Login` in progress, the `Session` (credentials, keys, the contact book, the sync
 //! loop's and the contact loader's state: a new login drops it whole), and the `Ops`
