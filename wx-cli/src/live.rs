@@ -220,6 +220,9 @@ pub fn reason_text(reason: &LogoutReason) -> String {
         LogoutReason::NeedsBrowser => "the server wants a browser security check".into(),
         LogoutReason::QrExpired => "the QR code expired too many times".into(),
         LogoutReason::InitFailed => "the session could not start (webwxinit failed)".into(),
+        LogoutReason::UntrustedHost(why) => {
+            format!("login refused for safety: the server redirected it to {why}")
+        }
         other => format!("{other:?}"),
     }
 }

@@ -31,6 +31,10 @@ pub enum HistoryPolicy {
 pub struct Config {
     /// The server.
     pub server: Server,
+    /// Follow a login redirect (and accept snapshot hosts) outside the trusted hosts: the
+    /// WeChat domains over https for the official servers, the base URL's origin for a
+    /// custom one. Off by default; only for a test server that spans several origins.
+    pub trust_foreign_redirects: bool,
     /// Desktop (UOS) mode: `mod=desktop` and the `client-version`/`extspam` headers.
     pub desktop: bool,
     /// The `client-version` header of desktop mode.
@@ -91,6 +95,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             server: Server::Official,
+            trust_foreign_redirects: false,
             desktop: false,
             client_version: "2.0.0".to_owned(),
             extspam: DEFAULT_EXTSPAM.to_owned(),

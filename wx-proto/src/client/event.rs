@@ -207,6 +207,9 @@ pub enum LogoutReason {
     QrExpired,
     /// webwxinit kept failing.
     InitFailed,
+    /// The login redirect pointed at a host the session's credentials may not go to
+    /// (see [`UntrustedHost`](super::UntrustedHost)); nothing was sent there.
+    UntrustedHost(super::UntrustedHost),
 }
 
 impl LogoutReason {

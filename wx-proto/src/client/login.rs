@@ -7,6 +7,7 @@
 use std::time::Instant;
 
 use super::core::{Core, Outcome};
+use super::trust;
 use super::{Event, Lane, LoginPath, LogoutReason, Phase, ProblemKind, Purpose, Server};
 use crate::Endpoint;
 use crate::build::{self, Creds};
@@ -149,6 +150,11 @@ impl Login {
             }
             LoginPoll::Confirmed { redirect_uri } => {
                 let redirect_uri = redirect_uri.into_owned();
+                // The ticket goes where the redirect points: only to a trusted host.
+                if let Err(why) = trust::check_url(&core.config, &redirect_uri) {
+                    tracing::warn!(%why, "login redirect refused");
+                    return LoginNext::End(LogoutReason::UntrustedHost(why));
+                }
                 core.hosts = match &core.config.server {
                     Server::Custom(base) => Hosts::single(base),
                     Server::Official => {

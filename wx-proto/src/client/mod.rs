@@ -33,6 +33,7 @@ mod snapshot;
 mod sync_loop;
 mod timers;
 mod triage;
+mod trust;
 
 pub use crate::Endpoint;
 pub use command::{Command, OpError, OpId, OpOutput, UsageError};
@@ -43,6 +44,7 @@ pub use hosts::Hosts;
 pub use request::{Failure, Request, RequestId};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use timers::Wake;
+pub use trust::UntrustedHost;
 
 use std::time::{Instant, SystemTime};
 

@@ -89,6 +89,9 @@ pub enum SnapshotError {
     /// Not a snapshot (bad JSON, truncated, missing fields).
     #[error("not a valid snapshot: {0}")]
     Malformed(String),
+    /// It names hosts the session's credentials may not go to (a planted file).
+    #[error("the snapshot names an untrusted host: {0}")]
+    UntrustedHost(#[from] super::UntrustedHost),
 }
 
 #[derive(Deserialize)]
@@ -194,6 +197,7 @@ impl Client {
                 supported: SNAPSHOT_VERSION,
             });
         }
+        super::trust::check_hosts(&config, &snapshot.hosts, snapshot.push_host.as_deref())?;
         let mut client = Client::bare(config, seed, now, wall);
         let core = &mut client.core;
         let official = core.config.server == Server::Official;
