@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::text::decode_display_text;
+use crate::parse::json::contact::flags;
 use crate::parse::{self, RedactedUrl, is_group_name};
 use crate::secret::Uin;
 
@@ -95,17 +96,17 @@ impl Contact {
 
     /// An official account (`VerifyFlag & 8`).
     pub fn is_official_account(&self) -> bool {
-        self.verify_flag & 8 != 0
+        flags::official(self.verify_flag)
     }
 
     /// A saved friend (`ContactFlag & 1`).
     pub fn is_friend(&self) -> bool {
-        self.contact_flag & 1 != 0
+        flags::friend(self.contact_flag)
     }
 
     /// Pinned (`ContactFlag & 0x800`).
     pub fn is_pinned(&self) -> bool {
-        self.contact_flag & 0x800 != 0
+        flags::pinned(self.contact_flag)
     }
 
     /// The best name to show: the remark, else the nickname, else the id.

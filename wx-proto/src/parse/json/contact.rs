@@ -153,17 +153,35 @@ impl Contact {
 
     /// An official account (`VerifyFlag & 8`).
     pub fn is_official_account(&self) -> bool {
-        self.verify_flag & 8 != 0
+        flags::official(self.verify_flag)
     }
 
     /// A saved friend (`ContactFlag & 1`).
     pub fn is_friend(&self) -> bool {
-        self.contact_flag & 1 != 0
+        flags::friend(self.contact_flag)
     }
 
     /// Pinned (`ContactFlag & 0x800`).
     pub fn is_pinned(&self) -> bool {
-        self.contact_flag & 0x800 != 0
+        flags::pinned(self.contact_flag)
+    }
+}
+
+/// The meaning of the flag bits (protocol.md §5.5), for the wire and the domain contact.
+pub(crate) mod flags {
+    /// `VerifyFlag & 8`: an official account.
+    pub(crate) fn official(verify_flag: u64) -> bool {
+        verify_flag & 8 != 0
+    }
+
+    /// `ContactFlag & 1`: a saved friend.
+    pub(crate) fn friend(contact_flag: u64) -> bool {
+        contact_flag & 1 != 0
+    }
+
+    /// `ContactFlag & 0x800`: pinned.
+    pub(crate) fn pinned(contact_flag: u64) -> bool {
+        contact_flag & 0x800 != 0
     }
 }
 
