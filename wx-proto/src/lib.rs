@@ -3,8 +3,10 @@
 //! First, the engine: [`Client`] ([`client`]) runs one account's session (login, the sync
 //! loop with its own pace, contacts, commands, snapshots) as a pure state machine. It takes
 //! response bytes and the time, and gives [`Request`]s (`http::Request` descriptions) and
-//! [`Event`]s. Then the pure parsers for every wire format the web client reads
-//! ([`parse`]), the typed message model and content decoding ([`model`]), and credentials
+//! [`Event`]s. Every request names its [`Endpoint`] (the one list of the protocol's
+//! endpoints: name, path, long poll or not, default timeout). Then the pure parsers for
+//! every wire format the web client reads ([`parse`]), the domain model the engine hands
+//! out ([`model`]: messages decoded by kind, contacts with decoded names), and credentials
 //! that never print ([`Secret`]). Out of scope: sockets, clocks, randomness, threads. The
 //! transports (`wx-tokio`, `wx-blocking`) do the I/O; this crate only turns bytes into
 //! values and values into requests.
