@@ -116,13 +116,11 @@ fn truncated_and_newer_files_are_refused_and_untouched() {
     no_secret(&e);
     assert_eq!(fs::read(&path).unwrap(), &whole[..whole.len() / 2]);
 
-    let newer = String::from_utf8(whole)
-        .unwrap()
-        .replacen(
-            &format!("\"version\": {}", wx_proto::client::SNAPSHOT_VERSION),
-            "\"version\": 99",
-            1,
-        );
+    let newer = String::from_utf8(whole).unwrap().replacen(
+        &format!("\"version\": {}", wx_proto::client::SNAPSHOT_VERSION),
+        "\"version\": 99",
+        1,
+    );
     assert!(newer.contains("\"version\": 99"));
     fs::write(&path, &newer).unwrap();
     let e = load(&path).unwrap_err();
