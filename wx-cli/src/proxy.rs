@@ -13,10 +13,10 @@ use crate::error::{CliError, CliResult};
 #[derive(Clone, Default, Args)]
 pub struct ProxyArgs {
     /// Tunnel every connection through this HTTP proxy (CONNECT), with optional Basic
-    /// credentials: http://[user:pass@]host:port (percent-encode `@` and `:` in them).
-    /// Without it, HTTPS_PROXY/https_proxy then ALL_PROXY/all_proxy are used (HTTP_PROXY/
-    /// http_proxy first for an http:// --base-url), unless NO_PROXY/no_proxy (hosts,
-    /// .domains, IP addresses, *) matches the server's host.
+    /// credentials: `http://[user:pass@]host:port` (percent-encode `@` and `:` in them).
+    /// Without it, HTTPS_PROXY or https_proxy, then ALL_PROXY or all_proxy are used
+    /// (HTTP_PROXY or http_proxy first for an http:// --base-url), unless NO_PROXY or
+    /// no_proxy (hosts, .domains, IP addresses, *) matches the server's host.
     #[arg(long, global = true, value_name = "URL", conflicts_with = "no_proxy")]
     pub proxy: Option<String>,
     /// Connect directly: ignore the proxy environment variables.

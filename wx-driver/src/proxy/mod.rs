@@ -13,7 +13,7 @@ mod no_proxy;
 mod report;
 mod url;
 
-pub use env::{EnvProxyError, from_env};
+pub use env::{EnvProxyError, HTTP_VARS, HTTPS_VARS, NO_PROXY_VARS, from_env};
 pub use no_proxy::NoProxy;
 pub use report::{ProxyError, ProxyReport, Refusal};
-pub use url::{ProxyUrl, ProxyUrlError};
+pub use url::{DEFAULT_PORT, ProxyUrl, ProxyUrlError};
