@@ -6,7 +6,7 @@
 //! cargo run -p wx-blocking --example echo_bot_blocking -- --sim http://127.0.0.1:8080
 //! cargo run -p wx-blocking --example echo_bot_blocking -- --sim https://127.0.0.1:8443 --ca /tmp/wx-sim-8443.pem
 //! ```
-//! Other flags: `--proxy http://host:port` (CONNECT), `--light` (light terminal colours).
+//! Other flags: `--proxy http://[user:pass@]host:port` (CONNECT), `--light` (light terminal colours).
 
 use std::time::{Instant, SystemTime};
 
@@ -57,7 +57,7 @@ fn qr(text: &str, light: bool) -> String {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
     let mut options = HttpOptions {
-        proxy: args.proxy.clone(),
+        proxy: args.proxy.as_deref().map(str::parse).transpose()?,
         ..HttpOptions::default()
     };
     if let Some(path) = &args.ca {

@@ -1,11 +1,13 @@
 //! [`HttpClient`]: a ureq 3 agent with redirects off, no cookie store, rustls (ring) with
-//! the webpki roots plus optional extra CAs, an optional CONNECT proxy, per-request
+//! the webpki roots plus optional extra CAs, an optional CONNECT proxy (with Basic
+//! credentials), per-request
 //! timeouts, a body-size cap and gzip decoding. Cheap to clone; one can serve every session.
 
 use std::time::Duration;
 
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use wx_driver::options;
+use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
 use wx_proto::client::Failure;
 
 /// How to build an [`HttpClient`].
@@ -13,9 +15,11 @@ use wx_proto::client::Failure;
 pub struct HttpOptions {
     /// Extra trusted CA certificates (PEM), on top of the webpki roots.
     pub extra_root_pem: Vec<String>,
-    /// An HTTP proxy that speaks CONNECT, e.g. `http://127.0.0.1:3128`. The environment's
+    /// An HTTP proxy that speaks CONNECT, e.g. `http://user:pass@127.0.0.1:3128`: every
+    /// connection (HTTP or HTTPS) is tunnelled through it, with the credentials as
+    /// `Proxy-Authorization: Basic` on the CONNECT. `Debug` hides them. The environment's
     /// proxy variables are never read.
-    pub proxy: Option<String>,
+    pub proxy: Option<ProxyUrl>,
     /// Largest response body accepted, after gzip decoding (the same type and default in
     /// `wx-tokio`).
     pub max_body: usize,
@@ -54,12 +58,14 @@ pub enum HttpError {
 pub struct HttpClient {
     agent: ureq::Agent,
     max_body: usize,
+    proxy: Option<ProxyReport>,
 }
 
 impl std::fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpClient")
             .field("max_body", &self.max_body)
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -89,7 +95,7 @@ impl HttpClient {
             .build();
         let proxy = match &options.proxy {
             None => None,
-            Some(uri) => Some(ureq::Proxy::new(uri).map_err(|_| HttpError::BadProxy)?),
+            Some(url) => Some(ureq_proxy(url).map_err(|_| HttpError::BadProxy)?),
         };
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -104,7 +110,15 @@ impl HttpClient {
         Ok(Self {
             agent,
             max_body: options.max_body,
+            proxy: options.proxy.map(|url| ProxyReport::new(url.address())),
         })
+    }
+
+    /// Why the proxy refused the last request that failed to connect (a 407 is
+    /// [`ProxyError::AuthFailed`](crate::ProxyError::AuthFailed)), unless one got through
+    /// since; the request itself failed with `Failure::Connect`.
+    pub fn proxy_error(&self) -> Option<crate::ProxyError> {
+        self.proxy.as_ref()?.last()
     }
 
     /// Sends one request and reads the whole response within `timeout` (blocking).
@@ -119,7 +133,20 @@ impl HttpClient {
             .configure_request(request)
             .timeout_global(Some(timeout))
             .build();
-        let response = self.agent.run(request).map_err(classify)?;
+        let response = self.agent.run(request);
+        if let Some(report) = &self.proxy {
+            match &response {
+                Ok(_) => report.passed(),
+                Err(ureq::Error::ConnectProxyFailed(why)) if why.contains(" 407") => {
+                    report.refused(Refusal::Auth)
+                }
+                Err(ureq::Error::ConnectProxyFailed(why)) if why.contains("responded") => {
+                    report.refused(Refusal::Other)
+                }
+                Err(_) => {}
+            }
+        }
+        let response = response.map_err(classify)?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
@@ -128,6 +155,18 @@ impl HttpClient {
             .map_err(classify)?;
         Ok(http::Response::from_parts(parts, bytes))
     }
+}
+
+/// ureq's proxy, built from the parsed URL (ureq percent-encodes the credentials again and
+/// sends them as `Proxy-Authorization: Basic` on each CONNECT).
+fn ureq_proxy(url: &ProxyUrl) -> Result<ureq::Proxy, ureq::Error> {
+    let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
+        .host(url.host())
+        .port(url.port());
+    if let Some((user, password)) = url.credentials() {
+        builder = builder.username(user).password(password);
+    }
+    builder.build()
 }
 
 fn classify(e: ureq::Error) -> Failure {

@@ -45,6 +45,9 @@ pub use remote::Remote;
 /// Why a command submitted through a [`Remote`] did not succeed: the same type in
 /// `wx-tokio` (both re-export `wx-driver`'s).
 pub use wx_driver::RemoteError;
+/// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal: the same types in
+/// `wx-tokio` (both re-export `wx-driver`'s).
+pub use wx_driver::proxy::{ProxyError, ProxyUrl};
 /// Saving and loading session snapshots (atomic 0600 files, one per profile), for
 /// `Client::restore`: see the `wx-store` crate.
 pub use wx_store as store;

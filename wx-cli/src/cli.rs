@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::proxy::ProxyArgs;
+
 const EXIT_CODES: &str = "Exit status: 0 success, 1 runtime failure (network, server, session), \
 2 usage error or malformed input.";
 
@@ -15,6 +17,9 @@ pub struct Cli {
     /// never printed). `RUST_LOG` (e.g. `wx_proto=trace`) takes precedence.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// The proxy.
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Cmd,
@@ -83,6 +88,23 @@ pub struct Connection {
     /// Also write the QR code as a PNG image.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
+    /// The global proxy flags, copied here by `main`.
+    #[arg(skip)]
+    pub proxy: ProxyArgs,
+}
+
+impl Cmd {
+    /// The connection flags of a session command (none for demo, decode and sim).
+    pub fn connection_mut(&mut self) -> Option<&mut Connection> {
+        match self {
+            Cmd::Login(a) => Some(&mut a.conn),
+            Cmd::Listen(a) => Some(&mut a.conn),
+            Cmd::Send(a) => Some(&mut a.conn),
+            Cmd::Contacts(a) => Some(&mut a.conn),
+            Cmd::Logout(a) => Some(&mut a.conn),
+            Cmd::Demo(_) | Cmd::Decode(_) | Cmd::Sim(_) => None,
+        }
+    }
 }
 
 /// `wx demo`.

@@ -1,10 +1,11 @@
 //! [`Live`]: one running session (client + wx-tokio driver) and what every command does
-//! with its login events: draw the QR code, report the scan, save the snapshot.
+//! with its login events: draw the QR code, report the scan, save the snapshot, and stop
+//! with the proxy's reason when a proxy refuses the connection.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use wx_proto::client::{Client, Event, LoginPath, LogoutReason, Phase, ProblemKind};
+use wx_proto::client::{Client, Event, LoginPath, LogoutReason, Phase, Problem, ProblemKind};
 use wx_proto::model::terminal_safe_line;
 use wx_tokio::Driver;
 
@@ -24,6 +25,8 @@ pub enum Voice {
 
 /// A session being driven.
 pub struct Live {
+    /// The HTTP client's clone, asked why the proxy refused a connection.
+    http: wx_tokio::HttpClient,
     /// The protocol core.
     pub client: Client,
     /// The I/O.
@@ -60,7 +63,8 @@ impl Live {
             .map_or((false, None), |c| (c.light, c.png.clone()));
         Live {
             client,
-            driver: Driver::new(http),
+            driver: Driver::new(http.clone()),
+            http,
             conn,
             stop: Stop::listen(),
             voice,
@@ -187,23 +191,32 @@ impl Live {
                 }
             }
             Event::LoggedOut(reason) => self.say(&format!("logged out: {}", reason_text(reason))),
-            Event::Problem(p) => {
-                let retry = p.retry_in.map_or(String::new(), |d| {
-                    format!("; retrying in {:.1} s", d.as_secs_f64())
-                });
-                let line = match &p.kind {
-                    // The server spins the sync loop; the core now paces it: say so in words.
-                    ProblemKind::Stalled(stall) => {
-                        format!("the server misbehaves: {}; slowing down", stall.describe())
-                    }
-                    ProblemKind::Cookie(c) => format!("the server's cookies: {}", c.describe()),
-                    kind => format!("problem on {:?}: {kind:?}", p.request),
-                };
-                self.say(&format!("{line}{retry}"));
+            // A proxy that refuses (407: its credentials) refuses again: stop, saying why.
+            Event::Problem(p) if matches!(p.kind, ProblemKind::Transport(_)) => {
+                if let Some(refusal) = self.http.proxy_error() {
+                    return Err(CliError::runtime(refusal.to_string()));
+                }
+                self.say_problem(p);
             }
+            Event::Problem(p) => self.say_problem(p),
             _ => {}
         }
         Ok(())
+    }
+
+    fn say_problem(&self, p: &Problem) {
+        let retry = p.retry_in.map_or(String::new(), |d| {
+            format!("; retrying in {:.1} s", d.as_secs_f64())
+        });
+        let line = match &p.kind {
+            // The server spins the sync loop; the core now paces it: say so in words.
+            ProblemKind::Stalled(stall) => {
+                format!("the server misbehaves: {}; slowing down", stall.describe())
+            }
+            ProblemKind::Cookie(c) => format!("the server's cookies: {}", c.describe()),
+            kind => format!("problem on {:?}: {kind:?}", p.request),
+        };
+        self.say(&format!("{line}{retry}"));
     }
 }
 

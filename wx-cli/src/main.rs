@@ -10,6 +10,7 @@ mod describe;
 mod error;
 mod live;
 mod names;
+mod proxy;
 mod qr;
 mod session;
 mod stop;
@@ -38,7 +39,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> CliResult {
+fn run(mut cli: Cli) -> CliResult {
+    cli.proxy.validate()?;
+    if let Some(conn) = cli.command.connection_mut() {
+        conn.proxy = cli.proxy.clone();
+    }
     let runtime = || {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -1,5 +1,5 @@
 //! Opening a session from the common flags: the client config, the HTTP client (with an
-//! extra CA), the saved snapshot of a profile (restore, or a new login), saving it again.
+//! extra CA and the proxy), the saved snapshot of a profile (restore, or a new login), saving it again.
 
 use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
@@ -38,9 +38,13 @@ impl Connection {
         config
     }
 
-    /// The HTTP client, trusting `--ca-cert` on top of the built-in roots.
+    /// The HTTP client, trusting `--ca-cert` on top of the built-in roots, through the
+    /// proxy of `--proxy` or the environment (see [`crate::proxy`]).
     pub fn http(&self) -> CliResult<wx_tokio::HttpClient> {
-        let mut options = wx_tokio::HttpOptions::default();
+        let mut options = wx_tokio::HttpOptions {
+            proxy: (self.proxy).resolve(self.base_url.as_deref(), |n| std::env::var(n).ok())?,
+            ..wx_tokio::HttpOptions::default()
+        };
         if let Some(path) = &self.ca_cert {
             let pem = std::fs::read_to_string(path).map_err(|e| {
                 CliError::usage(format!("cannot read --ca-cert {}: {e}", path.display()))

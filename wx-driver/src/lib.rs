@@ -5,7 +5,8 @@
 //! the order in which a driver runs the client ([`Pump`], [`Step`]) and feeds it the
 //! outcome of a request ([`feed`]); the errors a remote
 //! caller sees ([`RemoteError`]); the option defaults both HTTP clients agree on
-//! ([`options`]). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
+//! ([`options`]); the proxy URL, its credentials, `NO_PROXY` and the proxy environment
+//! variables, and a proxy's refusal ([`proxy`]). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
 //! its own waiting (`select!` or `recv_timeout`), its HTTP and its reply channel type `W`.
 //!
 //! ```text
@@ -20,6 +21,7 @@ mod error;
 mod feed;
 mod inbox;
 pub mod options;
+pub mod proxy;
 mod pump;
 mod waiters;
 

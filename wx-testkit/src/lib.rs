@@ -6,6 +6,8 @@
 //!   handle, and the shared runs (the scenario table, commands beside a held synccheck,
 //!   faults, a front-end restart, many sessions) that `adapter_tests!` (same feature)
 //!   instantiates for a driver.
+//! - [`proxy`]: a CONNECT proxy on loopback that wants Basic credentials (std threads), for
+//!   the proxy tests of both adapters and of the `wx` binary.
 //! - [`load`]: what the `load_one` examples of wx-tokio and wx-blocking share (the peers
 //!   benchmark's client: its arguments, a clock-seeded client, the counting of the texts).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -14,6 +16,7 @@
 pub mod adapter;
 pub mod load;
 pub mod pair;
+pub mod proxy;
 
 /// Instantiates the shared adapter tests for a driver, one group per call (each group is
 /// its own test binary today, so the groups do not compete for the loopback at once):

@@ -6,7 +6,7 @@
 //! cargo run -p wx-tokio --example echo_bot -- --sim http://127.0.0.1:8080
 //! cargo run -p wx-tokio --example echo_bot -- --sim https://127.0.0.1:8443 --ca /tmp/wx-sim-8443.pem
 //! ```
-//! Other flags: `--proxy http://host:port` (CONNECT), `--light` (light terminal colours).
+//! Other flags: `--proxy http://[user:pass@]host:port` (CONNECT), `--light` (light terminal colours).
 
 use std::time::{Instant, SystemTime};
 
@@ -58,7 +58,7 @@ fn qr(text: &str, light: bool) -> String {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
     let mut options = HttpOptions {
-        proxy: args.proxy.clone(),
+        proxy: args.proxy.as_deref().map(str::parse).transpose()?,
         ..HttpOptions::default()
     };
     if let Some(path) = &args.ca {

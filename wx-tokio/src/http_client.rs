@@ -1,5 +1,5 @@
 //! [`HttpClient`]: one pooled hyper-util client over hyper-rustls (ring), with an optional
-//! HTTP CONNECT proxy, per-request timeouts, a body-size cap and gzip decoding. Cheap to
+//! HTTP CONNECT proxy (with Basic credentials), per-request timeouts, a body-size cap and gzip decoding. Cheap to
 //! clone; one can serve every session of a process.
 
 use std::error::Error as StdError;
@@ -16,6 +16,7 @@ use hyper_util::rt::TokioExecutor;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use wx_driver::options;
+use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
 use wx_proto::client::Failure;
 
 use crate::decode::decode_body;
@@ -26,9 +27,10 @@ pub struct HttpOptions {
     /// Extra trusted CA certificates (PEM), on top of the webpki roots: a self-signed test
     /// server's certificate, or a corporate CA.
     pub extra_root_pem: Vec<String>,
-    /// An HTTP proxy that speaks CONNECT, e.g. `http://127.0.0.1:3128`: every connection
-    /// (HTTP or HTTPS) is tunnelled through it.
-    pub proxy: Option<String>,
+    /// An HTTP proxy that speaks CONNECT, e.g. `http://user:pass@127.0.0.1:3128`: every
+    /// connection (HTTP or HTTPS) is tunnelled through it, with the credentials as
+    /// `Proxy-Authorization: Basic` on the CONNECT. `Debug` hides them.
+    pub proxy: Option<ProxyUrl>,
     /// Largest response body accepted, after gzip decoding (the same type and default in
     /// `wx-blocking`).
     pub max_body: usize,
@@ -64,9 +66,6 @@ pub enum HttpError {
     /// A CA certificate PEM held no usable certificate.
     #[error("bad CA certificate: {0}")]
     BadCertificate(String),
-    /// The proxy is not an `http://host:port` URI.
-    #[error("bad proxy URI")]
-    BadProxy,
     /// rustls refused the configuration. Only here: `wx-blocking`'s ureq checks its TLS
     /// configuration when it connects (a request then fails with `Failure::Tls`).
     #[error("TLS configuration: {0}")]
@@ -88,12 +87,13 @@ enum Inner {
 pub struct HttpClient {
     inner: Inner,
     max_body: usize,
+    proxy: Option<ProxyReport>,
 }
 
 impl std::fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpClient")
-            .field("proxied", &matches!(self.inner, Inner::Proxied(_)))
+            .field("proxy", &self.proxy)
             .field("max_body", &self.max_body)
             .finish()
     }
@@ -141,18 +141,27 @@ impl HttpClient {
         }
         let inner = match &options.proxy {
             None => Inner::Direct(pool.build(https.wrap_connector(tcp))),
-            Some(uri) => {
-                let uri: http::Uri = uri.parse().map_err(|_| HttpError::BadProxy)?;
-                if uri.scheme_str() != Some("http") || uri.host().is_none() {
-                    return Err(HttpError::BadProxy);
+            Some(url) => {
+                let mut tunnel = Tunnel::new(url.uri(), tcp);
+                if let Some(auth) = url.basic_authorization() {
+                    tunnel = tunnel.with_auth(auth);
                 }
-                Inner::Proxied(pool.build(https.wrap_connector(Tunnel::new(uri, tcp))))
+                Inner::Proxied(pool.build(https.wrap_connector(tunnel)))
             }
         };
+        let proxy = options.proxy.map(|url| ProxyReport::new(url.address()));
         Ok(Self {
             inner,
             max_body: options.max_body,
+            proxy,
         })
+    }
+
+    /// Why the proxy refused the last request that failed to connect (a 407 is
+    /// [`ProxyError::AuthFailed`](crate::ProxyError::AuthFailed)), unless one got through
+    /// since; the request itself failed with `Failure::Connect`.
+    pub fn proxy_error(&self) -> Option<crate::ProxyError> {
+        self.proxy.as_ref()?.last()
     }
 
     /// Sends one request and reads the whole response within `timeout`. Redirects are
@@ -181,6 +190,14 @@ impl HttpClient {
             Inner::Direct(c) => c.request(request).await,
             Inner::Proxied(c) => c.request(request).await,
         };
+        if let Some(report) = &self.proxy {
+            match &response {
+                Ok(_) => report.passed(),
+                Err(e) => tunnel_refusal(e)
+                    .into_iter()
+                    .for_each(|r| report.refused(r)),
+            }
+        }
         let response = response.map_err(|e| {
             let tls = has_tls_error(&e);
             if tls {
@@ -206,6 +223,20 @@ impl HttpClient {
         let body = decode_body(&mut parts.headers, bytes.to_vec(), self.max_body)?;
         Ok(http::Response::from_parts(parts, body))
     }
+}
+
+/// How the CONNECT proxy refused, if it did: hyper-util's `TunnelError` is not exported,
+/// so it is recognised by its message (the adapter tests catch a change).
+fn tunnel_refusal(e: &(dyn StdError + 'static)) -> Option<Refusal> {
+    let mut next: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(err) = next {
+        match err.to_string().as_str() {
+            "tunnel error: proxy authorization required" => return Some(Refusal::Auth),
+            "tunnel error: unsuccessful" => return Some(Refusal::Other),
+            _ => next = err.source(),
+        }
+    }
+    None
 }
 
 /// Whether a rustls error is somewhere in the chain (io::Error hides its inner error from

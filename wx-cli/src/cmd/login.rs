@@ -37,13 +37,9 @@ pub async fn listen(args: ListenArgs) -> CliResult {
 
 /// Opens the profile's session with status lines on stderr.
 pub fn open(conn: &Connection) -> CliResult<Live> {
+    let http = conn.http()?;
     let (client, _) = conn.open()?;
-    Ok(Live::new(
-        client,
-        conn.http()?,
-        Some(conn.clone()),
-        Voice::Status,
-    ))
+    Ok(Live::new(client, http, Some(conn.clone()), Voice::Status))
 }
 
 async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliResult {

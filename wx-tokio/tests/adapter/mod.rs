@@ -57,7 +57,7 @@ pub fn start_proxied(proxy: String) -> Start {
     Arc::new(move |env: &Env, config, seed| {
         let http = HttpClient::new(HttpOptions {
             extra_root_pem: env.cert.iter().cloned().collect(),
-            proxy: Some(proxy.clone()),
+            proxy: Some(proxy.parse().unwrap()),
             ..HttpOptions::default()
         })
         .unwrap();
