@@ -2,10 +2,25 @@
 //! (wx_proto::model::terminal_safe, terminal_safe_line) on the same bytes as text and on that
 //! text after the display decoder (which turns `&#27;` into a real ESC). The output must hold
 //! no character the sanitiser escapes (but `\n`/`\t` where kept), must be unchanged by a
-//! second pass, and must keep every safe character of the input in order.
+//! second pass, and must keep every safe character of the input in order. Then the same text
+//! as a server-sent file name (wx_proto::model::safe_file_name): never empty, never over the
+//! cap, no separator, control, bidi or Windows-refused character, no leading or trailing dot
+//! or space, and stable under a second pass.
 #![no_main]
 
-use wx_proto::model::{decode_display_text, is_terminal_unsafe, terminal_safe, terminal_safe_line};
+use wx_proto::model::{
+    MAX_FILE_NAME_BYTES, decode_display_text, is_terminal_unsafe, safe_file_name, terminal_safe,
+    terminal_safe_line,
+};
+
+fn check_file_name(text: &str) {
+    let name = safe_file_name(text);
+    assert!(!name.is_empty() && name.len() <= MAX_FILE_NAME_BYTES, "{name:?}");
+    let refused = |c: char| "/\\:*?\"<>|".contains(c) || is_terminal_unsafe(c);
+    assert!(!name.chars().any(refused), "refused character in {name:?}");
+    assert!(!name.starts_with(['.', ' ']) && !name.ends_with(['.', ' ']), "{name:?}");
+    assert_eq!(safe_file_name(&name), name, "not stable");
+}
 
 fn check(text: &str) {
     for (out, keep) in [(terminal_safe(text), true), (terminal_safe_line(text), false)] {
@@ -29,4 +44,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     check(&text);
     check(&decode_display_text(&text));
+    check_file_name(&text);
 });
