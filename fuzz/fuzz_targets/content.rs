@@ -15,18 +15,31 @@ use wx_proto::model::{
 
 fn check_file_name(text: &str) {
     let name = safe_file_name(text);
-    assert!(!name.is_empty() && name.len() <= MAX_FILE_NAME_BYTES, "{name:?}");
+    assert!(
+        !name.is_empty() && name.len() <= MAX_FILE_NAME_BYTES,
+        "{name:?}"
+    );
     let refused = |c: char| "/\\:*?\"<>|".contains(c) || is_terminal_unsafe(c);
     assert!(!name.chars().any(refused), "refused character in {name:?}");
-    assert!(!name.starts_with(['.', ' ']) && !name.ends_with(['.', ' ']), "{name:?}");
+    assert!(
+        !name.starts_with(['.', ' ']) && !name.ends_with(['.', ' ']),
+        "{name:?}"
+    );
     assert_eq!(safe_file_name(&name), name, "not stable");
 }
 
 fn check(text: &str) {
-    for (out, keep) in [(terminal_safe(text), true), (terminal_safe_line(text), false)] {
+    for (out, keep) in [
+        (terminal_safe(text), true),
+        (terminal_safe_line(text), false),
+    ] {
         let allowed = |c: char| !is_terminal_unsafe(c) || (keep && matches!(c, '\n' | '\t'));
         assert!(out.chars().all(allowed), "unsafe character left in {out:?}");
-        let again = if keep { terminal_safe(&out) } else { terminal_safe_line(&out) };
+        let again = if keep {
+            terminal_safe(&out)
+        } else {
+            terminal_safe_line(&out)
+        };
         assert_eq!(again, out, "not idempotent");
         let kept: String = text.chars().filter(|&c| allowed(c)).collect();
         let mut rest = kept.chars().peekable();
