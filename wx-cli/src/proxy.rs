@@ -71,11 +71,11 @@ impl ProxyArgs {
     }
 }
 
-/// Whether the server is HTTPS, and its host (brackets removed).
+/// Whether the server is HTTPS, and its host (brackets removed); without a base URL, the
+/// official servers' main host before login (the core's `Hosts::before_login`).
 fn target(base_url: Option<&str>) -> (bool, String) {
-    let Some(base) = base_url else {
-        return (true, "wx.qq.com".to_owned());
-    };
+    let official = wx_proto::client::Hosts::before_login().main;
+    let base = base_url.unwrap_or(&official);
     let uri: Option<http::Uri> = base.trim().parse().ok();
     let https = uri.as_ref().and_then(|u| u.scheme_str()) != Some("http");
     let host = uri.as_ref().and_then(|u| u.host()).unwrap_or_default();

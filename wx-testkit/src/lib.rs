@@ -26,6 +26,12 @@ pub mod proxy;
 /// - `adapter_tests!(faults, START)`: injected faults, and the front end restarting.
 /// - `adapter_tests!(many, "NAME", START, PLAIN_HTTP)`: 100 sessions sharing one HTTP client.
 ///
+/// - `adapter_tests!(proxy, CRATE, START_PROXIED, EXECUTE)`: a whole session through a
+///   CONNECT proxy that wants Basic credentials, 407 as a typed error, no credential in
+///   `Debug`. `CRATE` is the adapter crate (its `HttpClient`, `HttpOptions`, `ProxyError`),
+///   `START_PROXIED` a `fn(String) -> adapter::Start`, `EXECUTE` a
+///   `fn(&HttpClient, http::Request<Vec<u8>>, Duration) -> Result<http::Response<Vec<u8>>, Failure>`.
+///
 /// `START` is a function `fn(Option<H>) -> adapter::Start` (with `Some`, every session shares
 /// that HTTP client); `PLAIN_HTTP` is a `fn() -> H` for plain-HTTP simulators.
 #[cfg(feature = "adapters")]
@@ -77,6 +83,96 @@ macro_rules! adapter_tests {
         fn the_server_front_end_restarting_mid_session_loses_nothing() {
             let (lost, dup) = $crate::adapter::runs::run_restart(&$start(None));
             assert_eq!((lost, dup), (0, 0), "lost, duplicated");
+        }
+    };
+    (proxy, $krate:ident, $start_proxied:path, $execute:path) => {
+        /// `wx user` / `p@ss:w%rd`, percent-encoded in the URL.
+        const USER: &str = "wx%20user";
+        const PASSWORD: &str = "p%40ss%3Aw%25rd";
+        /// base64("wx user:p@ss:w%rd"), worked out by hand.
+        const BASIC: &str = "Basic d3ggdXNlcjpwQHNzOnclcmQ=";
+
+        fn proxied_client(url: &str) -> $krate::HttpClient {
+            $krate::HttpClient::new($krate::HttpOptions {
+                proxy: Some(url.parse().unwrap()),
+                ..$krate::HttpOptions::default()
+            })
+            .unwrap()
+        }
+
+        #[test]
+        fn a_whole_session_runs_through_the_proxy_with_its_credentials() {
+            let case = wx_sim::scenario::cases()
+                .into_iter()
+                .find(|c| c.name == "text_from_contact_and_group")
+                .unwrap();
+            for tls in [true, false] {
+                let proxy = $crate::proxy::AuthProxy::start("wx user", "p@ss:w%rd");
+                let start = $start_proxied(proxy.url(USER, PASSWORD));
+                let failed = $crate::adapter::table::run_case(&case, tls, &start);
+                assert!(failed.is_empty(), "tls {tls}: {failed:#?}");
+                let seen = proxy.seen();
+                assert!(seen.tunnels >= 1, "{seen:?}");
+                assert_eq!((seen.refused, seen.not_connect), (0, 0), "{seen:?}");
+                assert!(
+                    seen.authorizations
+                        .iter()
+                        .all(|a| a.as_deref() == Some(BASIC)),
+                    "{seen:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn missing_or_wrong_credentials_get_407_as_a_typed_error() {
+            let proxy = $crate::proxy::AuthProxy::start("wx user", "p@ss:w%rd");
+            let address = proxy.addr.to_string();
+            let target = "http://127.0.0.1:9/jslogin";
+            for url in [
+                format!("http://{address}"),
+                proxy.url(USER, "wrong-secret"),
+                proxy.url("nobody", PASSWORD),
+            ] {
+                let http = proxied_client(&url);
+                let began = std::time::Instant::now();
+                let request = wx_proto::http::Request::get(target)
+                    .body(Vec::new())
+                    .unwrap();
+                let result = $execute(&http, request, std::time::Duration::from_secs(5));
+                assert_eq!(
+                    result.unwrap_err(),
+                    wx_proto::client::Failure::Connect,
+                    "{url}"
+                );
+                assert!(began.elapsed() < std::time::Duration::from_secs(2));
+                let error = http.proxy_error().unwrap();
+                assert_eq!(error, $krate::ProxyError::AuthFailed(address.clone()));
+                assert_eq!(
+                    error.to_string(),
+                    format!("proxy authentication failed at {address}")
+                );
+            }
+            let seen = proxy.seen();
+            assert_eq!((seen.refused, seen.tunnels), (3, 0), "{seen:?}");
+            assert_eq!(seen.authorizations[0], None);
+        }
+
+        #[test]
+        fn debug_output_never_shows_the_credentials() {
+            let proxy = $crate::proxy::AuthProxy::start("u", "p");
+            let options = $krate::HttpOptions {
+                proxy: Some(proxy.url("sEcretUser", "sEcretPass").parse().unwrap()),
+                ..$krate::HttpOptions::default()
+            };
+            let http = $krate::HttpClient::new(options.clone()).unwrap();
+            for text in [
+                format!("{options:?}"),
+                format!("{options:#?}"),
+                format!("{http:?}"),
+            ] {
+                assert!(!text.contains("sEcret"), "{text}");
+                assert!(text.contains(&proxy.addr.to_string()), "{text}");
+            }
         }
     };
     (many, $name:literal, $start:path, $plain:path) => {
