@@ -174,6 +174,19 @@ impl Endpoint {
         }
     }
 
+    /// Whether its answer is a file the driver streams to a writer (the downloads).
+    pub fn streams_body(self) -> bool {
+        matches!(
+            self,
+            Endpoint::GetMsgImg
+                | Endpoint::GetVoice
+                | Endpoint::GetVideo
+                | Endpoint::GetMedia
+                | Endpoint::GetIcon
+                | Endpoint::GetHeadImg
+        )
+    }
+
     /// Whether it sends a message (the send pace and the echo of own sends apply).
     pub fn sends_message(self) -> bool {
         matches!(

@@ -1,12 +1,16 @@
 //! Pure request builders, one function per endpoint: the URL with its query, the headers
 //! that do not depend on the cookie jar, and the body. The client adds `Cookie`.
 
+mod download;
 mod login;
+mod media;
 mod ops;
 mod session;
 mod sync;
 
+pub(crate) use download::*;
 pub(crate) use login::*;
+pub(crate) use media::*;
 pub(crate) use ops::*;
 pub(crate) use session::*;
 pub(crate) use sync::*;
@@ -106,6 +110,31 @@ impl Ctx<'_> {
             .header(header::ORIGIN, self.hosts.main.as_str())
             .header(header::CONTENT_TYPE, "application/json;charset=UTF-8");
         finish(b, bytes)
+    }
+
+    /// A `multipart/form-data` POST with this boundary.
+    pub(crate) fn post_multipart(
+        &self,
+        url: String,
+        boundary: &str,
+        body: Vec<u8>,
+    ) -> http::Request<Vec<u8>> {
+        let b = self
+            .base(Method::POST, url)
+            .header(header::ORIGIN, self.hosts.main.as_str())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+        finish(b, body)
+    }
+
+    /// A GET with `Range: bytes=0-` (voice and video downloads).
+    pub(crate) fn get_from_start(&self, url: String) -> http::Request<Vec<u8>> {
+        let b = self
+            .base(Method::GET, url)
+            .header(header::RANGE, "bytes=0-");
+        finish(b, Vec::new())
     }
 
     pub(crate) fn post_form(&self, url: String, body: String) -> http::Request<Vec<u8>> {

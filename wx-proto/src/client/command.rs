@@ -4,14 +4,16 @@
 use crate::error::ParseError;
 use crate::ret_code::RetCode;
 
+use super::media::{Download, MediaLimit, Upload};
 use super::request::{Failure, RequestId};
+use crate::model::Message;
 
 /// Names one user operation (which may span several requests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OpId(pub u64);
 
 /// An operation on a running session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Command {
     /// Send a text message (plain UTF-8, `\n` for new lines).
@@ -59,6 +61,36 @@ pub enum Command {
     },
     /// Log out (webwxlogout); the session ends with `LogoutReason::UserRequested`.
     Logout,
+    /// Send a file: an image, a video, an attachment or a GIF (webwxcheckupload above
+    /// 25 MB, webwxuploadmedia in 512 KiB chunks, then the send for its kind). The op asks
+    /// for the file's bytes with `Event::DataWanted` (answer with `Client::handle_data`),
+    /// reports `Event::Progress` per chunk, and ends `Sent`.
+    SendMedia {
+        /// The receiver.
+        to: String,
+        /// The file.
+        upload: Upload,
+    },
+    /// Send a sticker by its md5 (webwxsendemoticon `EMoticonMd5`), e.g. a received one's
+    /// (`Emoticon::forward_md5`).
+    SendSticker {
+        /// The receiver.
+        to: String,
+        /// The sticker's md5.
+        md5: String,
+    },
+    /// Forward a received message with `Scene` 2, without uploading: a text, an image (its
+    /// XML), a video, a file attachment (its appmsg with the MediaId as attachid), a
+    /// sticker (its md5).
+    Forward {
+        /// The receiver.
+        to: String,
+        /// The received message.
+        message: Box<Message>,
+    },
+    /// Download a message's media or an avatar. The body goes to the driver's writer as it
+    /// arrives (the request's `sink` names the op); the op ends `Downloaded`.
+    Download(Download),
 }
 
 /// A successful operation.
@@ -74,6 +106,16 @@ pub enum OpOutput {
     },
     /// Done, nothing to report.
     Done,
+    /// A download ended: its body went to the driver's writer.
+    Downloaded {
+        /// Bytes written.
+        bytes: u64,
+        /// The answer's `Content-Type`, when it had one.
+        content_type: Option<String>,
+        /// The file name of the answer's `Content-Disposition`, as sent (make it safe with
+        /// `model::safe_file_name` before using it as a path).
+        file_name: Option<String>,
+    },
 }
 
 /// A failed operation.
@@ -109,6 +151,19 @@ pub enum OpError {
     /// The session ended before the operation finished.
     #[error("the session ended")]
     SessionEnded,
+    /// The server has nothing to download there: an empty or HTML answer (store stickers,
+    /// expired media), after the retries where peers found it transient (avatars).
+    #[error("the server has nothing to download for this")]
+    NotDownloadable,
+    /// The upload ended without a MediaId from the server.
+    #[error("the server gave no MediaId for the upload")]
+    NoMediaId,
+    /// The driver could not read the file to upload (or it changed size).
+    #[error("the file to upload could not be read")]
+    DataUnavailable,
+    /// `Client::cancel` ended the operation.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl OpError {
@@ -141,4 +196,11 @@ pub enum UsageError {
     /// An argument is empty or invalid (e.g. an empty receiver).
     #[error("invalid argument: {0}")]
     InvalidArgument(&'static str),
+    /// A media command the server would refuse (empty or too large a file).
+    #[error("{0}")]
+    Media(MediaLimit),
+    /// Data for an op that asked for none at this offset and length, or for an op that is
+    /// not an upload.
+    #[error("data the op did not ask for")]
+    UnexpectedData,
 }

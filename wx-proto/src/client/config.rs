@@ -55,6 +55,8 @@ pub struct Config {
     pub long_poll_timeout: Duration,
     /// Timeout of every other request.
     pub request_timeout: Duration,
+    /// Timeout of a download, whose body may be tens of megabytes.
+    pub transfer_timeout: Duration,
     /// First retry delay after a failure; doubles per consecutive failure.
     pub backoff_base: Duration,
     /// Cap of the retry delay.
@@ -106,6 +108,7 @@ impl Default for Config {
             max_in_flight: 8,
             long_poll_timeout: crate::DEFAULT_LONG_POLL_TIMEOUT,
             request_timeout: crate::DEFAULT_REQUEST_TIMEOUT,
+            transfer_timeout: std::time::Duration::from_secs(600),
             backoff_base: Duration::from_secs(2),
             backoff_cap: Duration::from_secs(60),
             throttle_delay: Duration::from_secs(300),

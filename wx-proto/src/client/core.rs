@@ -233,8 +233,14 @@ impl Core {
         }
         let timeout = if kind.is_long_poll() {
             self.config.long_poll_timeout
+        } else if kind.streams_body() {
+            self.config.transfer_timeout
         } else {
             self.config.request_timeout
+        };
+        let sink = match purpose {
+            Purpose::Op(op) if kind.streams_body() => Some(op),
+            _ => None,
         };
         self.flight.pending.insert(
             id,
@@ -251,6 +257,7 @@ impl Core {
             kind,
             timeout,
             http,
+            sink,
         });
         id
     }
@@ -368,8 +375,21 @@ pub(super) fn hosts_before_login(config: &Config) -> Hosts {
 /// How a request ended.
 #[derive(Debug)]
 pub(super) enum Outcome {
-    Response { status: u16, body: Vec<u8> },
+    Response {
+        status: u16,
+        body: Vec<u8>,
+    },
+    /// A download whose body the driver wrote to the op's writer (or dropped).
+    Streamed(Streamed),
     Failure(Failure),
+}
+
+/// The head of a streamed download and how much of its body the driver wrote.
+#[derive(Debug)]
+pub(super) struct Streamed {
+    pub(super) status: u16,
+    pub(super) headers: http::HeaderMap,
+    pub(super) written: u64,
 }
 
 impl Outcome {
@@ -378,6 +398,7 @@ impl Outcome {
         match self {
             Outcome::Response { status, body } if (200..300).contains(&status) => Ok(body),
             Outcome::Response { status, .. } => Err(ProblemKind::HttpStatus(status)),
+            Outcome::Streamed(s) => Err(ProblemKind::HttpStatus(s.status)),
             Outcome::Failure(f) => Err(ProblemKind::Transport(f)),
         }
     }

@@ -87,6 +87,29 @@ pub enum Event {
         /// Its result.
         result: Result<OpOutput, OpError>,
     },
+    /// An upload wants the bytes `offset..offset + len` of its file: answer with
+    /// `Client::handle_data(op, offset, bytes, now)` (exactly `len` bytes), or
+    /// `Client::handle_data_failure` when they cannot be read. Asked once at a time per op,
+    /// in order (a first pass over the file computes its MD5 when none was given; a chunk
+    /// the server failed is asked again).
+    DataWanted {
+        /// The upload.
+        op: OpId,
+        /// Where the bytes start.
+        offset: u64,
+        /// How many (at most 512 KiB).
+        len: usize,
+    },
+    /// An upload or download advanced: `done` of `total` bytes (a download's `total` is 0
+    /// until its end).
+    Progress {
+        /// The op.
+        op: OpId,
+        /// Bytes done.
+        done: u64,
+        /// Bytes in all.
+        total: u64,
+    },
     /// Something went wrong and the core is handling it (retrying, skipping one message).
     Problem(Problem),
     /// The session ended; no more requests will be issued.

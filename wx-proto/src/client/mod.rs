@@ -21,6 +21,7 @@ mod dedupe;
 mod event;
 mod hosts;
 mod login;
+mod media;
 mod op;
 mod ops;
 mod pacing;
@@ -41,6 +42,11 @@ pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Serve
 pub use cookies::{CookieJar, CookieProblem, Stored, StoredCookie};
 pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason, Stall};
 pub use hosts::Hosts;
+pub(crate) use media::extension as media_extension;
+pub use media::{
+    CHECK_UPLOAD_ABOVE, Download, ImageSize, MAX_FILE, MAX_IMAGE, MAX_VIDEO, MediaKind, MediaLimit,
+    UPLOAD_CHUNK, Upload, streams_body,
+};
 pub use request::{Failure, Request, RequestId};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use timers::Wake;
@@ -245,18 +251,7 @@ impl Client {
         let Some(pending) = self.core.take_pending(id)? else {
             return Ok(());
         };
-        let now_s = self.core.wall_ms(now) / 1000;
-        let stored = self
-            .core
-            .jar
-            .store_response(&pending.host, response.headers(), now_s);
-        if let Some(p) = stored.problem {
-            self.core
-                .problem(ProblemKind::Cookie(p), pending.kind, None);
-        }
-        if stored.changed > 0 && self.core.phase == Phase::Running {
-            self.core.snapshot_changed(SnapshotReason::Cookies, now);
-        }
+        self.store_cookies(&pending, response.headers(), now);
         let status = response.status().as_u16();
         let body = response.into_body();
         tracing::debug!(
@@ -266,9 +261,33 @@ impl Client {
             len = body.len(),
             "response"
         );
-        self.dispatch(pending, Outcome::Response { status, body }, now);
+        let outcome = if pending.kind.streams_body() {
+            // A driver that reads a download whole: the bytes are counted, not kept.
+            tracing::warn!(id = id.0, "a download answered whole: use handle_streamed");
+            Outcome::Streamed(core::Streamed {
+                status,
+                headers: http::HeaderMap::new(),
+                written: body.len() as u64,
+            })
+        } else {
+            Outcome::Response { status, body }
+        };
+        self.dispatch(pending, outcome, now);
         self.after_input(now);
         Ok(())
+    }
+
+    /// Stores the cookies of an answer (and reports what the jar refused).
+    fn store_cookies(&mut self, pending: &core::Pending, headers: &http::HeaderMap, now: Instant) {
+        let now_s = self.core.wall_ms(now) / 1000;
+        let stored = self.core.jar.store_response(&pending.host, headers, now_s);
+        if let Some(p) = stored.problem {
+            self.core
+                .problem(ProblemKind::Cookie(p), pending.kind, None);
+        }
+        if stored.changed > 0 && self.core.phase == Phase::Running {
+            self.core.snapshot_changed(SnapshotReason::Cookies, now);
+        }
     }
 
     /// Reports that request `id` produced no response.
@@ -316,9 +335,76 @@ impl Client {
     /// `Command::Logout` is the same as [`Client::logout`].
     pub fn submit(&mut self, command: Command, now: Instant) -> Result<OpId, UsageError> {
         self.core.touch(now);
-        let op = self.check_command(&command)?;
-        self.open_op(op, op::OpState::new(command), now);
+        let (op, state) = self.check_command(command)?;
+        self.open_op(op, state, now);
         Ok(op)
+    }
+
+    /// Gives an upload the bytes it asked for with `Event::DataWanted`: exactly `len` bytes
+    /// at `offset`. Data for an op that has ended is ignored; data it did not ask for (another
+    /// offset or length) is `Err(UnexpectedData)` and the op goes on waiting.
+    pub fn handle_data(
+        &mut self,
+        op: OpId,
+        offset: u64,
+        bytes: &[u8],
+        now: Instant,
+    ) -> Result<(), UsageError> {
+        self.core.touch(now);
+        let result = self.op_data(op, offset, bytes, now);
+        self.after_input(now);
+        result
+    }
+
+    /// The driver could not read the bytes an upload asked for: it fails
+    /// `DataUnavailable`.
+    pub fn handle_data_failure(&mut self, op: OpId, now: Instant) {
+        self.core.touch(now);
+        self.end_op_with(op, now, op::OpState::on_data_failure);
+        self.after_input(now);
+    }
+
+    /// Ends an operation now: its `OpDone` is `Err(Cancelled)` (an answer still in flight
+    /// is ignored when it comes). An op that has ended already is left alone. The logout
+    /// cannot be cancelled.
+    pub fn cancel(&mut self, op: OpId, now: Instant) {
+        self.core.touch(now);
+        self.end_op_with(op, now, op::OpState::cancel);
+        self.after_input(now);
+    }
+
+    /// Feeds the end of a streamed download (a request whose `sink` is set): its head, and
+    /// how many body bytes the driver wrote to the op's writer (0 when
+    /// [`streams_body`] said not to write). `Err` only for an id this client never issued.
+    pub fn handle_streamed(
+        &mut self,
+        id: RequestId,
+        head: http::Response<()>,
+        written: u64,
+        now: Instant,
+    ) -> Result<(), UsageError> {
+        self.core.touch(now);
+        let Some(pending) = self.core.take_pending(id)? else {
+            return Ok(());
+        };
+        self.store_cookies(&pending, head.headers(), now);
+        let status = head.status().as_u16();
+        let (parts, ()) = head.into_parts();
+        tracing::debug!(
+            id = id.0,
+            kind = pending.kind.name(),
+            status,
+            written,
+            "streamed"
+        );
+        let streamed = core::Streamed {
+            status,
+            headers: parts.headers,
+            written,
+        };
+        self.dispatch(pending, Outcome::Streamed(streamed), now);
+        self.after_input(now);
+        Ok(())
     }
 
     /// Logs out (webwxlogout): everything else stops at once, and the session ends with

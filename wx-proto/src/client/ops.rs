@@ -23,6 +23,8 @@ pub(super) struct Ops {
     waiting: VecDeque<OpId>,
     /// Message sends waiting for their pace, and the buckets.
     pub(super) sends: SendPacer,
+    /// Uploads started in this client (the `n` of `WU_FILE_<n>`).
+    uploads: u64,
 }
 
 impl Ops {
@@ -49,50 +51,21 @@ impl Ops {
 }
 
 impl Client {
-    /// Checks that `command` may run now and gives it an id.
-    pub(super) fn check_command(&mut self, command: &Command) -> Result<OpId, UsageError> {
+    /// Checks that `command` may run now, makes its op and gives it an id.
+    pub(super) fn check_command(
+        &mut self,
+        command: Command,
+    ) -> Result<(OpId, OpState), UsageError> {
         match self.core.phase {
             Phase::LoggedOut | Phase::LoggingOut => return Err(UsageError::SessionEnded),
             Phase::Running => {}
-            _ if *command == Command::Logout => {}
+            _ if command == Command::Logout => {}
             _ => return Err(UsageError::NotRunning),
         }
-        let empty = |s: &str, what: &'static str| {
-            if s.trim().is_empty() {
-                Err(UsageError::InvalidArgument(what))
-            } else {
-                Ok(())
-            }
-        };
-        match command {
-            Command::SendText { to, text } => {
-                empty(to, "to")?;
-                empty(text, "text")?;
-            }
-            Command::MarkRead { chat } => empty(chat, "chat")?,
-            Command::Revoke {
-                to,
-                msg_id,
-                client_msg_id,
-            } => {
-                empty(to, "to")?;
-                empty(msg_id, "msg_id")?;
-                empty(client_msg_id, "client_msg_id")?;
-            }
-            Command::ForwardImage { to, content } => {
-                empty(to, "to")?;
-                empty(content, "content")?;
-            }
-            Command::SetRemark { user, .. } => empty(user, "user")?,
-            Command::RenameGroup { group, topic } => {
-                empty(group, "group")?;
-                empty(topic, "topic")?;
-            }
-            Command::Logout => {}
-        }
+        let state = OpState::new(command)?;
         let op = OpId(self.ops.next_op);
         self.ops.next_op += 1;
-        Ok(op)
+        Ok((op, state))
     }
 
     /// Registers a checked op and starts it: a message send keeps the send pace, the
@@ -155,7 +128,9 @@ impl Client {
             // The logout under way ends every other op.
             return self.apply(op, vec![Step::Done(Err(OpError::SessionEnded))], now);
         }
-        self.run_op(op, now, |state, _| state.on_response(endpoint, outcome));
+        self.run_op(op, now, |state, cx| {
+            state.on_response(cx, endpoint, outcome)
+        });
     }
 
     /// Runs the op timers that are due.
@@ -175,12 +150,23 @@ impl Client {
         let Some(mut state) = self.ops.table.remove(&op) else {
             return;
         };
+        let steps = self.with_cx(now, |cx| f(&mut state, cx));
+        self.ops.table.insert(op, state);
+        self.apply(op, steps, now);
+    }
+
+    /// Runs `f` with an op's context at `now`.
+    fn with_cx<T>(&mut self, now: Instant, f: impl FnOnce(&mut OpCx<'_>) -> T) -> T {
         let wall_ms = self.core.wall_ms(now);
         let (creds, me) = match &self.session {
             Some(s) => (Some(&s.creds), s.me_name()),
             None => (None, ""),
         };
         let core = &mut self.core;
+        let data_ticket = core
+            .jar
+            .value("webwx_data_ticket")
+            .map_or("", |v| v.expose().as_str());
         let mut cx = OpCx {
             ctx: Ctx {
                 config: &core.config,
@@ -190,9 +176,43 @@ impl Client {
             creds,
             me,
             rng: &mut core.rng,
+            uploads: &mut self.ops.uploads,
+            data_ticket,
+            now,
         };
-        let steps = f(&mut state, &mut cx);
+        f(&mut cx)
+    }
+
+    /// Bytes an op asked for (`Event::DataWanted`).
+    pub(super) fn op_data(
+        &mut self,
+        op: OpId,
+        offset: u64,
+        bytes: &[u8],
+        now: Instant,
+    ) -> Result<(), UsageError> {
+        let Some(mut state) = self.ops.table.remove(&op) else {
+            // Cancelled or ended meanwhile: late data is not an error.
+            return Ok(());
+        };
+        let steps = self.with_cx(now, |cx| state.on_data(cx, offset, bytes));
         self.ops.table.insert(op, state);
+        self.apply(op, steps?, now);
+        Ok(())
+    }
+
+    /// Ends `op` now with `steps` from the op (a cancel, a data failure); an op that has
+    /// already ended is left alone.
+    pub(super) fn end_op_with(
+        &mut self,
+        op: OpId,
+        now: Instant,
+        f: impl FnOnce(&mut OpState) -> Vec<Step>,
+    ) {
+        let Some(state) = self.ops.table.get_mut(&op) else {
+            return;
+        };
+        let steps = f(state);
         self.apply(op, steps, now);
     }
 
@@ -204,6 +224,16 @@ impl Client {
                     self.core.send(endpoint, request, Purpose::Op(op), now);
                 }
                 Step::WakeAt(at) => self.core.timers.set_op(op, at),
+                Step::WantData { offset, len } => {
+                    self.core
+                        .events
+                        .push_back(Event::DataWanted { op, offset, len });
+                }
+                Step::Progress { done, total } => {
+                    self.core
+                        .events
+                        .push_back(Event::Progress { op, done, total });
+                }
                 Step::Problem(kind, endpoint) => self.core.problem(kind, endpoint, None),
                 Step::Throttled(endpoint) => self.op_throttled(op, endpoint, now),
                 Step::OwnMessage(msg_id) => self.core.account.seen.insert_own(&msg_id),

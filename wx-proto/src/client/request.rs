@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::OpId;
 use crate::Endpoint;
 
 /// Names one HTTP exchange. Every polled request gets exactly one response or failure.
@@ -20,6 +21,10 @@ pub struct Request {
     pub timeout: Duration,
     /// The HTTP request (absolute URI, headers including `Cookie`, body).
     pub http: http::Request<Vec<u8>>,
+    /// A download: the driver writes the body to this op's writer as it arrives (when
+    /// [`streams_body`](super::streams_body) says so, else drops it) and reports the head
+    /// and the bytes written with `Client::handle_streamed`, instead of `handle_response`.
+    pub sink: Option<OpId>,
 }
 
 impl fmt::Debug for Request {
@@ -32,6 +37,7 @@ impl fmt::Debug for Request {
             .field("host", &self.http.uri().host().unwrap_or(""))
             .field("path", &self.http.uri().path())
             .field("body_len", &self.http.body().len())
+            .field("sink", &self.sink.map(|op| op.0))
             .finish()
     }
 }

@@ -36,6 +36,14 @@ impl Rng {
             .map(|_| char::from(b'0' + self.below(10) as u8))
             .collect()
     }
+
+    /// `count` random ASCII letters and digits (a multipart boundary).
+    pub(crate) fn alphanumeric(&mut self, count: usize) -> String {
+        const SET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..count)
+            .map(|_| char::from(SET[self.below(SET.len() as u64) as usize]))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -6,13 +6,17 @@
 //! pace. A new operation is one file here (its state, `start`, `on_response`, `on_timer`)
 //! plus its request builder in `build/`.
 
+mod check;
+mod download;
+mod forward;
 mod logout;
 mod message;
 mod one_request;
+mod upload;
 
 use std::time::Instant;
 
-use super::command::{Command, OpError, OpOutput};
+use super::command::{Command, OpError, OpOutput, UsageError};
 use super::core::Outcome;
 use super::event::{LogoutReason, ProblemKind};
 use super::rng::Rng;
@@ -27,9 +31,23 @@ use crate::parse::BaseResponse;
 pub(super) enum Step {
     /// Send this request on the op's behalf; its answer comes back to `on_response`.
     Send(Endpoint, http::Request<Vec<u8>>),
-    /// Call `on_timer` at this time (no op of today waits; the media ops will).
-    #[allow(dead_code)]
+    /// Call `on_timer` at this time.
     WakeAt(Instant),
+    /// Ask the driver for bytes `offset..offset + len` of the op's file
+    /// (`Event::DataWanted`); they come back to `on_data`.
+    WantData {
+        /// Where they start.
+        offset: u64,
+        /// How many.
+        len: usize,
+    },
+    /// Report progress (`Event::Progress`).
+    Progress {
+        /// Bytes done.
+        done: u64,
+        /// Bytes in all.
+        total: u64,
+    },
     /// Report a problem (the op goes on or ends by its other steps).
     Problem(ProblemKind, Endpoint),
     /// The server answered 1205: a paced send waits for the pause and starts again; any
@@ -47,13 +65,20 @@ pub(super) enum Step {
 }
 
 /// What an op may read while it decides: the builders' context, the session's credentials
-/// (`None` before a login completes), who we are, and the seeded PRNG.
+/// (`None` before a login completes), who we are, the seeded PRNG, the session's upload
+/// counter and the `webwx_data_ticket` cookie, and the time.
 pub(super) struct OpCx<'a> {
     pub(super) ctx: Ctx<'a>,
     pub(super) creds: Option<&'a Creds>,
     /// Our own UserName (empty before webwxinit).
     pub(super) me: &'a str,
     pub(super) rng: &'a mut Rng,
+    /// The `n` of the next upload's `WU_FILE_<n>` (counts per session).
+    pub(super) uploads: &'a mut u64,
+    /// The `webwx_data_ticket` cookie's value (empty when the jar has none).
+    pub(super) data_ticket: &'a str,
+    /// The input's time.
+    pub(super) now: Instant,
 }
 
 impl OpCx<'_> {
@@ -73,11 +98,23 @@ pub(super) enum OpState {
     OneRequest(one_request::OneRequest),
     /// Logging out.
     Logout(logout::Logout),
+    /// Sending a file (upload, then the send for its kind).
+    Upload(Box<upload::SendFile>),
+    /// Forwarding a received message.
+    Forward(forward::Forward),
+    /// A download.
+    Download(download::GetMedia),
 }
 
 impl OpState {
-    /// The op for a command (already validated).
-    pub(super) fn new(command: Command) -> OpState {
+    /// The op for a command, or why the command is refused (an empty receiver, a file the
+    /// server would not take).
+    pub(super) fn new(command: Command) -> Result<OpState, UsageError> {
+        check::check(&command)?;
+        Ok(Self::new_checked(command))
+    }
+
+    fn new_checked(command: Command) -> OpState {
         match command {
             Command::SendText { to, text } => {
                 OpState::Message(message::SendMessage::text(to, text))
@@ -86,14 +123,34 @@ impl OpState {
                 OpState::Message(message::SendMessage::forward_image(to, content))
             }
             Command::Logout => OpState::Logout(logout::Logout),
+            Command::SendMedia { to, upload } => {
+                OpState::Upload(Box::new(upload::SendFile::new(to, upload)))
+            }
+            Command::SendSticker { to, md5 } => OpState::Forward(forward::Forward::new(
+                to,
+                forward::Forwarded {
+                    endpoint: Endpoint::SendEmoticon,
+                    msg_type: 47,
+                    content: String::new(),
+                    emoticon_md5: Some(md5),
+                },
+            )),
+            Command::Forward { to, message } => match forward::what(&message) {
+                Some(what) => OpState::Forward(forward::Forward::new(to, what)),
+                // Refused by `check` already.
+                None => OpState::Logout(logout::Logout),
+            },
+            Command::Download(what) => OpState::Download(download::GetMedia::new(what)),
             other => OpState::OneRequest(one_request::OneRequest::new(other)),
         }
     }
 
-    /// The chat a message send goes to: such ops keep the send pace.
+    /// The chat a message send goes to: such ops keep the send pace (an upload's send does
+    /// not wait: the upload took its time).
     pub(super) fn paced_chat(&self) -> Option<&str> {
         match self {
             OpState::Message(m) => Some(m.to()),
+            OpState::Forward(f) => Some(f.to()),
             _ => None,
         }
     }
@@ -109,21 +166,65 @@ impl OpState {
             OpState::Message(op) => op.start(cx),
             OpState::OneRequest(op) => op.start(cx),
             OpState::Logout(op) => op.start(cx),
+            OpState::Upload(op) => op.start(cx),
+            OpState::Forward(op) => op.start(cx),
+            OpState::Download(op) => op.start(cx),
         }
     }
 
     /// The answer to one of its requests.
-    pub(super) fn on_response(&mut self, endpoint: Endpoint, outcome: Outcome) -> Vec<Step> {
+    pub(super) fn on_response(
+        &mut self,
+        cx: &mut OpCx<'_>,
+        endpoint: Endpoint,
+        outcome: Outcome,
+    ) -> Vec<Step> {
         match self {
             OpState::Message(op) => op.on_response(endpoint, outcome),
             OpState::OneRequest(op) => op.on_response(endpoint, outcome),
             OpState::Logout(op) => op.on_response(endpoint, outcome),
+            OpState::Upload(op) => op.on_response(cx, endpoint, outcome),
+            OpState::Forward(op) => op.on_response(endpoint, outcome),
+            OpState::Download(op) => op.on_response(cx, endpoint, outcome),
         }
     }
 
-    /// A timer it asked for (`Step::WakeAt`) is due. No op of today sets one.
-    pub(super) fn on_timer(&mut self, _cx: &mut OpCx<'_>) -> Vec<Step> {
-        Vec::new()
+    /// A timer it asked for (`Step::WakeAt`) is due.
+    pub(super) fn on_timer(&mut self, cx: &mut OpCx<'_>) -> Vec<Step> {
+        match self {
+            OpState::Upload(op) => op.on_timer(cx),
+            OpState::Download(op) => op.on_timer(cx),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Bytes of its file it asked for (`Step::WantData`). `Err` when it asked for none at
+    /// `offset` with this length (the op goes on).
+    pub(super) fn on_data(
+        &mut self,
+        cx: &mut OpCx<'_>,
+        offset: u64,
+        bytes: &[u8],
+    ) -> Result<Vec<Step>, UsageError> {
+        let steps = match self {
+            OpState::Upload(op) => op.on_data(cx, offset, bytes),
+            _ => None,
+        };
+        steps.ok_or(UsageError::UnexpectedData)
+    }
+
+    /// The driver could not read the bytes it asked for.
+    pub(super) fn on_data_failure(&mut self) -> Vec<Step> {
+        vec![Step::Done(Err(OpError::DataUnavailable))]
+    }
+
+    /// `Client::cancel`: ends now (an answer still in flight is ignored when it comes);
+    /// the logout goes on.
+    pub(super) fn cancel(&mut self) -> Vec<Step> {
+        if self.is_logout() {
+            return Vec::new();
+        }
+        vec![Step::Done(Err(OpError::Cancelled))]
     }
 }
 
@@ -143,6 +244,9 @@ pub(super) fn read_answer<T>(
         } => body,
         Outcome::Response { status, .. } => {
             return Err(vec![Step::Done(Err(OpError::HttpStatus(status)))]);
+        }
+        Outcome::Streamed(s) => {
+            return Err(vec![Step::Done(Err(OpError::HttpStatus(s.status)))]);
         }
         Outcome::Failure(f) => return Err(vec![Step::Done(Err(OpError::Transport(f)))]),
     };

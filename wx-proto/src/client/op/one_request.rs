@@ -47,9 +47,7 @@ impl OneRequest {
                 build::rename_group(ctx, creds, group, topic),
             ),
             // Built by their own ops; never here.
-            Command::SendText { .. } | Command::ForwardImage { .. } | Command::Logout => {
-                return no_session();
-            }
+            _ => return no_session(),
         };
         vec![Step::Send(endpoint, request)]
     }

@@ -1,5 +1,7 @@
 //! Each op state machine on its own: the steps it answers a start and every kind of answer
 //! with, without an engine.
+// A test needs an `Instant` to start from; the ops only ever get it passed in.
+#![allow(clippy::disallowed_methods)]
 
 use super::*;
 use crate::build::Creds;
@@ -35,8 +37,21 @@ fn with_cx<R>(logged_in: bool, f: impl FnOnce(&mut OpCx<'_>) -> R) -> R {
         creds: logged_in.then_some(&creds),
         me: "@me",
         rng: &mut rng,
+        uploads: &mut 0,
+        data_ticket: "T+1",
+        now: Instant::now(),
     };
     f(&mut cx)
+}
+
+/// The op for a command that passes its checks.
+fn new_op(command: Command) -> OpState {
+    OpState::new(command).unwrap_or_else(|e| panic!("refused: {e}"))
+}
+
+/// Hands an answer to the op, with a context.
+fn respond(op: &mut OpState, endpoint: Endpoint, outcome: Outcome) -> Vec<Step> {
+    with_cx(true, |cx| op.on_response(cx, endpoint, outcome))
 }
 
 fn answer(body: &str) -> Outcome {
@@ -70,7 +85,7 @@ fn done(steps: &[Step]) -> &Result<OpOutput, OpError> {
 }
 
 fn text_op() -> OpState {
-    OpState::new(Command::SendText {
+    new_op(Command::SendText {
         to: "@bob".into(),
         text: "hi".into(),
     })
@@ -91,7 +106,7 @@ fn a_text_send_carries_a_fresh_client_msg_id_and_returns_both_ids() {
         .to_owned();
     assert_eq!(id.len(), 17, "13 ms digits, a 0, 3 random digits: {id}");
     assert!(id.starts_with("17000000000000"));
-    let steps = op.on_response(endpoint, ret(0));
+    let steps = respond(&mut op, endpoint, ret(0));
     assert!(matches!(&steps[0], Step::OwnMessage(m) if m == "9"));
     assert_eq!(
         done(&steps),
@@ -107,7 +122,7 @@ fn a_send_after_a_1205_pause_is_a_new_send_with_a_new_id() {
     let mut op = text_op();
     let (first, throttled, second) = with_cx(true, |cx| {
         let first = sent_request(&op.start(cx)).1;
-        let throttled = op.on_response(Endpoint::SendMsg, ret(1205));
+        let throttled = respond(&mut op, Endpoint::SendMsg, ret(1205));
         (first, throttled, sent_request(&op.start(cx)).1)
     });
     assert!(matches!(
@@ -143,7 +158,7 @@ fn every_failed_answer_ends_the_op_with_its_typed_error() {
     ];
     for (outcome, error) in cases {
         let mut op = text_op();
-        let steps = op.on_response(Endpoint::SendMsg, outcome);
+        let steps = respond(&mut op, Endpoint::SendMsg, outcome);
         assert_eq!(steps.len(), 1, "{steps:?}");
         assert_eq!(done(&steps), &Err(error));
     }
@@ -152,7 +167,7 @@ fn every_failed_answer_ends_the_op_with_its_typed_error() {
 #[test]
 fn a_malformed_answer_is_reported_and_ends_the_op() {
     let mut op = text_op();
-    let steps = op.on_response(Endpoint::SendMsg, answer("{\"BaseResponse\":"));
+    let steps = respond(&mut op, Endpoint::SendMsg, answer("{\"BaseResponse\":"));
     assert!(matches!(
         &steps[0],
         Step::Problem(ProblemKind::Malformed(_), Endpoint::SendMsg)
@@ -163,7 +178,7 @@ fn a_malformed_answer_is_reported_and_ends_the_op() {
 #[test]
 fn a_logout_code_fails_the_op_then_ends_the_session() {
     let mut op = text_op();
-    let steps = op.on_response(Endpoint::SendMsg, ret(1101));
+    let steps = respond(&mut op, Endpoint::SendMsg, ret(1101));
     assert!(matches!(
         steps.as_slice(),
         [
@@ -206,15 +221,15 @@ fn one_request_ops_call_their_endpoint_and_end_done() {
         ),
     ];
     for (command, expected) in commands {
-        let mut op = OpState::new(command);
+        let mut op = new_op(command);
         assert_eq!(op.paced_chat(), None);
         assert!(!op.is_logout());
         let (endpoint, _) = with_cx(true, |cx| sent_request(&op.start(cx)));
         assert_eq!(endpoint, expected);
-        let steps = op.on_response(endpoint, ret(0));
+        let steps = respond(&mut op, endpoint, ret(0));
         assert_eq!(done(&steps), &Ok(OpOutput::Done), "{expected:?}");
-        let mut op2 = OpState::new(Command::MarkRead { chat: "@x".into() });
-        let steps = op2.on_response(endpoint, ret(1));
+        let mut op2 = new_op(Command::MarkRead { chat: "@x".into() });
+        let steps = respond(&mut op2, endpoint, ret(1));
         assert!(matches!(done(&steps), Err(OpError::Server { .. })));
     }
 }
@@ -228,7 +243,7 @@ fn an_op_without_a_session_ends_at_once() {
 
 #[test]
 fn logout_stops_the_lane_then_sends_and_any_answer_ends_the_session() {
-    let mut op = OpState::new(Command::Logout);
+    let mut op = new_op(Command::Logout);
     assert!(op.is_logout());
     let steps = with_cx(true, |cx| op.start(cx));
     assert!(matches!(
@@ -236,7 +251,7 @@ fn logout_stops_the_lane_then_sends_and_any_answer_ends_the_session() {
         [Step::BeginLogout, Step::Send(Endpoint::Logout, _)]
     ));
     for outcome in [answer("<html>"), Outcome::Failure(Failure::Timeout)] {
-        let steps = op.on_response(Endpoint::Logout, outcome);
+        let steps = respond(&mut op, Endpoint::Logout, outcome);
         assert!(matches!(
             steps.as_slice(),
             [
@@ -245,7 +260,7 @@ fn logout_stops_the_lane_then_sends_and_any_answer_ends_the_session() {
             ]
         ));
     }
-    let mut before_login = OpState::new(Command::Logout);
+    let mut before_login = new_op(Command::Logout);
     let steps = with_cx(false, |cx| before_login.start(cx));
     assert!(matches!(
         steps.as_slice(),
