@@ -8,11 +8,14 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};
 
-use wx_proto::client::{Client, Config, Event, Failure, RequestId};
+use wx_proto::client::{Client, Config, Event, Failure, OpId, RequestId, streams_body};
 use wx_sim::{Body, HeldId, LoginPolicy, Push, Reply, Sim, WorldSpec};
 
 /// The simulator's base URL (never dialled: everything stays in memory).
 pub const BASE: &str = "http://127.0.0.1:8080";
+
+/// An answer due later: when, to which request, its download sink, the response.
+type Later = (Instant, RequestId, Option<OpId>, http::Response<Vec<u8>>);
 
 /// A Client and a Sim in one address space.
 pub struct Pair {
@@ -25,7 +28,13 @@ pub struct Pair {
     /// When the pair was made.
     pub start: Instant,
     held: BTreeMap<HeldId, RequestId>,
-    later: Vec<(Instant, RequestId, http::Response<Vec<u8>>)>,
+    later: Vec<Later>,
+    /// The files uploads read from (see [`Pair::attach_file`]).
+    files: BTreeMap<OpId, Vec<u8>>,
+    /// The bodies downloads wrote, by op.
+    pub downloads: BTreeMap<OpId, Vec<u8>>,
+    /// Requests whose body went to a sink, with their op.
+    sink_of: BTreeMap<RequestId, OpId>,
     /// Every event the client emitted, in order.
     pub events: Vec<Event>,
     /// When each of `events` was taken from the client.
@@ -131,6 +140,9 @@ impl Pair {
             start: now,
             held: BTreeMap::new(),
             later: Vec::new(),
+            files: BTreeMap::new(),
+            downloads: BTreeMap::new(),
+            sink_of: BTreeMap::new(),
             events: Vec::new(),
             event_at: Vec::new(),
             slow_consumer: None,
@@ -162,20 +174,65 @@ impl Pair {
         pair
     }
 
+    /// The bytes an upload op reads when it asks for data (`Event::DataWanted`).
+    pub fn attach_file(&mut self, op: OpId, bytes: Vec<u8>) {
+        self.files.insert(op, bytes);
+    }
+
     fn deliver(&mut self, id: RequestId, reply: Reply) {
         let t = Instant::now();
         match reply {
-            Reply::Now(resp) => self.client.handle_response(id, resp, self.now).unwrap(),
-            Reply::Later(resp, at) => self.later.push((at, id, resp)),
+            Reply::Now(resp) => match self.sink_of.remove(&id) {
+                Some(op) => self.stream(id, op, resp),
+                None => self.client.handle_response(id, resp, self.now).unwrap(),
+            },
+            Reply::Later(resp, at) => {
+                let sink = self.sink_of.remove(&id);
+                self.later.push((at, id, sink, resp));
+            }
             Reply::Held(h) => {
                 self.held.insert(h, id);
             }
-            Reply::Drop => self
-                .client
-                .handle_failure(id, Failure::Io, self.now)
-                .unwrap(),
+            Reply::Drop => {
+                self.sink_of.remove(&id);
+                self.client
+                    .handle_failure(id, Failure::Io, self.now)
+                    .unwrap();
+            }
         }
         self.client_time += t.elapsed();
+    }
+
+    /// A download's answer, as a streaming driver handles it: the body goes to the op's
+    /// buffer when `streams_body` says so, the head and the count to the client.
+    fn stream(&mut self, id: RequestId, op: OpId, resp: http::Response<Vec<u8>>) {
+        let (parts, body) = resp.into_parts();
+        let written = if streams_body(parts.status.as_u16(), &parts.headers) {
+            self.downloads
+                .entry(op)
+                .or_default()
+                .extend_from_slice(&body);
+            body.len() as u64
+        } else {
+            0
+        };
+        let head = http::Response::from_parts(parts, ());
+        self.client
+            .handle_streamed(id, head, written, self.now)
+            .unwrap();
+    }
+
+    /// Gives an upload the bytes it asked for, from its attached file.
+    fn feed_data(&mut self, op: OpId, offset: u64, len: usize) {
+        let Some(file) = self.files.get(&op) else {
+            return;
+        };
+        let start = (offset as usize).min(file.len());
+        let end = (start + len).min(file.len());
+        let bytes = file[start..end].to_vec();
+        self.client
+            .handle_data(op, offset, &bytes, self.now)
+            .unwrap();
     }
 
     /// Runs everything due at `now` until both sides are quiet.
@@ -194,6 +251,9 @@ impl Pair {
                     self.log.push((self.now, req.kind));
                     collect_secrets(&req.http, &mut self.secrets);
                 }
+                if let Some(op) = req.sink {
+                    self.sink_of.insert(req.id, op);
+                }
                 let reply = self.sim.handle(&req.http, self.now);
                 self.deliver(req.id, reply);
             }
@@ -210,7 +270,10 @@ impl Pair {
                 .collect();
             for i in due.into_iter().rev() {
                 busy = true;
-                let (_, id, resp) = self.later.remove(i);
+                let (_, id, sink, resp) = self.later.remove(i);
+                if let Some(op) = sink {
+                    self.sink_of.insert(id, op);
+                }
                 self.deliver(id, Reply::Now(resp));
             }
             let t = Instant::now();
@@ -222,6 +285,7 @@ impl Pair {
                 match e {
                     Event::Message { .. } => self.delivered += 1,
                     Event::Ready { .. } => self.ready_seen = true,
+                    Event::DataWanted { op, offset, len } => self.feed_data(op, offset, len),
                     _ => {}
                 }
                 if self.record {
