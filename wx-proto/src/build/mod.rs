@@ -4,6 +4,8 @@
 mod download;
 mod login;
 mod media;
+#[cfg(test)]
+mod media_shapes;
 mod ops;
 mod session;
 mod sync;
