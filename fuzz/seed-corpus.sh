@@ -17,5 +17,9 @@ seed contacts webwxinit webwxgetcontact webwxbatchgetcontact
 seed json_small webwxsendmsg webwxstatusnotify webwxuploadmedia webwxcheckupload webwxrevokemsg webwxoplog webwxupdatechatroom webwxcreatechatroom webwxverifyuser webwxpushloginurl
 seed message addmsg
 seed content content
+mkdir -p corpus/media
+printf '\x10\x00\x00report.pdf' > corpus/media/plain
+printf '\x05\x00\x01a&b<c>\x27"\r\n--x.txt' > corpus/media/hostile
+printf '\x00\x00\x00attachment; filename*=UTF-8\x27\x27%%E4%%BD%%A0.txt' > corpus/media/disposition
 seed session synccheck
 seed split webwxsync webwxinit webwxgetcontact webwxbatchgetcontact

@@ -137,6 +137,72 @@ pub fn content(data: &[u8]) {
     let _ = crate::model::is_mentioned(&text, "Me");
 }
 
+/// The media builders and readers on an arbitrary file name, size and answer header:
+/// the appmsg XML stays well formed and its title reads back as the name, no name can
+/// add or break a multipart part, the `Content-Disposition` reader and the kind sniffer
+/// never panic.
+pub fn media(data: &[u8]) {
+    let (size, rest) = match data {
+        [a, b, c, rest @ ..] => (u64::from_le_bytes([*a, *b, *c, 0, 0, 0, 0, 0]), rest),
+        _ => (0, data),
+    };
+    let text = String::from_utf8_lossy(rest);
+    let name = text.as_ref();
+    let _ = crate::client::MediaKind::detect(name, rest);
+    let _ = crate::client::disposition_file_name(name);
+    let xml = crate::build::file_appmsg(name, size, name, size % 2 == 0);
+    let parsed = crate::model::xml::parse(&xml);
+    let Ok(appmsg) = parsed else {
+        panic!("the appmsg XML does not parse: {xml}");
+    };
+    let plain = !name.chars().any(|c| c.is_control() || c.is_whitespace());
+    if plain && !name.is_empty() {
+        assert_eq!(appmsg.child_text("title").as_deref(), Some(name), "{xml}");
+    }
+    check_multipart(name, size);
+}
+
+/// No file name adds, drops or breaks a part of the upload form.
+fn check_multipart(name: &str, size: u64) {
+    use crate::build::{Creds, Ctx, UploadForm, upload_chunk};
+    use crate::secret::{Secret, Uin};
+    let config = crate::client::Config::default();
+    let hosts = crate::client::Hosts::single("http://127.0.0.1:1");
+    let ctx = Ctx {
+        config: &config,
+        hosts: &hosts,
+        wall_ms: 1,
+    };
+    let creds = Creds {
+        uin: Uin(1),
+        sid: Secret::new("s".into()),
+        skey: Secret::new("k".into()),
+        pass_ticket_raw: Secret::new(name.into()),
+        device_id: "e1".into(),
+    };
+    let form = UploadForm {
+        file_number: size,
+        name,
+        mime: "application/octet-stream",
+        size,
+        media_type: "doc",
+        request: name,
+        data_ticket: name,
+        last_modified: name,
+    };
+    let boundary = "----WebKitFormBoundaryFuzz0000000";
+    let data = b"DATA";
+    let r = upload_chunk(&ctx, &creds, &form, Some((2, 1)), data, boundary);
+    let body = r.body();
+    let delimiter = format!("\r\n--{boundary}");
+    let text = String::from_utf8_lossy(body);
+    // 11 fields and the file part: 11 delimiters after the first part, and the closing one.
+    let inner = text.matches(delimiter.as_str()).count();
+    assert_eq!(inner, 12, "a name broke the form");
+    assert!(text.starts_with(&format!("--{boundary}\r\n")));
+    assert!(text.ends_with(&format!("\r\n--{boundary}--\r\n")));
+}
+
 /// A whole session: a logged-in client fed arbitrary responses, statuses, failures,
 /// orderings, commands and time steps, with the invariants checked after every step.
 pub fn session(data: &[u8]) {
@@ -161,6 +227,7 @@ pub fn by_target(target: &str, data: &[u8]) -> bool {
         "json_small" => json_small,
         "message" => message,
         "content" => content,
+        "media" => media,
         "session" => session,
         _ => return false,
     };

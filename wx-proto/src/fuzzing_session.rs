@@ -4,12 +4,17 @@
 //! no busy loop (after a timeout is handled, the next wake-up is in the future), no
 //! credential in any Debug output, and a polite pace: within any simulated minute without
 //! progress (no new message, contact or profile change) the sync loop and the contact
-//! loader issue at most [`MAX_IDLE_REQUESTS_PER_MINUTE`] requests.
+//! loader issue at most [`MAX_IDLE_REQUESTS_PER_MINUTE`] requests. Media ops run too: an
+//! upload's `DataWanted` is answered (rightly, short, or with a read failure), downloads
+//! are answered as streamed heads, and every op ends in exactly one `OpDone`.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::client::{Client, Command, Config, Endpoint, Event, Failure, Request};
+use crate::client::{
+    Client, Command, Config, Download, Endpoint, Event, Failure, ImageSize, MediaKind, OpId,
+    Request, Upload,
+};
 
 const JSLOGIN: &[u8] = include_bytes!("../../fixtures/jslogin/ok.txt");
 const CONFIRMED: &[u8] = include_bytes!("../../fixtures/login/200-confirmed-wx8.txt");
@@ -29,6 +34,12 @@ const CHECK_BODIES: [&[u8]; 5] = [
     b"window.synccheck={retcode:\"7\",selector:\"0\"}",
 ];
 const OK_SEND: &[u8] = include_bytes!("../../fixtures/webwxsendmsg/ok.json");
+const MEDIA_BODIES: [&[u8]; 4] = [
+    include_bytes!("../../fixtures/webwxuploadmedia/intermediate-chunk.json"),
+    include_bytes!("../../fixtures/webwxuploadmedia/last-chunk.json"),
+    include_bytes!("../../fixtures/webwxcheckupload/needs-upload.json"),
+    include_bytes!("../../fixtures/webwxcheckupload/already-uploaded.json"),
+];
 /// The most sync-loop and contact requests in a minute without progress (2 a second).
 pub(crate) const MAX_IDLE_REQUESTS_PER_MINUTE: usize = 120;
 
@@ -44,6 +55,11 @@ struct Run {
     requests: usize,
     /// When each sync-loop or contact request since the last progress was issued.
     idle_requests: VecDeque<Instant>,
+    /// Data asked for and not yet given, by upload.
+    wanted: BTreeMap<OpId, (u64, usize)>,
+    /// Ops submitted, and those that ended.
+    submitted: BTreeSet<OpId>,
+    ended: BTreeSet<OpId>,
 }
 
 /// The requests the client issues on its own (not for a command).
@@ -92,6 +108,18 @@ impl Run {
             for s in SECRETS {
                 assert!(!dump.contains(s), "credential in an Event's Debug");
             }
+            if let Event::DataWanted { op, offset, len } = &e {
+                assert!(*len <= 524_288, "a chunk over 512 KiB asked for");
+                self.wanted.insert(*op, (*offset, *len));
+            }
+            if let Event::OpDone { op, .. } = &e {
+                assert!(
+                    self.submitted.contains(op),
+                    "OpDone for an op never submitted"
+                );
+                assert!(self.ended.insert(*op), "two OpDone for one op");
+                self.wanted.remove(op);
+            }
             if let Event::Message { message, .. } = &e {
                 assert!(
                     self.delivered.insert(message.msg_id.clone()),
@@ -115,10 +143,49 @@ impl Run {
             return;
         }
         let (_, req) = self.in_flight.remove(index % self.in_flight.len());
-        let mut resp = http::Response::new(body.to_vec());
-        *resp.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
-        let r = self.client.handle_response(req.id, resp, self.now);
+        let code = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+        let r = if req.sink.is_some() {
+            // A download: the driver streamed `body` to the writer (or not).
+            let mut head = http::Response::new(());
+            *head.status_mut() = code;
+            if body.first() == Some(&b'<') {
+                head.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("text/html"),
+                );
+            }
+            self.client
+                .handle_streamed(req.id, head, body.len() as u64, self.now)
+        } else {
+            let mut resp = http::Response::new(body.to_vec());
+            *resp.status_mut() = code;
+            self.client.handle_response(req.id, resp, self.now)
+        };
         assert!(r.is_ok(), "a polled request's response was refused");
+    }
+
+    /// Answers the data an upload asked for: right, short, or a read failure.
+    fn give_data(&mut self, arg: usize) {
+        let Some((&op, &(offset, len))) = self.wanted.iter().nth(arg % self.wanted.len().max(1))
+        else {
+            return;
+        };
+        match arg % 5 {
+            0 => self.client.handle_data_failure(op, self.now),
+            1 => {
+                let short = vec![7u8; len.saturating_sub(1)];
+                let r = self.client.handle_data(op, offset, &short, self.now);
+                assert!(len == 0 || r.is_err(), "short data accepted");
+                return;
+            }
+            _ => {
+                let r = self
+                    .client
+                    .handle_data(op, offset, &vec![7u8; len], self.now);
+                assert!(r.is_ok(), "the data asked for was refused");
+            }
+        }
+        self.wanted.remove(&op);
     }
 
     fn answer_kind(&mut self, kind: Endpoint, body: &[u8]) {
@@ -165,6 +232,9 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
         delivered: BTreeSet::new(),
         requests: 0,
         idle_requests: VecDeque::new(),
+        wanted: BTreeMap::new(),
+        submitted: BTreeSet::new(),
+        ended: BTreeSet::new(),
     };
     run.drain();
     run.answer_kind(Endpoint::JsLogin, JSLOGIN);
@@ -202,6 +272,31 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                 }
             }
             4 => run.tick(arg as u64 * 250),
+            5 if arg % 8 >= 5 => {
+                let cmd = match arg % 8 {
+                    5 => Command::SendMedia {
+                        to: "@peer".into(),
+                        upload: Upload {
+                            name: "f.bin".into(),
+                            size: (arg as u64 + 1) * 60_001,
+                            kind: [MediaKind::File, MediaKind::Image, MediaKind::Gif][arg % 3],
+                            md5: (arg % 2 == 0).then(|| "0".repeat(32)),
+                        },
+                    },
+                    6 => Command::Download(Download::Image {
+                        msg_id: "1".into(),
+                        size: ImageSize::Big,
+                    }),
+                    _ => Command::Download(Download::Avatar {
+                        user_name: "@peer".into(),
+                        head_img_url: None,
+                        chatroom_id: None,
+                    }),
+                };
+                if let Ok(op) = run.client.submit(cmd, run.now) {
+                    run.submitted.insert(op);
+                }
+            }
             5 => {
                 let cmd = match arg % 4 {
                     0 => Command::SendText {
@@ -221,7 +316,14 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                         topic: "t".into(),
                     },
                 };
-                let _ = run.client.submit(cmd, run.now);
+                if let Ok(op) = run.client.submit(cmd, run.now) {
+                    run.submitted.insert(op);
+                }
+            }
+            6 if arg % 4 == 0 => run.give_data(arg / 4),
+            6 if arg % 4 == 1 => {
+                let body = MEDIA_BODIES[(arg / 4) % MEDIA_BODIES.len()];
+                run.answer(arg / 4, 200, body);
             }
             6 => run.answer(arg, 200, OK_SEND),
             _ => {

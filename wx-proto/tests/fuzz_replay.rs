@@ -45,7 +45,23 @@ const SEEDS: &[(&str, &[&str])] = &[
             "webwxbatchgetcontact",
         ],
     ),
+    ("media", &["content", "webwxuploadmedia"]),
 ];
+
+#[test]
+fn the_media_target_takes_hostile_names() {
+    for name in [
+        &b"\x01\x00\x00a.pdf"[..],
+        b"\x01\x00\x00x'</title><inject/>.pdf",
+        b"\x01\x00\x00a\r\n------WebKitFormBoundaryFuzz0000000\r\nb.txt",
+        b"\x01\x00\x00\"; name=\"id\".txt",
+        b"\x01\x00\x00\x00\x1b[2J\xff\xfe.gif",
+        b"",
+        b"\xff\xff\xff",
+    ] {
+        assert!(wx_proto::fuzzing::by_target("media", name));
+    }
+}
 
 #[test]
 fn every_fuzz_target_replays_its_seeds_and_regressions() {

@@ -242,9 +242,50 @@ pub fn streams_body(status: u16, headers: &http::HeaderMap) -> bool {
     !page && !empty
 }
 
+/// The `filename` of a `Content-Disposition` header (`filename*=UTF-8''…` preferred,
+/// percent-decoded), as sent: the caller makes it safe before it names a file.
+pub(crate) fn disposition_file_name(value: &str) -> Option<String> {
+    let mut plain = None;
+    for part in value.split(';').map(str::trim) {
+        let Some((key, v)) = part.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let v = v.trim();
+        if key == "filename*" {
+            let encoded = v.splitn(3, '\'').nth(2).unwrap_or(v);
+            return Some(crate::percent::decode(encoded)).filter(|n| !n.is_empty());
+        }
+        if key == "filename" {
+            let unquoted = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
+            plain = Some(crate::percent::decode(unquoted));
+        }
+    }
+    plain.filter(|n| !n.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_come_from_the_disposition() {
+        let n = |v| disposition_file_name(v);
+        assert_eq!(
+            n("attachment; filename=\"a b.pdf\""),
+            Some("a b.pdf".into())
+        );
+        assert_eq!(n("attachment; filename=x.txt"), Some("x.txt".into()));
+        assert_eq!(
+            n("attachment; filename=\"x\"; filename*=UTF-8''%E4%BD%A0.txt"),
+            Some("你.txt".into())
+        );
+        assert_eq!(n("attachment"), None);
+        assert_eq!(n("attachment; filename=\"\""), None);
+    }
 
     #[test]
     fn kinds_come_from_magic_bytes_then_the_extension() {

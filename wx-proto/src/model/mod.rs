@@ -24,7 +24,7 @@ mod notice;
 mod prefix;
 mod terminal;
 mod text;
-mod xml;
+pub(crate) mod xml;
 
 pub use app::{AppAttach, AppDetail, AppMessage, FileAttachment, PayInfo};
 pub use contact::{Contact, GroupInfo, Member, Region};

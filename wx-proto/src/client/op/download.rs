@@ -9,7 +9,7 @@ use crate::Endpoint;
 use crate::build;
 use crate::client::command::{OpError, OpOutput};
 use crate::client::core::{Outcome, Streamed};
-use crate::client::media::{Download, streams_body};
+use crate::client::media::{Download, disposition_file_name, streams_body};
 
 /// Attempts of an avatar before it is `NotDownloadable`.
 const AVATAR_ATTEMPTS: u32 = 3;
@@ -82,51 +82,5 @@ impl GetMedia {
                 .as_deref()
                 .and_then(disposition_file_name),
         }))]
-    }
-}
-
-/// The `filename` of a `Content-Disposition` header (`filename*=UTF-8''…` preferred,
-/// percent-decoded), as sent: the caller makes it safe before it names a file.
-fn disposition_file_name(value: &str) -> Option<String> {
-    let mut plain = None;
-    for part in value.split(';').map(str::trim) {
-        let Some((key, v)) = part.split_once('=') else {
-            continue;
-        };
-        let key = key.trim().to_ascii_lowercase();
-        let v = v.trim();
-        if key == "filename*" {
-            let encoded = v.splitn(3, '\'').nth(2).unwrap_or(v);
-            return Some(crate::percent::decode(encoded)).filter(|n| !n.is_empty());
-        }
-        if key == "filename" {
-            let unquoted = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v);
-            plain = Some(crate::percent::decode(unquoted));
-        }
-    }
-    plain.filter(|n| !n.is_empty())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_come_from_the_disposition() {
-        let n = |v| disposition_file_name(v);
-        assert_eq!(
-            n("attachment; filename=\"a b.pdf\""),
-            Some("a b.pdf".into())
-        );
-        assert_eq!(n("attachment; filename=x.txt"), Some("x.txt".into()));
-        assert_eq!(
-            n("attachment; filename=\"x\"; filename*=UTF-8''%E4%BD%A0.txt"),
-            Some("你.txt".into())
-        );
-        assert_eq!(n("attachment"), None);
-        assert_eq!(n("attachment; filename=\"\""), None);
     }
 }
