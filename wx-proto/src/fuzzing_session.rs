@@ -280,7 +280,7 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                             name: "f.bin".into(),
                             size: (arg as u64 + 1) * 60_001,
                             kind: [MediaKind::File, MediaKind::Image, MediaKind::Gif][arg % 3],
-                            md5: (arg % 2 == 0).then(|| "0".repeat(32)),
+                            md5: arg.is_multiple_of(2).then(|| "0".repeat(32)),
                         },
                     },
                     6 => Command::Download(Download::Image {
@@ -320,7 +320,7 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                     run.submitted.insert(op);
                 }
             }
-            6 if arg % 4 == 0 => run.give_data(arg / 4),
+            6 if arg.is_multiple_of(4) => run.give_data(arg / 4),
             6 if arg % 4 == 1 => {
                 let body = MEDIA_BODIES[(arg / 4) % MEDIA_BODIES.len()];
                 run.answer(arg / 4, 200, body);
