@@ -74,8 +74,17 @@ pub fn line(client: &Client, message: &Message, style: Style) -> String {
     } else {
         style.bold(&sender)
     };
+    // Media show their MsgId, for `wx download MSGID`.
+    let id = if wx_proto::client::Download::of_message(message).is_some() {
+        style.dim(&format!(
+            " (wx download {})",
+            terminal_safe_line(&message.msg_id)
+        ))
+    } else {
+        String::new()
+    };
     format!(
-        "{} {who} {} {}",
+        "{} {who} {} {}{id}",
         style.dim(&clock(message.create_time)),
         style.cyan(&format!("[{kind}]")),
         terminal_safe(&text.replace('\n', " ⏎ "))

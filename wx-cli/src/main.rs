@@ -12,6 +12,7 @@ mod live;
 mod names;
 mod proxy;
 mod qr;
+mod recent;
 mod session;
 mod stop;
 mod style;

@@ -7,6 +7,7 @@ use crate::cli::{Connection, ListenArgs, LoginArgs};
 use crate::describe;
 use crate::error::{CliError, CliResult};
 use crate::live::{Live, Voice};
+use crate::recent;
 use crate::style::Style;
 
 /// Runs `wx login`.
@@ -44,6 +45,12 @@ pub fn open(conn: &Connection) -> CliResult<Live> {
 
 async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliResult {
     let style = Style::stdout();
+    // Downloadable messages are remembered for `wx download MSGID`.
+    let media_index = live
+        .conn
+        .as_ref()
+        .and_then(|c| c.snapshot_path().ok())
+        .map(|p| recent::path_for(&p));
     live.say("listening (Ctrl-C to stop)");
     loop {
         let mut stop = live.stop.clone();
@@ -53,6 +60,12 @@ async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliRe
         };
         match event {
             Some(Event::Message { message, history }) if describe::is_chat(&message) => {
+                if let Some(index) = &media_index {
+                    // A full disk or a read-only directory must not stop the listening.
+                    if let Err(e) = recent::record(index, &message) {
+                        live.say(&e.to_string());
+                    }
+                }
                 if json {
                     println!("{}", describe::json(&live.client, &message, history));
                 } else {

@@ -134,7 +134,7 @@ pub enum MediaLimit {
 }
 
 /// Which rendition of a message image (webwxgetmsgimg `type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ImageSize {
     /// The original image (no `type`).
     Original,
@@ -145,8 +145,9 @@ pub enum ImageSize {
 }
 
 /// Something to download. The body goes to the driver's writer as it arrives (see
-/// [`streams_body`]); the core never holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`streams_body`]); the core never holds it. Serialisable, so a tool can keep what a
+/// received message offers and download it later (`wx download`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Download {
     /// A message's image, sticker or video thumbnail (webwxgetmsgimg).

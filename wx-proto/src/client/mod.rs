@@ -42,11 +42,13 @@ pub use config::{Config, DEFAULT_EXTSPAM, HistoryPolicy, Rate, SendPacing, Serve
 pub use cookies::{CookieJar, CookieProblem, Stored, StoredCookie};
 pub use event::{Event, LoginPath, LogoutReason, Problem, ProblemKind, SnapshotReason, Stall};
 pub use hosts::Hosts;
+#[cfg(feature = "fuzzing")]
+pub(crate) use media::disposition_file_name;
+pub(crate) use media::extension as media_extension;
 pub use media::{
     CHECK_UPLOAD_ABOVE, Download, ImageSize, MAX_FILE, MAX_IMAGE, MAX_VIDEO, MediaKind, MediaLimit,
     UPLOAD_CHUNK, Upload, streams_body,
 };
-pub(crate) use media::{disposition_file_name, extension as media_extension};
 pub use request::{Failure, Request, RequestId};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
 pub use timers::Wake;
