@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod client;
+pub mod media;
 
 use http::{Method, Request, Response};
 use serde_json::{Value, json};
