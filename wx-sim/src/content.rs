@@ -49,6 +49,9 @@ pub enum Body {
     },
     /// MsgType 47.
     Emoticon,
+    /// MsgType 47 from the sticker store: `HasProductId` 1, an empty md5; the real server
+    /// does not serve it (webwxgetmsgimg answers an empty body).
+    StoreSticker,
     /// MsgType 1 with SubMsgType 48.
     Location {
         /// Address label.
@@ -239,6 +242,18 @@ pub fn build(body: &Body, route: &Route, msg_id: u64, now_s: u64, media_key: &st
             m.img_width = 80;
             escape(&format!(
                 "<msg><emoji fromusername=\"{f}\" tousername=\"{t}\" type=\"2\" idbuffer=\"media:0_0\" md5=\"{media_key}\" len=\"159\" productid=\"\" androidmd5=\"{media_key}\" androidlen=\"159\" cdnurl=\"http://emoji.qpic.cn/wx_emoji/{media_key}/\" designerid=\"\" thumburl=\"\" encrypturl=\"\" aeskey=\"\" externurl=\"\" externmd5=\"\" width=\"80\" height=\"80\" tpurl=\"\" tpauthkey=\"\" attachedtext=\"\" attachedtextcolor=\"\" lensid=\"\"></emoji><gameext type=\"0\" content=\"0\"></gameext></msg>",
+                f = attr(route.group_sender.as_deref().unwrap_or(&route.from)),
+                t = attr(&route.to)
+            ))
+        }
+        Body::StoreSticker => {
+            m.msg_type = 47;
+            m.img_status = 2;
+            m.img_height = 80;
+            m.img_width = 80;
+            m.has_product_id = 1;
+            escape(&format!(
+                "<msg><emoji fromusername=\"{f}\" tousername=\"{t}\" type=\"1\" idbuffer=\"media:0_0\" md5=\"\" len=\"0\" productid=\"com.tencent.xin.emoticon.{media_key}\" androidmd5=\"\" androidlen=\"0\" cdnurl=\"\" designerid=\"\" thumburl=\"\" encrypturl=\"\" aeskey=\"\" externurl=\"\" externmd5=\"\" width=\"80\" height=\"80\"></emoji></msg>",
                 f = attr(route.group_sender.as_deref().unwrap_or(&route.from)),
                 t = attr(&route.to)
             ))

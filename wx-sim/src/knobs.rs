@@ -170,6 +170,35 @@ impl Sim {
         now: Instant,
     ) -> Result<String, SimError> {
         crate::blob::check_media(body)?;
+        let route = self.route_for(push, body)?;
+        let msg_id = self.rng.msg_id();
+        let key = match body {
+            Body::Emoticon => {
+                let k = self.rng.hex(32);
+                self.stickers.insert(k.clone());
+                k
+            }
+            _ => self.rng.hex(32),
+        };
+        let now_s = self.clock.secs(now);
+        let msg = content::build(body, &route, msg_id, now_s, &key);
+        self.store_media(body, &msg, &key);
+        if let Body::FriendRequest { nick, .. } = body {
+            self.friend_requests.push(FriendRequest {
+                account: push.account,
+                user_name: route.from.clone(),
+                nick: nick.clone(),
+                ticket: msg.recommend_info.ticket.clone(),
+            });
+        }
+        let id = msg.msg_id.clone();
+        self.deliver_marked(push.account, Event::Msg(Box::new(msg)), poison, now);
+        Ok(id)
+    }
+
+    /// Who a message pushed into `push.account` comes from (a friend, a group member, a
+    /// stranger for friend requests, ourselves for status notifications).
+    pub(crate) fn route_for(&mut self, push: &Push, body: &Body) -> Result<Route, SimError> {
         let acc = self
             .world
             .accounts
@@ -224,22 +253,7 @@ impl Sim {
                 }
             }
         };
-        let msg_id = self.rng.msg_id();
-        let key = self.rng.hex(32);
-        let now_s = self.clock.secs(now);
-        let msg = content::build(body, &route, msg_id, now_s, &key);
-        self.store_media(body, &msg, &key);
-        if let Body::FriendRequest { nick, .. } = body {
-            self.friend_requests.push(FriendRequest {
-                account: push.account,
-                user_name: route.from.clone(),
-                nick: nick.clone(),
-                ticket: msg.recommend_info.ticket.clone(),
-            });
-        }
-        let id = msg.msg_id.clone();
-        self.deliver_marked(push.account, Event::Msg(Box::new(msg)), poison, now);
-        Ok(id)
+        Ok(route)
     }
 
     /// Queues an event for every live session of `account`.

@@ -42,31 +42,38 @@ mod endpoint;
 pub mod fault;
 mod held;
 mod knobs;
-#[cfg(feature = "server")]
 pub mod limits;
 pub mod login;
+pub mod md5;
+mod media_knobs;
 pub mod model;
 pub mod pattern;
+pub mod plant;
 pub mod poison;
+pub mod refusal;
 pub mod rng;
 pub mod scenario;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod session;
+pub mod shared_body;
 pub mod sim;
 pub mod stats;
+pub mod upload;
 pub mod wire;
 pub mod world;
 
 pub use content::Body;
 pub use fault::{Fault, FaultRule};
-#[cfg(feature = "server")]
-pub use limits::Limits;
+pub use limits::{Limits, MediaLimits};
 pub use login::LoginPolicy;
 pub use pattern::Pattern;
+pub use plant::{Media, MediaKind, Planted};
 pub use poison::{Poison, PoisonedPair};
+pub use refusal::{Refusal, Refused};
 #[cfg(feature = "server")]
 pub use server::{ServeOptions, Server, serve};
 pub use sim::{Config, HeldId, Push, Reply, Sent, Sim, SimError};
 pub use stats::Stats;
+pub use upload::UploadedInfo;
 pub use world::{World, WorldSpec};

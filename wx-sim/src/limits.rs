@@ -7,13 +7,59 @@
 //! given back when the request has been handled. A body over [`Limits::max_body`] gets 413,
 //! one that finds the budget spent gets 503 with `Retry-After`, one slower than
 //! [`Limits::body_timeout`] gets 408: none of them waits for memory.
+//!
+//! [`MediaLimits`] bounds what uploads may make the simulator keep: the largest file and
+//! video, the size above which webwxcheckupload must come first, and the bytes of unfinished
+//! uploads per session and in all (abandoned ones are dropped after a while). Those hold in
+//! the sans-IO core too; the request-body limits belong to the loopback server.
 
+#[cfg(feature = "server")]
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
+#[cfg(feature = "server")]
 use http_body_util::BodyExt;
+#[cfg(feature = "server")]
 use hyper::body::Incoming;
+#[cfg(feature = "server")]
 use std::sync::Arc;
 use std::time::Duration;
+#[cfg(feature = "server")]
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// The upload chunk size every client uses: 512 KiB (protocol.md §7.2).
+pub const CHUNK_BYTES: u64 = 524_288;
+
+/// What uploads may make the simulator hold, and the sizes the real server refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaLimits {
+    /// The largest attachment (any `mediatype` but `video`): 50 MiB (protocol.md §7.2).
+    pub max_file: u64,
+    /// The largest video (`mediatype=video`): 20 MiB (protocol.md §7.5).
+    pub max_video: u64,
+    /// Files larger than this need webwxcheckupload first: 25 MiB (protocol.md §7.3).
+    pub need_check: u64,
+    /// Bytes of unfinished uploads one session may hold: 60 MiB (one largest file fits).
+    pub unfinished_per_session: u64,
+    /// Bytes of unfinished uploads all sessions together may hold: 200 MiB.
+    pub unfinished_total: u64,
+    /// Unfinished uploads one session may have at once: 16.
+    pub partials_per_session: usize,
+    /// An unfinished upload that gets no chunk for this long is dropped: 10 minutes.
+    pub abandon_after: Duration,
+}
+
+impl Default for MediaLimits {
+    fn default() -> MediaLimits {
+        MediaLimits {
+            max_file: 50 * 1024 * 1024,
+            max_video: 20 * 1024 * 1024,
+            need_check: 25 * 1024 * 1024,
+            unfinished_per_session: 60 * 1024 * 1024,
+            unfinished_total: 200 * 1024 * 1024,
+            partials_per_session: 16,
+            abandon_after: Duration::from_secs(600),
+        }
+    }
+}
 
 /// Body bytes of each request that do not count against the in-flight budget: 64 KiB.
 pub const FREE_BODY_BYTES: usize = 64 * 1024;
@@ -43,6 +89,7 @@ impl Default for Limits {
     }
 }
 
+#[cfg(feature = "server")]
 /// The in-flight budget shared by every connection (one permit a byte).
 #[derive(Debug)]
 pub(crate) struct Budget {
@@ -50,6 +97,7 @@ pub(crate) struct Budget {
     total: usize,
 }
 
+#[cfg(feature = "server")]
 impl Budget {
     pub(crate) fn new(bytes: usize) -> Budget {
         let total = bytes.min(Semaphore::MAX_PERMITS);
@@ -60,10 +108,12 @@ impl Budget {
     }
 }
 
+#[cfg(feature = "server")]
 /// Budget taken by one request body, given back when dropped.
 #[derive(Debug, Default)]
 pub(crate) struct Taken(Option<OwnedSemaphorePermit>);
 
+#[cfg(feature = "server")]
 /// Why a request body was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BodyError {
@@ -77,6 +127,7 @@ pub(crate) enum BodyError {
     Read,
 }
 
+#[cfg(feature = "server")]
 impl BodyError {
     /// The answer to send instead of handling the request.
     pub(crate) fn response(self) -> Response<Vec<u8>> {
@@ -116,6 +167,7 @@ impl BodyError {
     }
 }
 
+#[cfg(feature = "server")]
 /// Reads a request body within `limits`, taking what it buffers beyond the free bytes from
 /// `budget`; the budget comes back when the returned [`Taken`] is dropped.
 pub(crate) async fn read_body(
@@ -137,6 +189,7 @@ pub(crate) async fn read_body(
     }
 }
 
+#[cfg(feature = "server")]
 async fn collect(
     limits: &Limits,
     budget: &Budget,

@@ -235,8 +235,10 @@ impl Sim {
         self.wake_all = true;
     }
 
-    /// Drops the fault rules not used up yet.
+    /// Drops the fault rules not used up yet, and the media knobs (n-th faults, empty
+    /// avatars, HTML downloads).
     pub fn clear_faults(&mut self) {
         self.faults.clear();
+        self.media_knobs = Default::default();
     }
 }

@@ -149,8 +149,15 @@ impl Drop for HeldGuard {
     }
 }
 
-fn to_hyper(resp: http::Response<Vec<u8>>) -> http::Response<Full<Bytes>> {
-    resp.map(|b| Full::new(Bytes::from(b)))
+/// The hyper response; a download's shared bytes are sent from the store without a copy.
+fn to_hyper(mut resp: http::Response<Vec<u8>>) -> http::Response<Full<Bytes>> {
+    match resp
+        .extensions_mut()
+        .remove::<crate::shared_body::SharedBody>()
+    {
+        Some(shared) => resp.map(|_| Full::new(Bytes::from_owner(shared))),
+        None => resp.map(|b| Full::new(Bytes::from(b))),
+    }
 }
 
 async fn answer(
@@ -166,7 +173,7 @@ async fn answer(
     let req = http::Request::from_parts(parts, bytes);
     let (mut reply, wakes) = {
         let mut sim = shared.lock();
-        let reply = sim.handle(&req, Instant::now());
+        let reply = sim.handle_shared(&req, Instant::now());
         (reply, sim.take_wakes())
     };
     // The body is handled: give its memory and its share of the budget back before waiting.

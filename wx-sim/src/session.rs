@@ -1,9 +1,9 @@
-//! A logged-in web session: credentials, the sync event log, SyncKey arithmetic, uploads.
+//! A logged-in web session: credentials, the sync event log, SyncKey arithmetic.
 
 use crate::model::Message;
 use crate::poison::Poison;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Instant;
 
 /// Something webwxsync hands out.
@@ -15,15 +15,6 @@ pub enum Event {
     Mod(String),
     /// A DelContactList entry.
     Del(String),
-}
-
-/// An upload in progress (chunked webwxuploadmedia).
-#[derive(Debug, Clone, Default)]
-pub struct Upload {
-    /// Bytes so far.
-    pub data: Vec<u8>,
-    /// Next chunk index expected.
-    pub next_chunk: u64,
 }
 
 /// One web session.
@@ -57,8 +48,6 @@ pub struct Session {
     pub last_msg_s: u64,
     /// Return this skey in the next webwxsync `SKey`.
     pub announce_skey: bool,
-    /// Uploads by client media id.
-    pub uploads: HashMap<String, Upload>,
     /// webwxinit has been called.
     pub inited: bool,
     /// When the session began.

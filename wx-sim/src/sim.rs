@@ -55,6 +55,8 @@ pub struct Config {
     /// Gzip `text/plain` replies (JSON, the login XML) when the request accepts gzip, as the
     /// real server does.
     pub gzip: bool,
+    /// What uploads may make the simulator hold, and the sizes it refuses.
+    pub media: crate::limits::MediaLimits,
 }
 
 impl Default for Config {
@@ -75,6 +77,7 @@ impl Default for Config {
             redraw_user_names: true,
             gzip: true,
             idle_timeout: None,
+            media: crate::limits::MediaLimits::default(),
         }
     }
 }
@@ -146,6 +149,12 @@ pub struct Sent {
     pub at_ms: u64,
     /// Revoked later.
     pub revoked: bool,
+    /// The body's `Scene` (0 a normal send, 2 a forward).
+    pub scene: i64,
+    /// Msg.Signature (from webwxcheckupload, on file sends), empty when absent.
+    pub signature: String,
+    /// Msg.EMoticonMd5 (emoticon sends by md5), empty when absent.
+    pub emoticon_md5: String,
 }
 
 /// A pending friend request (MsgType 37) that webwxverifyuser can accept.
@@ -236,6 +245,17 @@ pub struct Sim {
     /// Sticky misbehaviour (`pattern.rs`) and poisoned elements (`poison.rs`).
     pub(crate) patterns: Patterns,
     pub(crate) poison: PoisonState,
+    /// Unfinished uploads, finished ones and checkupload answers (`upload.rs`).
+    pub(crate) partials: crate::upload::Partials,
+    pub(crate) registry: crate::upload::Registry,
+    /// Why recent uploads and sends were refused (`refusal.rs`).
+    pub(crate) refusals: crate::refusal::RefusalLog,
+    /// Generated download bytes in flight (`blob.rs`).
+    pub(crate) generated: crate::blob::Generated,
+    /// The md5 of every sticker pushed, lowercase (webwxsendemoticon by `EMoticonMd5`).
+    pub(crate) stickers: std::collections::HashSet<String>,
+    /// Download misbehaviour knobs (`media_knobs.rs`).
+    pub(crate) media_knobs: crate::media_knobs::MediaKnobs,
 }
 
 pub(crate) const API: &str = "/cgi-bin/mmwebwx-bin/";
@@ -296,6 +316,12 @@ impl Sim {
             account_counts: AccountCounts::default(),
             patterns: Patterns::default(),
             poison: PoisonState::default(),
+            partials: Default::default(),
+            registry: Default::default(),
+            refusals: Default::default(),
+            generated: Default::default(),
+            stickers: Default::default(),
+            media_knobs: Default::default(),
             cfg,
         }
     }
@@ -385,6 +411,16 @@ impl Sim {
 
     /// Decides the reply to one request at `now`.
     pub fn handle(&mut self, req: &Request<Vec<u8>>, now: Instant) -> Reply {
+        let mut reply = self.handle_shared(req, now);
+        crate::shared_body::materialize_reply(&mut reply);
+        reply
+    }
+
+    /// [`Sim::handle`], but a download's bytes may stay shared with the store: such an
+    /// answer has an empty body and a [`SharedBody`](crate::shared_body::SharedBody) in its
+    /// extensions (its `Content-Length` header gives the length). The loopback server uses
+    /// it so that concurrent large downloads share one buffer.
+    pub fn handle_shared(&mut self, req: &Request<Vec<u8>>, now: Instant) -> Reply {
         self.served += 1;
         self.advance(now);
         let path = req.uri().path().to_string();
@@ -449,8 +485,14 @@ impl Sim {
         if let Reply::Now(resp) = &mut reply
             && self.cfg.gzip
             && accepts_gzip(req.headers())
+            && !resp.headers().contains_key(http::header::CONTENT_LENGTH)
         {
             crate::wire::gzip::encode_text(resp);
+        }
+        if let (Reply::Now(resp), Some(Fault::Truncate { .. } | Fault::Garbage)) =
+            (&mut reply, &fault)
+        {
+            crate::shared_body::materialize(resp);
         }
         match (reply, fault) {
             (Reply::Now(resp), Some(f)) => apply_post(resp, &f, now),
@@ -555,6 +597,9 @@ impl Sim {
     }
 
     fn take_fault(&mut self, endpoint: &str) -> Option<Fault> {
+        if let Some(f) = self.media_knobs.take_nth(endpoint) {
+            return Some(f);
+        }
         let i = self
             .faults
             .iter()
@@ -606,10 +651,15 @@ pub(crate) fn apply_post(mut resp: Response<Vec<u8>>, f: &Fault, now: Instant) -
         Fault::Truncate { keep } => {
             let k = (*keep).min(resp.body().len());
             resp.body_mut().truncate(k);
+            if resp.headers().contains_key(http::header::CONTENT_LENGTH) {
+                resp.headers_mut()
+                    .insert(http::header::CONTENT_LENGTH, HeaderValue::from(k));
+            }
             Reply::Now(resp)
         }
         Fault::Garbage => {
             *resp.body_mut() = GARBAGE.to_vec();
+            resp.headers_mut().remove(http::header::CONTENT_LENGTH);
             Reply::Now(resp)
         }
         Fault::Delay { ms } => Reply::Later(resp, clock::after(now, Duration::from_millis(*ms))),

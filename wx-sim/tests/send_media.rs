@@ -138,7 +138,7 @@ fn upload_chunk(
     data: &[u8],
     mediatype: &str,
 ) -> Value {
-    let req = json!({"UploadType": 2, "BaseRequest": base_request(c), "ClientMediaId": 1700000000123u64, "TotalLen": all.len(), "StartPos": 0, "DataLen": all.len(), "MediaType": 4, "FromUserName": c.user_name, "ToUserName": to, "FileMd5": "0123456789abcdef0123456789abcdef"});
+    let req = json!({"UploadType": 2, "BaseRequest": base_request(c), "ClientMediaId": 1700000000123u64, "TotalLen": all.len(), "StartPos": 0, "DataLen": all.len(), "MediaType": 4, "FromUserName": c.user_name, "ToUserName": to, "FileMd5": wx_sim::md5::hex(all)});
     let mut fields = vec![
         ("id", "WU_FILE_0".to_string()),
         ("name", name.to_string()),
@@ -241,7 +241,7 @@ fn chunked_upload_gives_the_media_id_on_the_last_chunk_only() {
         )["BaseResponse"]["Ret"],
         0
     );
-    let m = json!({"Type": 47, "EmojiFlag": 2, "EMoticonMd5": "0123456789abcdef", "FromUserName": c.user_name, "ToUserName": to, "LocalID": "5", "ClientMsgId": "5"});
+    let m = json!({"Type": 47, "EmojiFlag": 2, "EMoticonMd5": "0123456789abcdef0123456789abcdef", "FromUserName": c.user_name, "ToUserName": to, "LocalID": "5", "ClientMsgId": "5"});
     assert_eq!(
         h.post_json(
             &format!("{API}/webwxsendemoticon?fun=sys"),

@@ -96,7 +96,7 @@ impl Sim {
                 Ok(c) => self.poison_cmd(c, now),
                 Err(e) => bad(&e.to_string()),
             },
-            _ => return None,
+            _ => return self.control_media(cmd, r, now),
         })
     }
 

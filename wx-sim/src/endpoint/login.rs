@@ -8,7 +8,7 @@ use crate::sim::{HeldKind, Reply, Req, Sim, respond};
 use crate::wire::{cookie, js, json, media, query, xml};
 use http::{HeaderValue, Response};
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// The only appid jslogin accepts.
@@ -344,7 +344,6 @@ impl Sim {
             login_s,
             last_msg_s: login_s,
             announce_skey: false,
-            uploads: HashMap::new(),
             inited: false,
             started: now,
             client_logout: false,

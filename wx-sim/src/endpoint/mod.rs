@@ -2,12 +2,14 @@
 
 mod contacts;
 mod control;
+mod control_media;
 mod control_sticky;
 mod download;
 mod login;
 mod manage;
 mod send;
 mod sync;
+mod upload;
 
 use crate::sim::{Req, Sim};
 use crate::wire::cookie;

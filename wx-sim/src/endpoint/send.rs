@@ -1,12 +1,12 @@
-//! Sending: webwxsendmsg and the media sends, chunked webwxuploadmedia, webwxcheckupload, revoke.
+//! Sending: webwxsendmsg and the media sends (checked against what was uploaded), revoke.
 
 use super::{int, text};
-use crate::content::{escape, js_escape};
+use crate::content::escape;
 use crate::model::Message;
+use crate::refusal::Refusal;
 use crate::session::Event;
-use crate::sim::{Blob, BlobBytes, Req, Sent, Sim, json};
+use crate::sim::{Req, Sent, Sim, json};
 use crate::wire::json::{BaseResponse, bare, parse, to_body};
-use crate::wire::{cookie, multipart};
 use http::Response;
 use serde::Serialize;
 use std::time::Instant;
@@ -23,34 +23,24 @@ struct SendReply {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct UploadReply {
-    base_response: BaseResponse,
-    media_id: String,
-    start_pos: usize,
-    #[serde(rename = "CDNThumbImgHeight")]
-    cdn_thumb_img_height: u32,
-    #[serde(rename = "CDNThumbImgWidth")]
-    cdn_thumb_img_width: u32,
-    encry_file_name: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct CheckReply {
-    base_response: BaseResponse,
-    media_id: String,
-    #[serde(rename = "AESKey")]
-    aes_key: String,
-    signature: String,
-    encry_file_name: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
 struct RevokeReply {
     base_response: BaseResponse,
     introduction: String,
     sys_wording: String,
+}
+
+/// The text of `<attachid>` in appmsg XML (raw or HTML-escaped once).
+fn attach_id(content: &str) -> Option<String> {
+    let unescaped;
+    let xml = if content.contains("&lt;attachid&gt;") {
+        unescaped = content.replace("&lt;", "<").replace("&gt;", ">");
+        unescaped.as_str()
+    } else {
+        content
+    };
+    let (_, rest) = xml.split_once("<attachid>")?;
+    let (id, _) = rest.split_once("</attachid>")?;
+    Some(id.trim().to_string())
 }
 
 /// The text of a successful revoke.
@@ -63,6 +53,58 @@ impl Sim {
             .accounts
             .get(account)
             .is_some_and(|a| a.me.user_name == name || a.contact(name).is_some())
+    }
+
+    /// The checks of a media send: a MediaId must be one uploaded or pushed, a file appmsg's
+    /// `<attachid>` too, an emoticon needs a MediaId or a well-formed `EMoticonMd5`.
+    fn check_media_send(
+        &self,
+        endpoint: &str,
+        kind: i64,
+        media_id: &str,
+        content: &str,
+        emoticon_md5: &str,
+    ) -> Result<(), Refusal> {
+        if !media_id.is_empty() && !self.known_media(media_id) {
+            return Err(Refusal::UnknownMediaId {
+                media_id: media_id.to_string(),
+            });
+        }
+        match endpoint {
+            // A forward or re-send carries the old Content and no MediaId (§7.4).
+            "webwxsendmsgimg" | "webwxsendvideomsg"
+                if media_id.is_empty() && content.is_empty() =>
+            {
+                Err(Refusal::NothingToSend)
+            }
+            "webwxsendemoticon" if media_id.is_empty() => {
+                if emoticon_md5.is_empty() {
+                    Err(Refusal::NothingToSend)
+                } else if self.stickers.contains(&emoticon_md5.to_ascii_lowercase())
+                    || crate::md5::well_formed(emoticon_md5)
+                {
+                    Ok(())
+                } else {
+                    Err(Refusal::BadEmoticonMd5 {
+                        md5: emoticon_md5.to_string(),
+                    })
+                }
+            }
+            "webwxsendappmsg" if kind == 6 => {
+                let attach_id = attach_id(content).unwrap_or_default();
+                if !attach_id.is_empty() && self.known_media(&attach_id) {
+                    Ok(())
+                } else {
+                    Err(Refusal::UnknownAttachId { attach_id })
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// True for a MediaId a client uploaded or a pushed message carries.
+    pub(crate) fn known_media(&self, media_id: &str) -> bool {
+        media_id.starts_with('@') && self.blobs.contains_key(media_id)
     }
 
     pub(crate) fn send(&mut self, endpoint: &str, r: &Req<'_>, now: Instant) -> Response<Vec<u8>> {
@@ -87,19 +129,14 @@ impl Sim {
         let local_id = text(msg.get("LocalID"))
             .or_else(|| text(msg.get("ClientMsgId")))
             .unwrap_or_default();
-        let needs_media = matches!(endpoint, "webwxsendmsgimg" | "webwxsendvideomsg");
-        if needs_media && media_id.is_empty() && content.is_empty() {
-            return json(bare(1));
-        }
-        if !media_id.is_empty() && !self.blobs.contains_key(&media_id) {
-            return json(bare(1));
-        }
-        if endpoint == "webwxsendemoticon"
-            && media_id.is_empty()
-            && text(msg.get("EMoticonMd5")).is_none_or(|m| m.is_empty())
+        let emoticon_md5 = text(msg.get("EMoticonMd5")).unwrap_or_default();
+        if let Err(refusal) =
+            self.check_media_send(endpoint, kind, &media_id, &content, &emoticon_md5)
         {
-            return json(bare(1));
+            return self.refuse(endpoint, Some(idx), refusal);
         }
+        let scene = int(body.get("Scene")).unwrap_or(0);
+        let signature = text(msg.get("Signature")).unwrap_or_default();
         let msg_id = self.rng.msg_id();
         let now_s = self.clock.secs(now);
         self.sent.push(Sent {
@@ -113,6 +150,9 @@ impl Sim {
             media_id: media_id.clone(),
             at_ms: self.clock.ms(now),
             revoked: false,
+            scene,
+            signature,
+            emoticon_md5,
         });
         if let Some(blob) = self.blobs.get(&media_id).cloned() {
             self.blobs.insert(msg_id.to_string(), blob);
@@ -158,125 +198,6 @@ impl Sim {
             base_response: BaseResponse::ok(),
             msg_id: msg_id.to_string(),
             local_id,
-        }))
-    }
-
-    pub(crate) fn upload(&mut self, r: &Req<'_>, _now: Instant) -> Response<Vec<u8>> {
-        let ct = r
-            .headers
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let Some(parts) = multipart::boundary(ct).and_then(|b| multipart::parse(r.body, &b)) else {
-            return json(bare(1200));
-        };
-        let field = |n: &str| {
-            parts
-                .iter()
-                .find(|p| p.name == n)
-                .map(|p| String::from_utf8_lossy(&p.data).into_owned())
-        };
-        let Some(req) = field("uploadmediarequest").and_then(|s| parse(s.as_bytes())) else {
-            return json(bare(1200));
-        };
-        let idx = match self.auth_base(r, &req) {
-            Ok(i) => i,
-            Err(ret) => return json(bare(ret)),
-        };
-        let Some(s) = self.sessions.get(idx) else {
-            return json(bare(1100));
-        };
-        let ticket_ok = field("webwx_data_ticket").as_deref() == Some(s.data_ticket.as_str())
-            || cookie::get(&r.jar, "webwx_data_ticket") == Some(s.data_ticket.as_str());
-        if !ticket_ok {
-            return json(bare(1));
-        }
-        let Some(file) = parts
-            .iter()
-            .find(|p| p.filename.is_some() || p.name == "filename")
-        else {
-            return json(bare(1));
-        };
-        let name = field("name")
-            .or_else(|| file.filename.clone())
-            .unwrap_or_default();
-        let mime = field("type").unwrap_or_else(|| "application/octet-stream".into());
-        let media_type = field("mediatype").unwrap_or_default();
-        let key = text(req.get("ClientMediaId"))
-            .or_else(|| field("id"))
-            .unwrap_or_else(|| name.clone());
-        let chunks = field("chunks").and_then(|c| c.trim().parse::<u64>().ok());
-        let chunk = field("chunk")
-            .and_then(|c| c.trim().parse::<u64>().ok())
-            .unwrap_or(0);
-        let data = file.data.clone();
-        let Some(s) = self.sessions.get_mut(idx) else {
-            return json(bare(1100));
-        };
-        let up = s.uploads.entry(key.clone()).or_default();
-        match chunks {
-            Some(n) if chunk >= n => return json(bare(1)),
-            Some(_) if chunk > up.next_chunk => return json(bare(1)),
-            Some(_) if chunk < up.next_chunk => {}
-            _ => {
-                up.data.extend_from_slice(&data);
-                up.next_chunk = chunk + 1;
-            }
-        }
-        let received = up.data.len();
-        let last = chunks.is_none_or(|n| up.next_chunk >= n);
-        let encry = js_escape(&name);
-        let pic = media_type == "pic";
-        if !last {
-            return json(to_body(&UploadReply {
-                base_response: BaseResponse::ok(),
-                media_id: String::new(),
-                start_pos: received,
-                cdn_thumb_img_height: 0,
-                cdn_thumb_img_width: 0,
-                encry_file_name: encry,
-            }));
-        }
-        let bytes = s.uploads.remove(&key).map(|u| u.data).unwrap_or_default();
-        if bytes.is_empty() {
-            return json(bare(1));
-        }
-        let media_id = format!("@crypt_{}_{}", self.rng.hex(8), self.rng.hex(96));
-        self.blobs.insert(
-            media_id.clone(),
-            Blob {
-                content_type: mime,
-                bytes: BlobBytes::Stored(bytes),
-                name,
-            },
-        );
-        json(to_body(&UploadReply {
-            base_response: BaseResponse::ok(),
-            media_id,
-            start_pos: received,
-            cdn_thumb_img_height: if pic { 100 } else { 0 },
-            cdn_thumb_img_width: if pic { 66 } else { 0 },
-            encry_file_name: encry,
-        }))
-    }
-
-    pub(crate) fn checkupload(&mut self, r: &Req<'_>, _now: Instant) -> Response<Vec<u8>> {
-        let Some(body) = parse(r.body) else {
-            return json(bare(1200));
-        };
-        if let Err(ret) = self.auth_base(r, &body) {
-            return json(bare(ret));
-        }
-        if int(body.get("FileSize")).is_none_or(|n| n <= 0) {
-            return json(bare(1));
-        }
-        let name = text(body.get("FileName")).unwrap_or_default();
-        json(to_body(&CheckReply {
-            base_response: BaseResponse::ok(),
-            media_id: String::new(),
-            aes_key: self.rng.hex(32),
-            signature: self.rng.hex(64),
-            encry_file_name: js_escape(&name),
         }))
     }
 

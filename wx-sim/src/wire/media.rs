@@ -84,6 +84,31 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
+/// Decodes standard base64 (padding optional, whitespace ignored); `None` if malformed.
+pub fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// A PNG of the QR code of `text` (8 pixels a module, 4-module quiet zone); `None` if the
 /// text is too long for a QR code.
 pub fn qr_png(text: &str) -> Option<Vec<u8>> {
@@ -127,6 +152,11 @@ mod tests {
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base64(b"M"), "TQ==");
+        for s in [&b""[..], b"M", b"Ma", b"Man", TINY_JPEG] {
+            assert_eq!(unbase64(&base64(s)).unwrap(), s);
+        }
+        assert_eq!(unbase64("TWE"), Some(b"Ma".to_vec()));
+        assert_eq!(unbase64("T*"), None);
         assert!(base64(TINY_JPEG).starts_with("/9j/4AAQSkZJRg"));
         assert_eq!(voice_mp3(100).len(), 100);
         assert_eq!(&video_mp4(50)[4..8], b"ftyp");

@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod client;
+pub mod media;
 
 use http::{Method, Request, Response};
 use serde_json::{Value, json};
@@ -148,8 +149,13 @@ impl H {
 
     /// jslogin + knobs (scan, confirm) + poll + newloginpage + webwxinit.
     pub fn login(&mut self) -> Creds {
+        self.login_account(0)
+    }
+
+    /// [`H::login`] as account `account`.
+    pub fn login_account(&mut self, account: usize) -> Creds {
         let uuid = self.jslogin();
-        self.sim.scan(&uuid, 0, self.now).unwrap();
+        self.sim.scan(&uuid, account, self.now).unwrap();
         self.sim.confirm(&uuid, self.now).unwrap();
         let creds = self.enter(&uuid, 1);
         let init = self.post_json(
