@@ -154,6 +154,11 @@ impl Sim {
             signature,
             emoticon_md5,
         });
+        // A file send downloads by its attachment's MediaId; its echo carries that.
+        let media_id = match (endpoint, media_id.is_empty()) {
+            ("webwxsendappmsg", true) => attach_id(&content).unwrap_or_default(),
+            _ => media_id,
+        };
         if let Some(blob) = self.blobs.get(&media_id).cloned() {
             self.blobs.insert(msg_id.to_string(), blob);
         }
