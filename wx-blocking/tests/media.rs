@@ -5,4 +5,4 @@
 
 mod adapter;
 
-wx_testkit::adapter_tests!(media, adapter::media);
+wx_testkit::adapter_tests!(media, adapter::media_harness::media);

@@ -63,7 +63,8 @@ pub fn start_proxied(proxy: String) -> Start {
     })
 }
 
-mod media_harness {
+/// How the shared media runs (`adapter_tests!(media, …)`) reach this adapter.
+pub mod media_harness {
     use std::path::Path;
     use std::time::Instant;
 
@@ -179,5 +180,3 @@ mod media_harness {
         }
     }
 }
-
-pub use media_harness::media;
