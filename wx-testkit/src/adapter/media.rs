@@ -473,7 +473,22 @@ pub fn small_and_chunked_files(adapter: &MediaAdapter) {
         .unwrap();
     run.driver.attach_source(op, Box::new(reader));
     let uploads = run.served("webwxuploadmedia");
-    sent_ok(run.done(op));
+    // Bytes outstanding: when chunk k is reported sent, the upload pass has read exactly
+    // the chunks up to k (the next one is read only after that, when the upload asks).
+    let result = loop {
+        let e = run.until(|e| {
+            matches!(e, Event::Progress { op: o, .. } | Event::OpDone { op: o, .. } if *o == op)
+        });
+        match e {
+            Event::Progress { done, .. } => {
+                let read = stats.lock().unwrap().bytes;
+                assert_eq!(read, size as u64 + done, "read ahead of the upload");
+            }
+            Event::OpDone { result, .. } => break result,
+            _ => unreachable!(),
+        }
+    };
+    sent_ok(result);
     let chunks = (size as u64).div_ceil(UPLOAD_CHUNK);
     assert_eq!(chunks, 3);
     assert_eq!(run.served("webwxuploadmedia") - uploads, chunks);
