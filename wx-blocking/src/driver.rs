@@ -1,23 +1,28 @@
 //! [`Driver`]: owns one session's in-flight set, its worker pool and its one channel, and
 //! runs the client until the next event with `recv_timeout` as the whole select. What to
-//! do next (and the end-of-session rule) is `wx-driver`'s [`Pump`]; this file sends the
-//! requests to the workers and waits.
+//! do next (and the end-of-session rule, and which op has which reader or writer) is
+//! `wx-driver`'s [`Pump`]; this file sends the requests and downloads to the workers,
+//! reads the uploads' chunks on its own thread, and waits.
 
 use std::collections::BTreeSet;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use wx_driver::{Outcome, Pump, RemoteResult, Step};
-use wx_proto::client::{Client, Event, Failure, Phase, Request, RequestId};
+use wx_driver::media::Streamed;
+use wx_driver::{Outcome, Pump, Read, RemoteResult, Step};
+use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
+use crate::media::{Sink, Source, read_at};
 use crate::remote::{Remote, Reply};
-use crate::workers::Workers;
+use crate::workers::{Job, Workers};
 
 /// What arrives on the driver's one channel.
 pub(crate) enum Msg {
     /// A request ended.
     Done(RequestId, Outcome),
+    /// A download ended (its writer given back).
+    Streamed(RequestId, OpId, Option<Sink>, Streamed),
     /// A [`Remote`] queued a command in the inbox (it may have been run already).
     Wake,
 }
@@ -33,7 +38,7 @@ pub struct Driver {
     tx: mpsc::Sender<Msg>,
     workers: Workers,
     in_flight: BTreeSet<RequestId>,
-    pump: Pump<Reply>,
+    pub(crate) pump: Pump<Reply, Source, Sink>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -41,6 +46,7 @@ impl std::fmt::Debug for Driver {
         f.debug_struct("Driver")
             .field("in_flight", &self.in_flight.len())
             .field("waiting_remotes", &self.pump.waiting())
+            .field("attached", &self.pump.attached())
             .finish_non_exhaustive()
     }
 }
@@ -70,7 +76,7 @@ impl Driver {
         Remote::new(self.pump.inbox(), self.tx.clone())
     }
 
-    /// Requests in flight.
+    /// Requests (and downloads) in flight.
     pub fn in_flight(&self) -> usize {
         self.in_flight.len()
     }
@@ -81,7 +87,9 @@ impl Driver {
         self.pump.begin(client);
         loop {
             match self.pump.step(client, Instant::now) {
-                Step::Send(request) => self.start(client, request),
+                Step::Send(request) => self.start(client, request, None),
+                Step::Stream(request, sink) => self.start(client, request, Some(sink)),
+                Step::Read(read) => self.read(client, read),
                 Step::Event(event) => return Some(event),
                 Step::Reply(reply, result) => answer([(reply, result)]),
                 Step::Ended => {
@@ -104,6 +112,12 @@ impl Driver {
         };
         match msg {
             Some(Msg::Done(id, result)) => self.complete(client, id, result),
+            Some(Msg::Streamed(id, op, sink, outcome)) => {
+                if self.in_flight.remove(&id) {
+                    self.pump
+                        .streamed(client, id, op, sink, outcome, Instant::now());
+                }
+            }
             Some(Msg::Wake) => {}
             None => client.handle_timeout(Instant::now()),
         }
@@ -126,14 +140,33 @@ impl Driver {
         while self.next_event(client).is_some() {}
     }
 
-    fn start(&mut self, client: &mut Client, request: Request) {
+    /// Queues a request, or a download with the writer its body goes to.
+    fn start(&mut self, client: &mut Client, request: Request, sink: Option<Option<Sink>>) {
         let id = request.id;
         self.in_flight.insert(id);
         tracing::trace!(id = id.0, "request queued for a worker");
-        if !self.workers.send(request, self.in_flight.len()) {
+        let job = match (sink, request.sink) {
+            (Some(sink), Some(op)) => Job::Stream(request, op, sink),
+            _ => Job::Plain(request),
+        };
+        if !self.workers.send(job, self.in_flight.len()) {
             self.in_flight.remove(&id);
             let _ = client.handle_failure(id, Failure::Cancelled, Instant::now());
         }
+    }
+
+    /// Reads an upload's chunk here, on the driver's thread (one chunk, at most 512 KiB:
+    /// the core asks for the next only after this one is sent).
+    fn read(&mut self, client: &mut Client, read: Read<Source>) {
+        let Read {
+            op,
+            offset,
+            len,
+            mut reader,
+        } = read;
+        let bytes = read_at(&mut reader, offset, len);
+        self.pump
+            .read_done(client, op, offset, Some(reader), bytes, Instant::now());
     }
 
     fn complete(&mut self, client: &mut Client, id: RequestId, result: Outcome) {

@@ -5,10 +5,18 @@
 
 use std::time::Duration;
 
+use std::io::{Read, Write};
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
-use wx_proto::client::Failure;
+
+use wx_driver::media::Streamed;
+use wx_proto::client::{Failure, streams_body};
+
+/// The most of a page (a download the server refused) read to keep its connection.
+const DRAIN: u64 = 64 * 1024;
+/// The buffer a download's body is read through.
+const FRAME: usize = 64 * 1024;
 
 /// How to build an [`HttpClient`].
 #[derive(Debug, Clone)]
@@ -23,6 +31,9 @@ pub struct HttpOptions {
     /// Largest response body accepted, after gzip decoding (the same type and default in
     /// `wx-tokio`).
     pub max_body: usize,
+    /// Largest download body written to a writer (a request with a `sink`); a longer one
+    /// fails `Failure::BodyTooLarge` (the same type and default in `wx-tokio`).
+    pub max_download: u64,
     /// How long a TCP connect may take (the request's own timeout bounds it too).
     pub connect_timeout: Duration,
 }
@@ -33,6 +44,7 @@ impl Default for HttpOptions {
             extra_root_pem: Vec::new(),
             proxy: None,
             max_body: options::DEFAULT_MAX_BODY,
+            max_download: options::DEFAULT_MAX_DOWNLOAD,
             connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
         }
     }
@@ -58,6 +70,7 @@ pub enum HttpError {
 pub struct HttpClient {
     agent: ureq::Agent,
     max_body: usize,
+    max_download: u64,
     proxy: Option<ProxyReport>,
 }
 
@@ -65,6 +78,7 @@ impl std::fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpClient")
             .field("max_body", &self.max_body)
+            .field("max_download", &self.max_download)
             .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
@@ -110,6 +124,7 @@ impl HttpClient {
         Ok(Self {
             agent,
             max_body: options.max_body,
+            max_download: options.max_download,
             proxy: options.proxy.map(|url| ProxyReport::new(url.address())),
         })
     }
@@ -128,6 +143,83 @@ impl HttpClient {
         request: http::Request<Vec<u8>>,
         timeout: Duration,
     ) -> Result<http::Response<Vec<u8>>, Failure> {
+        let (parts, mut body) = self.send(request, timeout)?.into_parts();
+        let bytes = body
+            .with_config()
+            .limit(u64::try_from(self.max_body).unwrap_or(u64::MAX))
+            .read_to_vec()
+            .map_err(classify)?;
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+
+    /// Sends a download request (one whose `sink` is set) within `timeout` (blocking) and
+    /// writes its body, as it arrives, to `sink` (flushed at the end) when [`streams_body`]
+    /// says so; else the body is drained (at most 64 KiB) and dropped. It asks for no
+    /// compression (`Accept-Encoding: identity`). Gives the head and the bytes written; a
+    /// body over `max_download` is `BodyTooLarge`, a failed write `Io`.
+    pub(crate) fn stream(
+        &self,
+        mut request: http::Request<Vec<u8>>,
+        timeout: Duration,
+        mut sink: Option<&mut crate::media::Sink>,
+    ) -> Streamed {
+        request
+            .headers_mut()
+            .entry(http::header::ACCEPT_ENCODING)
+            .or_insert(http::HeaderValue::from_static("identity"));
+        let (parts, body) = self.send(request, timeout)?.into_parts();
+        let head = http::Response::from_parts(parts, ());
+        let write = streams_body(head.status().as_u16(), head.headers());
+        let cap = if write { self.max_download } else { DRAIN };
+        let announced = head
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if write && announced.is_some_and(|n| n > cap) {
+            return Err(Failure::BodyTooLarge);
+        }
+        let mut reader = body.into_reader();
+        let mut buf = vec![0; FRAME];
+        let mut seen = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(classify_io(&e)),
+            };
+            seen = seen.saturating_add(n as u64);
+            if seen > cap {
+                // A page too long to drain just closes the connection.
+                return if write {
+                    Err(Failure::BodyTooLarge)
+                } else {
+                    Ok((head, 0))
+                };
+            }
+            if write
+                && let Some(sink) = sink.as_mut()
+                && let Some(data) = buf.get(..n)
+            {
+                sink.write_all(data).map_err(|_| Failure::Io)?;
+            }
+        }
+        if !write {
+            return Ok((head, 0));
+        }
+        if let Some(sink) = sink.as_mut() {
+            sink.flush().map_err(|_| Failure::Io)?;
+        }
+        Ok((head, seen))
+    }
+
+    /// Sends one request and gives the response with its body still to read.
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Duration,
+    ) -> Result<http::Response<ureq::Body>, Failure> {
         let request = self
             .agent
             .configure_request(request)
@@ -146,14 +238,7 @@ impl HttpClient {
                 Err(_) => {}
             }
         }
-        let response = response.map_err(classify)?;
-        let (parts, mut body) = response.into_parts();
-        let bytes = body
-            .with_config()
-            .limit(u64::try_from(self.max_body).unwrap_or(u64::MAX))
-            .read_to_vec()
-            .map_err(classify)?;
-        Ok(http::Response::from_parts(parts, bytes))
+        response.map_err(classify)
     }
 }
 
@@ -167,6 +252,19 @@ fn ureq_proxy(url: &ProxyUrl) -> Result<ureq::Proxy, ureq::Error> {
         builder = builder.username(user).password(password);
     }
     builder.build()
+}
+
+/// The failure of a read of a streamed body: ureq's own error when it is inside.
+fn classify_io(e: &std::io::Error) -> Failure {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+    {
+        Some(ureq::Error::Timeout(_)) => Failure::Timeout,
+        Some(ureq::Error::BodyExceedsLimit(_)) => Failure::BodyTooLarge,
+        _ if e.kind() == std::io::ErrorKind::TimedOut => Failure::Timeout,
+        _ => Failure::Io,
+    }
 }
 
 fn classify(e: ureq::Error) -> Failure {

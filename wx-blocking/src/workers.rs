@@ -5,16 +5,26 @@
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use wx_proto::client::Request;
+use wx_proto::client::{OpId, Request};
 
 use crate::driver::Msg;
 use crate::http_client::HttpClient;
+use crate::media::Sink;
+
+/// What a worker does: send a request, or send a download and stream its body to the op's
+/// writer (lent to the worker, and given back with the result).
+pub(crate) enum Job {
+    /// A request, its response read whole.
+    Plain(Request),
+    /// A download, its body written to the writer.
+    Stream(Request, OpId, Option<Sink>),
+}
 
 /// A bounded, lazily grown pool of request threads.
 pub(crate) struct Workers {
     http: HttpClient,
-    jobs: mpsc::Sender<Request>,
-    queue: Arc<Mutex<mpsc::Receiver<Request>>>,
+    jobs: mpsc::Sender<Job>,
+    queue: Arc<Mutex<mpsc::Receiver<Job>>>,
     done: mpsc::Sender<Msg>,
     started: usize,
     cap: usize,
@@ -35,11 +45,11 @@ impl Workers {
 
     /// Queues `request`; starts another thread when more requests are in flight than
     /// threads exist and the cap allows. `false` if it could not be queued.
-    pub(crate) fn send(&mut self, request: Request, in_flight: usize) -> bool {
+    pub(crate) fn send(&mut self, job: Job, in_flight: usize) -> bool {
         if in_flight > self.started && self.started < self.cap {
             self.spawn();
         }
-        self.jobs.send(request).is_ok()
+        self.jobs.send(job).is_ok()
     }
 
     /// Replaces the pool with an empty one: the old threads take no more jobs and end
@@ -65,16 +75,23 @@ impl Workers {
     }
 }
 
-fn work(queue: &Mutex<mpsc::Receiver<Request>>, done: &mpsc::Sender<Msg>, http: &HttpClient) {
+fn work(queue: &Mutex<mpsc::Receiver<Job>>, done: &mpsc::Sender<Msg>, http: &HttpClient) {
     loop {
         let job = match queue.lock() {
             Ok(queue) => queue.recv(),
             Err(_) => return,
         };
-        let Ok(request) = job else { return };
-        let id = request.id;
-        let result = http.execute(request.http, request.timeout);
-        if done.send(Msg::Done(id, result)).is_err() {
+        let msg = match job {
+            Err(_) => return,
+            Ok(Job::Plain(request)) => {
+                Msg::Done(request.id, http.execute(request.http, request.timeout))
+            }
+            Ok(Job::Stream(request, op, mut sink)) => {
+                let outcome = http.stream(request.http, request.timeout, sink.as_mut());
+                Msg::Streamed(request.id, op, sink, outcome)
+            }
+        };
+        if done.send(msg).is_err() {
             return;
         }
     }

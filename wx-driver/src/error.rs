@@ -3,6 +3,8 @@
 
 use wx_proto::client::{OpError, OpOutput, UsageError};
 
+use crate::media::SendFileError;
+
 /// Why a command submitted through a `Remote` did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -20,6 +22,9 @@ pub enum RemoteError {
     /// The driver is gone.
     #[error("the session's driver is gone")]
     Closed,
+    /// A file to send by its path could not be (an unreadable or empty file).
+    #[error("cannot send the file: {0}")]
+    File(SendFileError),
 }
 
 impl RemoteError {

@@ -6,7 +6,10 @@
 //! outcome of a request ([`feed`]); the errors a remote
 //! caller sees ([`RemoteError`]); the option defaults both HTTP clients agree on
 //! ([`options`]); the proxy URL, its credentials, `NO_PROXY` and the proxy environment
-//! variables, and a proxy's refusal ([`proxy`]). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
+//! variables, and a proxy's refusal ([`proxy`]); media: which op has which reader or
+//! writer attached and the events that belong to it ([`Attachments`], driven by
+//! [`Pump`] as [`Step::Read`] and [`Step::Stream`]), what a remote media command carries,
+//! and the pure half of sending a file by its path ([`media`]). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
 //! its own waiting (`select!` or `recv_timeout`), its HTTP and its reply channel type `W`.
 //!
 //! ```text
@@ -17,16 +20,20 @@
 
 #![forbid(unsafe_code)]
 
+mod attach;
 mod error;
 mod feed;
 mod inbox;
+pub mod media;
 pub mod options;
 pub mod proxy;
 mod pump;
 mod waiters;
 
+pub use attach::{Attachments, Claimed, Read};
 pub use error::{RemoteError, RemoteResult};
 pub use feed::{Outcome, feed};
-pub use inbox::Inbox;
+pub use inbox::{Inbox, Queued};
+pub use media::{Io, SendFileError};
 pub use pump::{Pump, Step};
 pub use waiters::{Routed, Waiters};

@@ -32,6 +32,10 @@ pub mod proxy;
 ///   `START_PROXIED` a `fn(String) -> adapter::Start`, `EXECUTE` a
 ///   `fn(&HttpClient, http::Request<Vec<u8>>, Duration) -> Result<http::Response<Vec<u8>>, Failure>`.
 ///
+/// - `adapter_tests!(media, ADAPTER)`: files sent by kind and in chunks, downloads, empty
+///   and too long answers, a failed read, a cancel, the memory bound, a remote caller's
+///   progress. `ADAPTER` is a `fn() -> adapter::media::MediaAdapter`.
+///
 /// `START` is a function `fn(Option<H>) -> adapter::Start` (with `Some`, every session shares
 /// that HTTP client); `PLAIN_HTTP` is a `fn() -> H` for plain-HTTP simulators.
 #[cfg(feature = "adapters")]
@@ -173,6 +177,37 @@ macro_rules! adapter_tests {
                 assert!(!text.contains("sEcret"), "{text}");
                 assert!(text.contains(&proxy.addr.to_string()), "{text}");
             }
+        }
+    };
+    (media, $adapter:path) => {
+        #[test]
+        fn media_small_and_chunked_files() {
+            $crate::adapter::media::small_and_chunked_files(&$adapter());
+        }
+
+        #[test]
+        fn media_images_videos_and_gifs() {
+            $crate::adapter::media::images_videos_and_gifs(&$adapter());
+        }
+
+        #[test]
+        fn media_downloads_of_received_media() {
+            $crate::adapter::media::downloads_of_received_media(&$adapter());
+        }
+
+        #[test]
+        fn media_empty_and_too_long_downloads() {
+            $crate::adapter::media::empty_and_too_long_downloads(&$adapter());
+        }
+
+        #[test]
+        fn media_failed_read_cancel_and_unattached_data() {
+            $crate::adapter::media::failed_read_cancel_and_unattached_data(&$adapter());
+        }
+
+        #[test]
+        fn media_through_the_remote() {
+            $crate::adapter::media::remote_media(&$adapter());
         }
     };
     (many, $name:literal, $start:path, $plain:path) => {

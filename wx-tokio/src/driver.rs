@@ -1,7 +1,15 @@
 //! [`Driver`]: owns one session's in-flight requests (a `JoinSet`), its timer and the
 //! waiting of its [`Remote`]s, and runs the client until the next event. What to do next
-//! (and the end-of-session rule) is `wx-driver`'s [`Pump`]; this file sends the requests
-//! and waits with `select!`.
+//! (and the end-of-session rule, and which op has which reader or writer) is
+//! `wx-driver`'s [`Pump`]; this file sends the requests, streams the downloads, reads the
+//! uploads and waits with `select!`.
+//!
+//! Cancel-safety: everything that waits on I/O (a request, a download streaming into its
+//! writer, an upload's read of its file) runs as a task of the driver's `JoinSet`, owning
+//! what it needs (the writer or reader is lent to it and comes back with its result).
+//! `next_event` only waits for those tasks, a `Notify` and a timer, so dropping its future
+//! loses nothing: a read that was in progress completes in its task and is fed to the
+//! client the next time the driver runs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,21 +18,39 @@ use std::time::{Duration, Instant};
 use futures_util::Stream;
 use tokio::sync::Notify;
 use tokio::task::{Id, JoinError, JoinSet};
-use wx_driver::{Outcome, Pump, RemoteResult, Step};
-use wx_proto::client::{Client, Event, Failure, Phase, Request, RequestId};
+use wx_driver::media::Streamed;
+use wx_driver::{Outcome, Pump, Read, RemoteResult, Step};
+use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request, RequestId};
 
 use crate::http_client::HttpClient;
+use crate::media::{Sink, Source, read_at};
 use crate::remote::{Remote, Waiter};
 
-type Completion = (RequestId, Outcome);
+/// What a task of the `JoinSet` ends with.
+pub(crate) enum Completion {
+    /// A request's whole response, or its failure.
+    Request(RequestId, Outcome),
+    /// A download streamed into the op's writer (given back).
+    Streamed(RequestId, OpId, Option<Sink>, Streamed),
+    /// An upload's read (the reader given back).
+    Read(OpId, u64, Source, std::io::Result<Vec<u8>>),
+}
+
+/// What a task is, to report it when it panicked or was aborted.
+#[derive(Clone, Copy)]
+enum Task {
+    Request(RequestId),
+    Stream(RequestId, OpId),
+    Read(OpId, u64),
+}
 
 /// Runs one [`Client`] over an [`HttpClient`]. The caller keeps the client (to read its
 /// state or submit commands directly); the driver keeps what is in flight.
 pub struct Driver {
     http: HttpClient,
     tasks: JoinSet<Completion>,
-    ids: HashMap<Id, RequestId>,
-    pump: Pump<Waiter>,
+    ids: HashMap<Id, Task>,
+    pub(crate) pump: Pump<Waiter, Source, Sink>,
     /// Rung by a [`Remote`] after it queued a command.
     queued: Arc<Notify>,
 }
@@ -34,6 +60,7 @@ impl std::fmt::Debug for Driver {
         f.debug_struct("Driver")
             .field("in_flight", &self.tasks.len())
             .field("waiting_remotes", &self.pump.waiting())
+            .field("attached", &self.pump.attached())
             .finish_non_exhaustive()
     }
 }
@@ -55,7 +82,7 @@ impl Driver {
         Remote::new(self.pump.inbox(), self.queued.clone())
     }
 
-    /// Requests in flight.
+    /// Requests in flight (and upload reads in progress).
     pub fn in_flight(&self) -> usize {
         self.tasks.len()
     }
@@ -68,6 +95,8 @@ impl Driver {
         loop {
             match self.pump.step(client, Instant::now) {
                 Step::Send(request) => self.start(request),
+                Step::Stream(request, sink) => self.start_stream(request, sink),
+                Step::Read(read) => self.start_read(read),
                 Step::Event(event) => return Some(event),
                 Step::Reply(waiter, result) => answer([(waiter, result)]),
                 Step::Ended => {
@@ -122,24 +151,81 @@ impl Driver {
         tracing::trace!(id = id.0, "request started");
         let handle = self
             .tasks
-            .spawn(async move { (id, http.execute(req, timeout).await) });
-        self.ids.insert(handle.id(), id);
+            .spawn(async move { Completion::Request(id, http.execute(req, timeout).await) });
+        self.ids.insert(handle.id(), Task::Request(id));
+    }
+
+    fn start_stream(&mut self, request: Request, mut sink: Option<Sink>) {
+        let http = self.http.clone();
+        let Request {
+            id,
+            timeout,
+            http: req,
+            sink: op,
+            ..
+        } = request;
+        let op = op.unwrap_or(OpId(u64::MAX));
+        tracing::trace!(id = id.0, "download started");
+        let handle = self.tasks.spawn(async move {
+            let outcome = http.stream(req, timeout, sink.as_mut()).await;
+            Completion::Streamed(id, op, sink, outcome)
+        });
+        self.ids.insert(handle.id(), Task::Stream(id, op));
+    }
+
+    fn start_read(&mut self, read: Read<Source>) {
+        let Read {
+            op,
+            offset,
+            len,
+            mut reader,
+        } = read;
+        let handle = self.tasks.spawn(async move {
+            let bytes = read_at(&mut reader, offset, len).await;
+            Completion::Read(op, offset, reader, bytes)
+        });
+        self.ids.insert(handle.id(), Task::Read(op, offset));
     }
 
     fn complete(&mut self, client: &mut Client, done: Result<(Id, Completion), JoinError>) {
         let now = Instant::now();
-        let (id, result) = match done {
+        let completion = match done {
             Ok((task, completion)) => {
                 self.ids.remove(&task);
                 completion
             }
-            Err(e) => match self.ids.remove(&e.id()) {
-                Some(id) if e.is_cancelled() => (id, Err(Failure::Cancelled)),
-                Some(id) => (id, Err(Failure::Io)),
-                None => return,
-            },
+            Err(e) => {
+                let failure = if e.is_cancelled() {
+                    Failure::Cancelled
+                } else {
+                    Failure::Io
+                };
+                match self.ids.remove(&e.id()) {
+                    Some(Task::Request(id)) => Completion::Request(id, Err(failure)),
+                    Some(Task::Stream(id, op)) => {
+                        self.pump.streamed(client, id, op, None, Err(failure), now);
+                        return;
+                    }
+                    Some(Task::Read(op, offset)) => {
+                        let lost = std::io::Error::other("the read's task ended");
+                        self.pump
+                            .read_done(client, op, offset, None, Err(lost), now);
+                        return;
+                    }
+                    None => return,
+                }
+            }
         };
-        wx_driver::feed(client, id, result, now);
+        match completion {
+            Completion::Request(id, outcome) => wx_driver::feed(client, id, outcome, now),
+            Completion::Streamed(id, op, sink, outcome) => {
+                self.pump.streamed(client, id, op, sink, outcome, now);
+            }
+            Completion::Read(op, offset, reader, bytes) => {
+                self.pump
+                    .read_done(client, op, offset, Some(reader), bytes, now);
+            }
+        }
     }
 
     /// The session is over: cancel what is still in flight (reporting each exactly once),

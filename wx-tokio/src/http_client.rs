@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::Bytes;
+use hyper::body::{Bytes, Incoming};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as Pool;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -15,11 +15,16 @@ use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::TokioExecutor;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
+use tokio::io::AsyncWriteExt;
+use wx_driver::media::Streamed;
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
-use wx_proto::client::Failure;
+use wx_proto::client::{Failure, streams_body};
 
 use crate::decode::decode_body;
+
+/// The most of a page (a download the server refused) read to keep its connection.
+const DRAIN: u64 = 64 * 1024;
 
 /// How to build an [`HttpClient`].
 #[derive(Debug, Clone)]
@@ -34,6 +39,9 @@ pub struct HttpOptions {
     /// Largest response body accepted, after gzip decoding (the same type and default in
     /// `wx-blocking`).
     pub max_body: usize,
+    /// Largest download body written to a writer (a request with a `sink`); a longer one
+    /// fails `Failure::BodyTooLarge` (the same type and default in `wx-blocking`).
+    pub max_download: u64,
     /// How long a TCP connect may take (the request's own timeout bounds it too).
     pub connect_timeout: Duration,
     /// How long an idle pooled connection is kept.
@@ -52,6 +60,7 @@ impl Default for HttpOptions {
             extra_root_pem: Vec::new(),
             proxy: None,
             max_body: options::DEFAULT_MAX_BODY,
+            max_download: options::DEFAULT_MAX_DOWNLOAD,
             connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
             idle_timeout: Duration::from_secs(60),
             read_buffer: None,
@@ -87,6 +96,7 @@ enum Inner {
 pub struct HttpClient {
     inner: Inner,
     max_body: usize,
+    max_download: u64,
     proxy: Option<ProxyReport>,
 }
 
@@ -95,6 +105,7 @@ impl std::fmt::Debug for HttpClient {
         f.debug_struct("HttpClient")
             .field("proxy", &self.proxy)
             .field("max_body", &self.max_body)
+            .field("max_download", &self.max_download)
             .finish()
     }
 }
@@ -153,6 +164,7 @@ impl HttpClient {
         Ok(Self {
             inner,
             max_body: options.max_body,
+            max_download: options.max_download,
             proxy,
         })
     }
@@ -186,29 +198,7 @@ impl HttpClient {
             .headers_mut()
             .entry(http::header::ACCEPT_ENCODING)
             .or_insert(http::HeaderValue::from_static("gzip"));
-        let response = match &self.inner {
-            Inner::Direct(c) => c.request(request).await,
-            Inner::Proxied(c) => c.request(request).await,
-        };
-        if let Some(report) = &self.proxy {
-            match &response {
-                Ok(_) => report.passed(),
-                Err(e) => tunnel_refusal(e)
-                    .into_iter()
-                    .for_each(|r| report.refused(r)),
-            }
-        }
-        let response = response.map_err(|e| {
-            let tls = has_tls_error(&e);
-            if tls {
-                Failure::Tls
-            } else if e.is_connect() {
-                Failure::Connect
-            } else {
-                Failure::Io
-            }
-        })?;
-        let (mut parts, body) = response.into_parts();
+        let (mut parts, body) = self.send(request).await?.into_parts();
         let bytes = Limited::new(body, self.max_body)
             .collect()
             .await
@@ -222,6 +212,102 @@ impl HttpClient {
             .to_bytes();
         let body = decode_body(&mut parts.headers, bytes.to_vec(), self.max_body)?;
         Ok(http::Response::from_parts(parts, body))
+    }
+
+    /// Sends a download request (one whose `sink` is set) within `timeout` and writes its
+    /// body, frame by frame as it arrives, to `sink` (flushed at the end) when
+    /// [`streams_body`] says so; else the body is drained (at most 64 KiB) and dropped. No
+    /// gzip is asked for, so none is decoded. Gives the head and the bytes written; a body
+    /// over `max_download` is `BodyTooLarge`, a failed write `Io`.
+    pub(crate) async fn stream(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Duration,
+        sink: Option<&mut crate::media::Sink>,
+    ) -> Streamed {
+        match tokio::time::timeout(timeout, self.stream_body(request, sink)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Timeout),
+        }
+    }
+
+    async fn stream_body(
+        &self,
+        request: http::Request<Vec<u8>>,
+        mut sink: Option<&mut crate::media::Sink>,
+    ) -> Streamed {
+        let response = self
+            .send(request.map(|b| Full::new(Bytes::from(b))))
+            .await?;
+        let (parts, mut body) = response.into_parts();
+        let head = http::Response::from_parts(parts, ());
+        let (cap, write) = if streams_body(head.status().as_u16(), head.headers()) {
+            (self.max_download, true)
+        } else {
+            (DRAIN, false)
+        };
+        let announced = head
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if write && announced.is_some_and(|n| n > cap) {
+            return Err(Failure::BodyTooLarge);
+        }
+        let mut seen = 0u64;
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(|_| Failure::Io)?.into_data() else {
+                continue;
+            };
+            seen = seen.saturating_add(data.len() as u64);
+            if seen > cap {
+                // A page too long to drain just closes the connection.
+                return if write {
+                    Err(Failure::BodyTooLarge)
+                } else {
+                    Ok((head, 0))
+                };
+            }
+            if write && let Some(sink) = sink.as_mut() {
+                sink.write_all(&data).await.map_err(|_| Failure::Io)?;
+            }
+        }
+        if !write {
+            return Ok((head, 0));
+        }
+        if let Some(sink) = sink.as_mut() {
+            sink.flush().await.map_err(|_| Failure::Io)?;
+        }
+        Ok((head, seen))
+    }
+
+    /// Sends one request and gives the response with its body still to read.
+    async fn send(
+        &self,
+        request: http::Request<Full<Bytes>>,
+    ) -> Result<http::Response<Incoming>, Failure> {
+        let response = match &self.inner {
+            Inner::Direct(c) => c.request(request).await,
+            Inner::Proxied(c) => c.request(request).await,
+        };
+        if let Some(report) = &self.proxy {
+            match &response {
+                Ok(_) => report.passed(),
+                Err(e) => tunnel_refusal(e)
+                    .into_iter()
+                    .for_each(|r| report.refused(r)),
+            }
+        }
+        response.map_err(|e| {
+            let tls = has_tls_error(&e);
+            if tls {
+                Failure::Tls
+            } else if e.is_connect() {
+                Failure::Connect
+            } else {
+                Failure::Io
+            }
+        })
     }
 }
 

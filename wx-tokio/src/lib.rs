@@ -30,12 +30,35 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! Sending a file: the driver reads it one 512 KiB chunk at a time where the upload asks
+//! (never the whole file), and returns the op's `Progress` and its `OpDone`. From another
+//! task, [`Remote::send_file`] does the same and awaits the result.
+//!
+//! ```no_run
+//! # async fn send(driver: &mut wx_tokio::Driver, client: &mut wx_proto::client::Client)
+//! # -> Result<(), wx_tokio::SendFileError> {
+//! use wx_proto::client::Event;
+//! let op = driver.send_file(client, "filehelper", "photo.jpg", None).await?;
+//! while let Some(event) = driver.next_event(client).await {
+//!     match event {
+//!         Event::Progress { op: p, done, total } if p == op => println!("{done}/{total}"),
+//!         Event::OpDone { op: o, result } if o == op => {
+//!             println!("{result:?}");
+//!             break;
+//!         }
+//!         _ => {}
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
 
 #![forbid(unsafe_code)]
 
 mod decode;
 mod driver;
 mod http_client;
+mod media;
 mod remote;
 
 pub use driver::Driver;
@@ -44,6 +67,9 @@ pub use remote::Remote;
 /// Why a command submitted through a [`Remote`] did not succeed: the same type in
 /// `wx-blocking` (both re-export `wx-driver`'s).
 pub use wx_driver::RemoteError;
+/// Why a file could not be sent by its path: the same type in `wx-blocking` (both
+/// re-export `wx-driver`'s).
+pub use wx_driver::SendFileError;
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal: the same types in
 /// `wx-blocking` (both re-export `wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};

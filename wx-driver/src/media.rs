@@ -1,0 +1,198 @@
+//! The media types both adapters share: what a driver attaches to an op ([`Io`]), what a
+//! remote command carries besides its reply ([`Extra`]), the progress callback
+//! ([`OnProgress`]), a streamed download's outcome ([`Streamed`], [`feed_streamed`]), and
+//! the pure half of sending a file by its path ([`upload_for`], [`SendFileError`]).
+
+use std::path::Path;
+use std::time::Instant;
+
+use wx_proto::client::{Client, Command, Failure, MediaKind, RequestId, Upload, UsageError};
+
+/// What an op has attached: the file an upload reads (`R`), or the writer a download's
+/// body goes to (`S`).
+#[derive(Debug)]
+pub enum Io<R, S> {
+    /// The bytes of an upload, read where its `DataWanted` asks.
+    Source(R),
+    /// Where a download's body is written as it arrives.
+    Sink(S),
+}
+
+/// A progress callback: `(done, total)` bytes of one op, called on the driver's thread or
+/// task for each of its `Progress` events.
+pub type OnProgress = Box<dyn FnMut(u64, u64) + Send>;
+
+/// What a remote command carries besides its reply: its reader or writer, and its
+/// progress callback.
+pub struct Extra<R, S> {
+    /// The op's reader or writer.
+    pub io: Option<Io<R, S>>,
+    /// Called with the op's progress (else its `Progress` events are dropped: they are
+    /// the remote caller's, never the driver's caller's).
+    pub progress: Option<OnProgress>,
+}
+
+impl<R, S> Default for Extra<R, S> {
+    fn default() -> Self {
+        Self {
+            io: None,
+            progress: None,
+        }
+    }
+}
+
+impl<R, S> std::fmt::Debug for Extra<R, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extra")
+            .field(
+                "io",
+                &self.io.as_ref().map(|io| match io {
+                    Io::Source(_) => "source",
+                    Io::Sink(_) => "sink",
+                }),
+            )
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Whether a command and what it carries go together: a file to send needs a reader, a
+/// download a writer, and nothing else takes either.
+pub fn check_io<R, S>(command: &Command, io: Option<&Io<R, S>>) -> Result<(), UsageError> {
+    match (command, io) {
+        (Command::SendMedia { .. }, Some(Io::Source(_)))
+        | (Command::Download(_), Some(Io::Sink(_))) => Ok(()),
+        (Command::SendMedia { .. }, _) => Err(UsageError::InvalidArgument(
+            "a file to send needs a reader (send_reader or send_file)",
+        )),
+        (Command::Download(_), _) => Err(UsageError::InvalidArgument(
+            "a download needs a writer (download)",
+        )),
+        (_, None) => Ok(()),
+        (_, Some(_)) => Err(UsageError::InvalidArgument(
+            "only a media command takes a reader or a writer",
+        )),
+    }
+}
+
+/// The end of a streamed download: its head and the body bytes written to the op's
+/// writer, or why there is none.
+pub type Streamed = Result<(http::Response<()>, u64), Failure>;
+
+/// Feeds the end of streamed request `id` to `client` at `now` (`handle_streamed`, or
+/// `handle_failure`), logged like [`feed`](crate::feed).
+pub fn feed_streamed(client: &mut Client, id: RequestId, outcome: Streamed, now: Instant) {
+    let fed = match outcome {
+        Ok((head, written)) => client.handle_streamed(id, head, written, now),
+        Err(failure) => {
+            tracing::debug!(id = id.0, ?failure, "download failed");
+            client.handle_failure(id, failure, now)
+        }
+    };
+    if fed.is_err() {
+        tracing::warn!(id = id.0, "the client did not know a completed download");
+    }
+}
+
+/// How many first bytes of a file [`upload_for`] looks at to tell its kind.
+pub const HEAD_LEN: usize = 64;
+
+/// Why a file could not be sent by its path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendFileError {
+    /// The file could not be opened, measured or read (or the path names no file).
+    #[error("the file cannot be read: {0}")]
+    Unreadable(std::io::ErrorKind),
+    /// The file is empty (the server takes no empty upload).
+    #[error("the file is empty")]
+    Empty,
+    /// The client refused the command (no session, too large for its kind, …).
+    #[error("refused: {0}")]
+    Usage(#[from] UsageError),
+}
+
+impl From<std::io::Error> for SendFileError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Unreadable(e.kind())
+    }
+}
+
+/// The upload for the file at `path`, `size` bytes long, whose first bytes are `head`:
+/// named by the path's last component, of `kind` or else of the kind
+/// [`MediaKind::detect`] finds, its MD5 left to the upload's first pass.
+pub fn upload_for(
+    path: &Path,
+    size: u64,
+    head: &[u8],
+    kind: Option<MediaKind>,
+) -> Result<Upload, SendFileError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .ok_or(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput))?;
+    if size == 0 {
+        return Err(SendFileError::Empty);
+    }
+    let kind = kind.unwrap_or_else(|| MediaKind::detect(&name, head));
+    Ok(Upload {
+        name,
+        size,
+        kind,
+        md5: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wx_proto::client::Download;
+
+    #[test]
+    fn an_upload_is_named_by_the_path_and_its_kind_detected() {
+        let up = upload_for(Path::new("/tmp/x/cat.bin"), 10, b"GIF89a", None);
+        assert_eq!(
+            up,
+            Ok(Upload {
+                name: "cat.bin".into(),
+                size: 10,
+                kind: MediaKind::Gif,
+                md5: None
+            })
+        );
+        let forced = upload_for(Path::new("a.gif"), 1, b"GIF89a", Some(MediaKind::File));
+        assert_eq!(forced.map(|u| u.kind), Ok(MediaKind::File));
+        assert_eq!(
+            upload_for(Path::new("a.txt"), 0, b"", None),
+            Err(SendFileError::Empty)
+        );
+        assert_eq!(
+            upload_for(Path::new("/"), 5, b"", None),
+            Err(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput))
+        );
+    }
+
+    #[test]
+    fn media_commands_need_their_io_and_others_take_none() {
+        let send = Command::SendMedia {
+            to: "filehelper".into(),
+            upload: Upload {
+                name: "a".into(),
+                size: 1,
+                kind: MediaKind::File,
+                md5: None,
+            },
+        };
+        let get = Command::Download(Download::Voice { msg_id: "1".into() });
+        let text = Command::Logout;
+        let src: Io<u8, u8> = Io::Source(1);
+        let sink: Io<u8, u8> = Io::Sink(1);
+        assert_eq!(check_io(&send, Some(&src)), Ok(()));
+        assert_eq!(check_io(&get, Some(&sink)), Ok(()));
+        assert_eq!(check_io::<u8, u8>(&text, None), Ok(()));
+        assert!(check_io(&send, Some(&sink)).is_err());
+        assert!(check_io::<u8, u8>(&get, None).is_err());
+        assert!(check_io(&text, Some(&src)).is_err());
+    }
+}
