@@ -54,8 +54,18 @@ wx login --base-url http://127.0.0.1:8080 --no-listen\n\nCtrl-C stops listening 
     Listen(ListenArgs),
     /// Send a text to a contact or group found by remark, nickname or id.
     #[command(after_help = "Examples:\n  wx send --to Alice \"see you at 8\"\n  \
-wx send --to @@1a2b3c \"hello group\"\n  printf 'one\\ntwo\\n' | wx send --to Alice -")]
+wx send --to @@1a2b3c \"hello group\"\n  printf 'one\\ntwo\\n' | wx send --to Alice -\n  \
+wx send --to Alice --file photo.jpg\n  wx send --to Alice --file clip.mp4 --as file")]
     Send(SendArgs),
+    /// Download a received image, voice, video or file by the MsgId `wx listen` showed.
+    #[command(
+        after_help = "Examples:\n  wx download 4452930394930393 --out ~/Downloads\n\n\
+Only messages received by `wx listen` (or `wx login`) on this profile are known, the newest 500."
+    )]
+    Download(DownloadArgs),
+    /// Download the head image of a contact or a group.
+    #[command(after_help = "Examples:\n  wx avatar Alice --out alice.jpg")]
+    Avatar(AvatarArgs),
     /// List the contacts (or only the groups) of the saved session.
     #[command(after_help = "Examples:\n  wx contacts\n  wx contacts --groups --json")]
     Contacts(ContactsArgs),
@@ -100,6 +110,8 @@ impl Cmd {
             Cmd::Login(a) => Some(&mut a.conn),
             Cmd::Listen(a) => Some(&mut a.conn),
             Cmd::Send(a) => Some(&mut a.conn),
+            Cmd::Download(a) => Some(&mut a.conn),
+            Cmd::Avatar(a) => Some(&mut a.conn),
             Cmd::Contacts(a) => Some(&mut a.conn),
             Cmd::Logout(a) => Some(&mut a.conn),
             Cmd::Demo(_) | Cmd::Decode(_) | Cmd::Sim(_) => None,
@@ -221,7 +233,55 @@ pub struct SendArgs {
     #[arg(long, value_name = "NAME_OR_ID")]
     pub to: String,
     /// The text; `-` reads stdin and sends each non-empty line.
-    pub text: String,
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub text: Option<String>,
+    /// Send this file instead of a text (an image, a video, a GIF or any file).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// How to send the file (default: from its first bytes and its extension).
+    #[arg(long = "as", value_enum, value_name = "KIND", requires = "file")]
+    pub kind: Option<SendKind>,
+}
+
+/// How `wx send --file` sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SendKind {
+    /// A picture.
+    Image,
+    /// A video (under 20 MB).
+    Video,
+    /// An attachment.
+    File,
+    /// A GIF sticker.
+    Gif,
+}
+
+/// `wx download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// The MsgId `wx listen` showed.
+    #[arg(value_name = "MSGID")]
+    pub msg_id: String,
+    /// The directory to write the file into.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+}
+
+/// `wx avatar`.
+#[derive(Debug, Args)]
+pub struct AvatarArgs {
+    /// Where and as whom.
+    #[command(flatten)]
+    pub conn: Connection,
+    /// Remark, nickname or id of a contact or a group.
+    #[arg(value_name = "NAME_OR_ID")]
+    pub who: String,
+    /// The file to write (JPEG).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `wx contacts`.

@@ -59,6 +59,8 @@ fn run(mut cli: Cli) -> CliResult {
         Cmd::Login(args) => runtime()?.block_on(cmd::login::login(args)),
         Cmd::Listen(args) => runtime()?.block_on(cmd::login::listen(args)),
         Cmd::Send(args) => runtime()?.block_on(cmd::send::run(args)),
+        Cmd::Download(args) => runtime()?.block_on(cmd::media::download(args)),
+        Cmd::Avatar(args) => runtime()?.block_on(cmd::media::avatar(args)),
         Cmd::Contacts(args) => runtime()?.block_on(cmd::contacts::run(args)),
         Cmd::Logout(args) => runtime()?.block_on(cmd::logout::run(args)),
     }

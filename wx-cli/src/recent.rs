@@ -41,7 +41,6 @@ pub fn load(path: &Path) -> Vec<Entry> {
 }
 
 /// The entry of `msg_id`.
-#[allow(dead_code)] // `wx download` reads it (next commit).
 pub fn find(path: &Path, msg_id: &str) -> Option<Entry> {
     load(path).into_iter().rev().find(|e| e.msg_id == msg_id)
 }

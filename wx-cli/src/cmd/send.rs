@@ -13,7 +13,11 @@ use crate::names;
 
 /// Runs `wx send`.
 pub async fn run(args: SendArgs) -> CliResult {
-    let texts: Vec<String> = if args.text == "-" {
+    if let Some(path) = &args.file {
+        return send_file(&args, path).await;
+    }
+    let text = args.text.clone().unwrap_or_default();
+    let texts: Vec<String> = if text == "-" {
         std::io::stdin()
             .lock()
             .lines()
@@ -23,7 +27,7 @@ pub async fn run(args: SendArgs) -> CliResult {
             .filter(|l| !l.trim().is_empty())
             .collect()
     } else {
-        vec![args.text.clone()]
+        vec![text]
     };
     if texts.is_empty() {
         return Err(CliError::usage("nothing to send"));
@@ -63,6 +67,41 @@ pub async fn run(args: SendArgs) -> CliResult {
             _ => println!("sent to {label}"),
         }
     }
+    if let Some(conn) = &live.conn {
+        conn.save(&live.client)?;
+    }
+    Ok(())
+}
+
+/// `wx send --file PATH`: the file to one receiver.
+async fn send_file(args: &SendArgs, path: &std::path::Path) -> CliResult {
+    // What can be known without the server fails before any login.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return Err(CliError::usage(format!("{} is not a file", path.display())));
+        }
+        Ok(m) if m.len() == 0 => {
+            return Err(CliError::usage(format!(
+                "cannot send {}: the file is empty",
+                path.display()
+            )));
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return Err(CliError::usage(format!(
+                "{} is not a file one can read: {e}",
+                path.display()
+            )));
+        }
+    }
+    let mut live = open(&args.conn)?;
+    if !live.until_ready().await? {
+        return Err(CliError::runtime("interrupted"));
+    }
+    let to = names::find(&live.client, &args.to).map_err(CliError::usage)?;
+    let label = terminal_safe_line(&names::label(to)).into_owned();
+    let to = to.user_name.clone();
+    crate::cmd::media::send_file(&mut live, &to, &label, path, args.kind).await?;
     if let Some(conn) = &live.conn {
         conn.save(&live.client)?;
     }

@@ -1,0 +1,205 @@
+//! The media commands against a `wx sim` process over loopback: `wx send --file` (a file of
+//! several chunks, an image by its magic bytes, a missing or empty file), `wx listen`
+//! showing a received image's MsgId, `wx download MSGID` writing it under a safe name,
+//! `wx avatar`, and a one-line error with exit status 2 for what the command cannot do.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{SimProcess, wx};
+
+struct Profile {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Profile {
+    fn new(sim: &SimProcess, name: &str) -> Profile {
+        let dir = std::env::temp_dir().join(format!("wx-cli-media-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Profile {
+            dir,
+            url: sim.url.clone(),
+        }
+    }
+
+    fn args<'a>(&'a self, cmd: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+        let mut v = vec![
+            cmd,
+            "--base-url",
+            &self.url,
+            "--state-dir",
+            self.dir.to_str().expect("utf8"),
+        ];
+        v.extend_from_slice(rest);
+        v
+    }
+
+    fn run(&self, cmd: &str, rest: &[&str]) -> (Option<i32>, String, String) {
+        let out = wx(&self.args(cmd, rest));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn sim() -> SimProcess {
+    SimProcess::start(&[
+        "--auto-confirm",
+        "300",
+        "--hold-ms",
+        "1500",
+        "--contacts",
+        "4",
+        "--groups",
+        "1",
+    ])
+}
+
+fn login(p: &Profile) {
+    let (code, _, stderr) = p.run("login", &["--no-listen"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn send_file_sends_every_kind_and_refuses_what_it_cannot_send() {
+    let sim = sim();
+    let p = Profile::new(&sim, "send");
+    login(&p);
+    let big = p.dir.join("report.bin");
+    std::fs::write(
+        &big,
+        (0..1_300_000u32)
+            .map(|i| (i % 251) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = p.run(
+        "send",
+        &["--to", "filehelper", "--file", big.to_str().expect("utf8")],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("sent ") && stdout.contains("(MsgID"),
+        "{stdout}"
+    );
+    let photo = p.dir.join("photo");
+    std::fs::write(&photo, [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7; 5000]].concat()).expect("write");
+    let (code, _, stderr) = p.run(
+        "send",
+        &[
+            "--to",
+            "filehelper",
+            "--file",
+            photo.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let sent = sim.control("GET", "/__sim/sent", "");
+    assert!(
+        sent.contains("webwxsendappmsg") && sent.contains("report.bin"),
+        "{sent}"
+    );
+    assert!(
+        sent.contains("webwxsendmsgimg"),
+        "a JPEG without extension goes as an image: {sent}"
+    );
+
+    let empty = p.dir.join("empty.txt");
+    std::fs::write(&empty, b"").expect("write");
+    for (path, word) in [
+        (empty.to_str().expect("utf8"), "empty"),
+        ("/no/such/file", "not a file"),
+    ] {
+        let (code, stdout, stderr) = p.run("send", &["--to", "filehelper", "--file", path]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains(word) && stderr.trim().lines().count() == 1,
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_received_image_downloads_by_the_msg_id_listen_showed() {
+    let sim = sim();
+    let p = Profile::new(&sim, "download");
+    login(&p);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(p.args("listen", &[]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut msg_id = None;
+    while msg_id.is_none() && Instant::now() < deadline {
+        sim.control("POST", "/__sim/push", r#"{"body":{"kind":"image"}}"#);
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(700)) {
+            if let Some(i) = line.find("(wx download ") {
+                let rest = &line[i + "(wx download ".len()..];
+                msg_id = rest.split(')').next().map(str::to_owned);
+                break;
+            }
+        }
+    }
+    common::terminate(&child);
+    let _ = child.wait_with_output();
+    let msg_id = msg_id.expect("listen showed a MsgId to download");
+    let out = p.dir.join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    let (code, stdout, stderr) =
+        p.run("download", &[&msg_id, "--out", out.to_str().expect("utf8")]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.starts_with("saved "), "{stdout}");
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .expect("read dir")
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1, "one file and no .part left: {files:?}");
+    let bytes = std::fs::read(files[0].path()).expect("read");
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+
+    let (code, _, stderr) = p.run(
+        "download",
+        &["123456789", "--out", out.to_str().expect("utf8")],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no media message") && stderr.trim().lines().count() == 1,
+        "{stderr}"
+    );
+
+    let avatar = p.dir.join("me.jpg");
+    let (code, _, stderr) = p.run(
+        "avatar",
+        &["filehelper", "--out", avatar.to_str().expect("utf8")],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::read(&avatar)
+            .expect("avatar")
+            .starts_with(&[0xFF, 0xD8])
+    );
+}
