@@ -157,11 +157,11 @@ impl HttpClient {
     /// says so; else the body is drained (at most 64 KiB) and dropped. It asks for no
     /// compression (`Accept-Encoding: identity`). Gives the head and the bytes written; a
     /// body over `max_download` is `BodyTooLarge`, a failed write `Io`.
-    pub(crate) fn stream(
+    pub(crate) fn stream<W: Write + ?Sized>(
         &self,
         mut request: http::Request<Vec<u8>>,
         timeout: Duration,
-        mut sink: Option<&mut crate::media::Sink>,
+        mut sink: Option<&mut W>,
     ) -> Streamed {
         request
             .headers_mut()
@@ -287,5 +287,26 @@ fn classify(e: ureq::Error) -> Failure {
             _ => Failure::Io,
         },
         _ => Failure::Io,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn downloads_stream_under_the_cap_without_gzip() {
+        wx_testkit::adapter::media::download_transport(&|url, max_download| {
+            let http = HttpClient::new(HttpOptions {
+                max_download,
+                ..HttpOptions::default()
+            })
+            .unwrap();
+            let request = http::Request::get(url).body(Vec::new()).unwrap();
+            let mut sink = Vec::new();
+            let result = http.stream(request, Duration::from_secs(5), Some(&mut sink));
+            (result.map(|(head, n)| (head.status().as_u16(), n)), sink)
+        });
     }
 }

@@ -15,7 +15,7 @@ use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::TokioExecutor;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use wx_driver::media::Streamed;
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
@@ -219,11 +219,11 @@ impl HttpClient {
     /// [`streams_body`] says so; else the body is drained (at most 64 KiB) and dropped. No
     /// gzip is asked for, so none is decoded. Gives the head and the bytes written; a body
     /// over `max_download` is `BodyTooLarge`, a failed write `Io`.
-    pub(crate) async fn stream(
+    pub(crate) async fn stream<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         request: http::Request<Vec<u8>>,
         timeout: Duration,
-        sink: Option<&mut crate::media::Sink>,
+        sink: Option<&mut W>,
     ) -> Streamed {
         match tokio::time::timeout(timeout, self.stream_body(request, sink)).await {
             Ok(result) => result,
@@ -231,10 +231,10 @@ impl HttpClient {
         }
     }
 
-    async fn stream_body(
+    async fn stream_body<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         request: http::Request<Vec<u8>>,
-        mut sink: Option<&mut crate::media::Sink>,
+        mut sink: Option<&mut W>,
     ) -> Streamed {
         let response = self
             .send(request.map(|b| Full::new(Bytes::from(b))))
@@ -342,4 +342,29 @@ fn has_tls_error(e: &(dyn StdError + 'static)) -> bool {
         next = err.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn downloads_stream_under_the_cap_without_gzip() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        wx_testkit::adapter::media::download_transport(&|url, max_download| {
+            let http = HttpClient::new(HttpOptions {
+                max_download,
+                ..HttpOptions::default()
+            })
+            .unwrap();
+            let request = http::Request::get(url).body(Vec::new()).unwrap();
+            let mut sink = Vec::new();
+            let result = rt.block_on(http.stream(request, Duration::from_secs(5), Some(&mut sink)));
+            (result.map(|(head, n)| (head.status().as_u16(), n)), sink)
+        });
+    }
 }

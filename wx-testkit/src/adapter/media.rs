@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use wx_proto::client::{
-    Client, Command, Download, Event, MediaKind, OpError, OpId, OpOutput, UPLOAD_CHUNK, Upload,
-    UsageError,
+    Client, Command, Download, Event, Failure, MediaKind, OpError, OpId, OpOutput, UPLOAD_CHUNK,
+    Upload, UsageError,
 };
 use wx_sim::wire::media;
 use wx_sim::{Body, Fault, FaultRule, LoginPolicy, Push};
@@ -869,4 +869,73 @@ pub fn remote_media(adapter: &MediaAdapter) {
         )),
         "a remote op's events reached the driver's caller: {theirs:?}"
     );
+}
+
+/// One streamed download as an adapter's HTTP client does it: GET `url` with
+/// `max_download`, into a buffer. Gives the status and the bytes written (or the failure),
+/// and the buffer.
+pub type StreamOnce<'a> = &'a dyn Fn(&str, u64) -> (Result<(u16, u64), Failure>, Vec<u8>);
+
+/// The streaming half of an adapter's HTTP client against canned answers: a body goes to
+/// the writer whole and the request asked for no gzip; a body over the cap fails
+/// `BodyTooLarge` (announced or not); an HTML page or an error status writes nothing.
+pub fn download_transport(stream: StreamOnce<'_>) {
+    use super::raw::{canned, response};
+    let body = pattern(200_000, 8);
+    let ok = response(
+        "200 OK",
+        &[("Content-Type", "application/octet-stream")],
+        &body,
+    );
+    let (addr, seen) = canned(ok, Duration::ZERO);
+    let url = format!("http://{addr}/cgi-bin/mmwebwx-bin/webwxgetmedia");
+    let (result, written) = stream(&url, 1_000_000);
+    assert_eq!(result, Ok((200, 200_000)));
+    assert!(written == body, "the body, whole, in order");
+    let heads = seen.lock().unwrap().clone();
+    assert!(
+        heads
+            .iter()
+            .all(|h| !h.to_ascii_lowercase().contains("gzip")),
+        "a download asks for no gzip: {heads:?}"
+    );
+    let (result, written) = stream(&url, 100_000);
+    assert_eq!(result, Err(Failure::BodyTooLarge));
+    assert!(
+        written.is_empty(),
+        "refused by its Content-Length before any write"
+    );
+
+    // Chunked, so the cap is found while streaming.
+    let mut chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for part in body.chunks(50_000) {
+        chunked.extend(format!("{:x}\r\n", part.len()).into_bytes());
+        chunked.extend_from_slice(part);
+        chunked.extend(b"\r\n");
+    }
+    chunked.extend(b"0\r\n\r\n");
+    let (addr, _) = canned(chunked, Duration::ZERO);
+    let url = format!("http://{addr}/x");
+    let (result, written) = stream(&url, 120_000);
+    assert_eq!(result, Err(Failure::BodyTooLarge));
+    assert!(written.len() <= 120_000, "stopped at the cap");
+    let (result, written) = stream(&url, 1_000_000);
+    assert_eq!(result, Ok((200, 200_000)));
+    assert!(written == body);
+
+    for (status, ct) in [
+        ("200 OK", "text/html; charset=utf-8"),
+        ("404 Not Found", "text/plain"),
+    ] {
+        let page = response(
+            status,
+            &[("Content-Type", ct)],
+            b"<html>no such file</html>",
+        );
+        let (addr, _) = canned(page, Duration::ZERO);
+        let (result, written) = stream(&format!("http://{addr}/x"), 1_000_000);
+        let code: u16 = status[..3].parse().unwrap();
+        assert_eq!(result, Ok((code, 0)), "{status}");
+        assert!(written.is_empty(), "{status}: nothing written");
+    }
 }
