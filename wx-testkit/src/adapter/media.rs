@@ -408,7 +408,7 @@ impl Drop for Run {
 }
 
 /// A sent message's MediaId: its own, or the `attachid` of its appmsg.
-fn media_id_of(sent: &wx_sim::Sent) -> String {
+pub fn media_id_of(sent: &wx_sim::Sent) -> String {
     if !sent.media_id.is_empty() {
         return sent.media_id.clone();
     }
