@@ -164,6 +164,7 @@ pub struct Counting {
     data: std::io::Cursor<Vec<u8>>,
     stats: Arc<Mutex<ReadStats>>,
     fail_from: Option<u64>,
+    delay: Duration,
 }
 
 impl Counting {
@@ -174,13 +175,21 @@ impl Counting {
             data: std::io::Cursor::new(data),
             stats: stats.clone(),
             fail_from,
+            delay: Duration::ZERO,
         };
         (reader, stats)
+    }
+
+    /// The same reader, sleeping `delay` before each read (a slow disk).
+    pub fn slow(mut self, delay: Duration) -> Counting {
+        self.delay = delay;
+        self
     }
 }
 
 impl Read for Counting {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(self.delay);
         let at = self.data.position();
         if self.fail_from.is_some_and(|f| at >= f) {
             return Err(std::io::Error::other("the disk went away"));
@@ -938,4 +947,59 @@ pub fn download_transport(stream: StreamOnce<'_>) {
         assert_eq!(result, Ok((code, 0)), "{status}");
         assert!(written.is_empty(), "{status}: nothing written");
     }
+}
+
+/// The session ends (the account is kicked) while a remote caller's upload reads a slow
+/// file: the caller is answered `SessionEnded`, never left waiting, and the reader is
+/// dropped.
+pub fn session_end_during_an_upload(adapter: &MediaAdapter) {
+    let env = Env::new(false, sim_config());
+    let (events, remote) = (adapter.remote)(&env, new_client(&env, 17));
+    let end = Instant::now() + GUARD;
+    loop {
+        match events.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            Ok(Event::Ready { .. }) => break,
+            Ok(_) => {}
+            Err(e) => panic!("no Ready: {e:?}"),
+        }
+    }
+    let friend = env.sim(|sim, _| {
+        sim.world().accounts[0]
+            .friends()
+            .next()
+            .unwrap()
+            .user_name
+            .clone()
+    });
+    let size = 1_100_000u64;
+    let (reader, stats) = Counting::new(pattern(size as usize, 6), None);
+    let reader = reader.slow(Duration::from_millis(150));
+    let upload = Upload {
+        name: "slow.bin".into(),
+        size,
+        kind: MediaKind::File,
+        md5: None,
+    };
+    let (tx, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(remote.send_reader(&friend, upload, Box::new(reader), None));
+    });
+    while stats.lock().unwrap().bytes == 0 {
+        assert!(Instant::now() < end, "the upload never read");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    env.sim(|sim, _| sim.kick(0));
+    let result = answer.recv_timeout(GUARD).expect("the caller was answered");
+    // The core ends its ops `SessionEnded` (or the driver answers `Ended` first).
+    assert!(
+        matches!(&result, Err(MediaError::Op(OpError::SessionEnded)))
+            || matches!(&result, Err(MediaError::Other(m)) if m == "the session ended"),
+        "{result:?}"
+    );
+    while !stats.lock().unwrap().dropped {
+        assert!(Instant::now() < end, "the reader was never dropped");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let ended = events.iter().any(|e| matches!(e, Event::LoggedOut(_)));
+    assert!(ended, "the session ended");
 }
