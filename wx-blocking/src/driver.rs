@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use wx_driver::media::Streamed;
 use wx_driver::{Outcome, Pump, Read, RemoteResult, Step};
-use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request, RequestId};
+use wx_proto::client::{Client, Event, Failure, OpId, Phase, RequestId};
 
 use crate::http_client::HttpClient;
 use crate::media::{Sink, Source, read_at};
@@ -87,8 +87,10 @@ impl Driver {
         self.pump.begin(client);
         loop {
             match self.pump.step(client, Instant::now) {
-                Step::Send(request) => self.start(client, request, None),
-                Step::Stream(request, sink) => self.start(client, request, Some(sink)),
+                Step::Send(request) => self.start(client, Job::Plain(request)),
+                Step::Stream { request, op, sink } => {
+                    self.start(client, Job::Stream(request, op, sink));
+                }
                 Step::Read(read) => self.read(client, read),
                 Step::Event(event) => return Some(event),
                 Step::Reply(reply, result) => answer([(reply, result)]),
@@ -141,14 +143,10 @@ impl Driver {
     }
 
     /// Queues a request, or a download with the writer its body goes to.
-    fn start(&mut self, client: &mut Client, request: Request, sink: Option<Option<Sink>>) {
-        let id = request.id;
+    fn start(&mut self, client: &mut Client, job: Job) {
+        let id = job.id();
         self.in_flight.insert(id);
         tracing::trace!(id = id.0, "request queued for a worker");
-        let job = match (sink, request.sink) {
-            (Some(sink), Some(op)) => Job::Stream(request, op, sink),
-            _ => Job::Plain(request),
-        };
         if !self.workers.send(job, self.in_flight.len()) {
             self.in_flight.remove(&id);
             let _ = client.handle_failure(id, Failure::Cancelled, Instant::now());

@@ -10,11 +10,9 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
 
-use wx_driver::media::Streamed;
-use wx_proto::client::{Failure, streams_body};
+use wx_driver::media::{BodyGate, Piece, Streamed};
+use wx_proto::client::Failure;
 
-/// The most of a page (a download the server refused) read to keep its connection.
-const DRAIN: u64 = 64 * 1024;
 /// The buffer a download's body is read through.
 const FRAME: usize = 64 * 1024;
 
@@ -153,15 +151,15 @@ impl HttpClient {
     }
 
     /// Sends a download request (one whose `sink` is set) within `timeout` (blocking) and
-    /// writes its body, as it arrives, to `sink` (flushed at the end) when [`streams_body`]
-    /// says so; else the body is drained (at most 64 KiB) and dropped. It asks for no
-    /// compression (`Accept-Encoding: identity`). Gives the head and the bytes written; a
-    /// body over `max_download` is `BodyTooLarge`, a failed write `Io`.
-    pub(crate) fn stream(
+    /// writes its body, as it arrives, to `sink` (flushed at the end), or drains and drops
+    /// it, as `wx-driver`'s [`BodyGate`] says. It asks for no compression
+    /// (`Accept-Encoding: identity`). Gives the head and the bytes written; a failed write
+    /// is `Io`.
+    pub(crate) fn stream<W: Write + ?Sized>(
         &self,
         mut request: http::Request<Vec<u8>>,
         timeout: Duration,
-        mut sink: Option<&mut crate::media::Sink>,
+        mut sink: Option<&mut W>,
     ) -> Streamed {
         request
             .headers_mut()
@@ -169,19 +167,9 @@ impl HttpClient {
             .or_insert(http::HeaderValue::from_static("identity"));
         let (parts, body) = self.send(request, timeout)?.into_parts();
         let head = http::Response::from_parts(parts, ());
-        let write = streams_body(head.status().as_u16(), head.headers());
-        let cap = if write { self.max_download } else { DRAIN };
-        let announced = head
-            .headers()
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if write && announced.is_some_and(|n| n > cap) {
-            return Err(Failure::BodyTooLarge);
-        }
+        let mut gate = BodyGate::new(&head, self.max_download)?;
         let mut reader = body.into_reader();
         let mut buf = vec![0; FRAME];
-        let mut seen = 0u64;
         loop {
             let n = match reader.read(&mut buf) {
                 Ok(0) => break,
@@ -189,29 +177,22 @@ impl HttpClient {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(classify_io(&e)),
             };
-            seen = seen.saturating_add(n as u64);
-            if seen > cap {
-                // A page too long to drain just closes the connection.
-                return if write {
-                    Err(Failure::BodyTooLarge)
-                } else {
-                    Ok((head, 0))
-                };
-            }
-            if write
-                && let Some(sink) = sink.as_mut()
-                && let Some(data) = buf.get(..n)
-            {
-                sink.write_all(data).map_err(|_| Failure::Io)?;
+            match gate.next(n)? {
+                Piece::Write => {
+                    if let (Some(sink), Some(data)) = (sink.as_mut(), buf.get(..n)) {
+                        sink.write_all(data).map_err(|_| Failure::Io)?;
+                    }
+                }
+                Piece::Drop => {}
+                Piece::Stop => break,
             }
         }
-        if !write {
-            return Ok((head, 0));
-        }
-        if let Some(sink) = sink.as_mut() {
+        if gate.writes()
+            && let Some(sink) = sink.as_mut()
+        {
             sink.flush().map_err(|_| Failure::Io)?;
         }
-        Ok((head, seen))
+        Ok((head, gate.written()))
     }
 
     /// Sends one request and gives the response with its body still to read.
@@ -287,5 +268,26 @@ fn classify(e: ureq::Error) -> Failure {
             _ => Failure::Io,
         },
         _ => Failure::Io,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn downloads_stream_under_the_cap_without_gzip() {
+        wx_testkit::adapter::media::download_transport(&|url, max_download| {
+            let http = HttpClient::new(HttpOptions {
+                max_download,
+                ..HttpOptions::default()
+            })
+            .unwrap();
+            let request = http::Request::get(url).body(Vec::new()).unwrap();
+            let mut sink = Vec::new();
+            let result = http.stream(request, Duration::from_secs(5), Some(&mut sink));
+            (result.map(|(head, n)| (head.status().as_u16(), n)), sink)
+        });
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use wx_proto::client::{OpId, Request};
+use wx_proto::client::{OpId, Request, RequestId};
 
 use crate::driver::Msg;
 use crate::http_client::HttpClient;
@@ -18,6 +18,15 @@ pub(crate) enum Job {
     Plain(Request),
     /// A download, its body written to the writer.
     Stream(Request, OpId, Option<Sink>),
+}
+
+impl Job {
+    /// The request's id.
+    pub(crate) fn id(&self) -> RequestId {
+        match self {
+            Job::Plain(r) | Job::Stream(r, ..) => r.id,
+        }
+    }
 }
 
 /// A bounded, lazily grown pool of request threads.

@@ -94,6 +94,75 @@ pub fn feed_streamed(client: &mut Client, id: RequestId, outcome: Streamed, now:
     }
 }
 
+/// What a driver does with a download's body as it arrives, the same in both adapters:
+/// written to the op's writer under the download cap when
+/// [`streams_body`](wx_proto::client::streams_body) says so, else drained (at most
+/// [`BodyGate::DRAIN`] bytes, to keep the connection) and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyGate {
+    write: bool,
+    cap: u64,
+    seen: u64,
+}
+
+/// What to do with the next piece of a download's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// Write it to the op's writer.
+    Write,
+    /// Drop it (a page or an error status being drained).
+    Drop,
+    /// Stop reading: a page too long to drain (the connection is closed).
+    Stop,
+}
+
+impl BodyGate {
+    /// The most of a refused answer's body drained.
+    pub const DRAIN: u64 = 64 * 1024;
+
+    /// The gate for an answer's head; a body announced (`Content-Length`) over
+    /// `max_download` fails `BodyTooLarge` before anything is written.
+    pub fn new(head: &http::Response<()>, max_download: u64) -> Result<Self, Failure> {
+        let write = wx_proto::client::streams_body(head.status().as_u16(), head.headers());
+        let cap = if write { max_download } else { Self::DRAIN };
+        let announced = head
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if write && announced.is_some_and(|n| n > cap) {
+            return Err(Failure::BodyTooLarge);
+        }
+        Ok(Self {
+            write,
+            cap,
+            seen: 0,
+        })
+    }
+
+    /// Counts the next `n` bytes of the body: what to do with them (`BodyTooLarge` once a
+    /// written body passes the cap).
+    pub fn next(&mut self, n: usize) -> Result<Piece, Failure> {
+        self.seen = self.seen.saturating_add(n as u64);
+        match (self.seen > self.cap, self.write) {
+            (true, true) => Err(Failure::BodyTooLarge),
+            (true, false) => Ok(Piece::Stop),
+            (false, true) => Ok(Piece::Write),
+            (false, false) => Ok(Piece::Drop),
+        }
+    }
+
+    /// Whether the body goes to the writer (then flush it at the end).
+    pub fn writes(&self) -> bool {
+        self.write
+    }
+
+    /// The bytes written, for `handle_streamed` (0 for a body dropped).
+    pub fn written(&self) -> u64 {
+        if self.write { self.seen } else { 0 }
+    }
+}
+
 /// How many first bytes of a file [`upload_for`] looks at to tell its kind.
 pub const HEAD_LEN: usize = 64;
 
@@ -171,6 +240,43 @@ mod tests {
             upload_for(Path::new("/"), 5, b"", None),
             Err(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput))
         );
+    }
+
+    fn head(status: u16, headers: &[(&'static str, &'static str)]) -> http::Response<()> {
+        let mut r = http::Response::new(());
+        *r.status_mut() = http::StatusCode::from_u16(status).unwrap_or_default();
+        for (k, v) in headers {
+            r.headers_mut()
+                .insert(*k, http::HeaderValue::from_static(v));
+        }
+        r
+    }
+
+    #[test]
+    fn a_body_is_written_under_the_cap_and_a_page_drained_then_dropped() {
+        let mut gate = BodyGate::new(&head(200, &[]), 10);
+        assert_eq!(gate.map(|g| g.writes()), Ok(true));
+        let g = gate.as_mut().map_err(|_| ());
+        if let Ok(g) = g {
+            assert_eq!(g.next(6), Ok(Piece::Write));
+            assert_eq!(g.next(4), Ok(Piece::Write));
+            assert_eq!(g.written(), 10);
+            assert_eq!(g.next(1), Err(Failure::BodyTooLarge));
+        }
+        assert_eq!(
+            BodyGate::new(&head(200, &[("content-length", "11")]), 10),
+            Err(Failure::BodyTooLarge)
+        );
+        let page = BodyGate::new(&head(200, &[("content-type", "text/html")]), 10);
+        let Ok(mut page) = page else {
+            panic!("a page is drained")
+        };
+        assert!(!page.writes());
+        assert_eq!(page.next(BodyGate::DRAIN as usize), Ok(Piece::Drop));
+        assert_eq!(page.next(1), Ok(Piece::Stop));
+        assert_eq!(page.written(), 0);
+        let missing = BodyGate::new(&head(404, &[("content-length", "999999")]), 10);
+        assert_eq!(missing.map(|g| g.writes()), Ok(false));
     }
 
     #[test]

@@ -16,11 +16,18 @@ use crate::waiters::{Routed, Waiters};
 pub enum Step<W, R = (), S = ()> {
     /// Send this request; feed its outcome to the client when it ends.
     Send(Request),
-    /// Send this download request (its `sink` names the op) and write its body, as it
-    /// arrives, to this writer when [`streams_body`](wx_proto::client::streams_body) says
-    /// so (with no writer attached, count the body and drop it); flush it, then call
-    /// [`Pump::streamed`] with the writer and the head. Never read the body into memory.
-    Stream(Request, Option<S>),
+    /// Send this download request of `op` and write its body, as it arrives, to `sink`
+    /// when [`streams_body`](wx_proto::client::streams_body) says so (with no writer
+    /// attached, count the body and drop it); flush it, then call [`Pump::streamed`] with
+    /// the writer and the head. Never read the body into memory.
+    Stream {
+        /// The request (its `sink` is `op`).
+        request: Request,
+        /// The download.
+        op: OpId,
+        /// The op's writer, lent until [`Pump::streamed`].
+        sink: Option<S>,
+    },
     /// Read these bytes of an attached upload's reader (seek to the offset, read exactly
     /// `len` bytes), then call [`Pump::read_done`] with the reader.
     Read(Read<R>),
@@ -148,7 +155,7 @@ impl<W, R, S> Pump<W, R, S> {
                 return match request.sink {
                     Some(op) => {
                         let sink = self.attachments.take_sink(op);
-                        Step::Stream(request, sink)
+                        Step::Stream { request, op, sink }
                     }
                     None => Step::Send(request),
                 };

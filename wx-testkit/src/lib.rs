@@ -209,6 +209,11 @@ macro_rules! adapter_tests {
         fn media_through_the_remote() {
             $crate::adapter::media::remote_media(&$adapter());
         }
+
+        #[test]
+        fn media_the_session_ending_answers_an_upload_in_flight() {
+            $crate::adapter::media::session_end_during_an_upload(&$adapter());
+        }
     };
     (many, $name:literal, $start:path, $plain:path) => {
         /// Texts per session: 10, or `WX_LOAD_PER` for a throughput measurement

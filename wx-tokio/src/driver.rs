@@ -95,7 +95,7 @@ impl Driver {
         loop {
             match self.pump.step(client, Instant::now) {
                 Step::Send(request) => self.start(request),
-                Step::Stream(request, sink) => self.start_stream(request, sink),
+                Step::Stream { request, op, sink } => self.start_stream(request, op, sink),
                 Step::Read(read) => self.start_read(read),
                 Step::Event(event) => return Some(event),
                 Step::Reply(waiter, result) => answer([(waiter, result)]),
@@ -155,16 +155,14 @@ impl Driver {
         self.ids.insert(handle.id(), Task::Request(id));
     }
 
-    fn start_stream(&mut self, request: Request, mut sink: Option<Sink>) {
+    fn start_stream(&mut self, request: Request, op: OpId, mut sink: Option<Sink>) {
         let http = self.http.clone();
         let Request {
             id,
             timeout,
             http: req,
-            sink: op,
             ..
         } = request;
-        let op = op.unwrap_or(OpId(u64::MAX));
         tracing::trace!(id = id.0, "download started");
         let handle = self.tasks.spawn(async move {
             let outcome = http.stream(req, timeout, sink.as_mut()).await;

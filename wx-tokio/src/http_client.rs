@@ -15,16 +15,13 @@ use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::TokioExecutor;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
-use tokio::io::AsyncWriteExt;
-use wx_driver::media::Streamed;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use wx_driver::media::{BodyGate, Piece, Streamed};
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
-use wx_proto::client::{Failure, streams_body};
+use wx_proto::client::Failure;
 
 use crate::decode::decode_body;
-
-/// The most of a page (a download the server refused) read to keep its connection.
-const DRAIN: u64 = 64 * 1024;
 
 /// How to build an [`HttpClient`].
 #[derive(Debug, Clone)]
@@ -215,15 +212,14 @@ impl HttpClient {
     }
 
     /// Sends a download request (one whose `sink` is set) within `timeout` and writes its
-    /// body, frame by frame as it arrives, to `sink` (flushed at the end) when
-    /// [`streams_body`] says so; else the body is drained (at most 64 KiB) and dropped. No
-    /// gzip is asked for, so none is decoded. Gives the head and the bytes written; a body
-    /// over `max_download` is `BodyTooLarge`, a failed write `Io`.
-    pub(crate) async fn stream(
+    /// body, frame by frame as it arrives, to `sink` (flushed at the end), or drains and
+    /// drops it, as `wx-driver`'s [`BodyGate`] says. No gzip is asked for, so none is
+    /// decoded. Gives the head and the bytes written; a failed write is `Io`.
+    pub(crate) async fn stream<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         request: http::Request<Vec<u8>>,
         timeout: Duration,
-        sink: Option<&mut crate::media::Sink>,
+        sink: Option<&mut W>,
     ) -> Streamed {
         match tokio::time::timeout(timeout, self.stream_body(request, sink)).await {
             Ok(result) => result,
@@ -231,54 +227,37 @@ impl HttpClient {
         }
     }
 
-    async fn stream_body(
+    async fn stream_body<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         request: http::Request<Vec<u8>>,
-        mut sink: Option<&mut crate::media::Sink>,
+        mut sink: Option<&mut W>,
     ) -> Streamed {
         let response = self
             .send(request.map(|b| Full::new(Bytes::from(b))))
             .await?;
         let (parts, mut body) = response.into_parts();
         let head = http::Response::from_parts(parts, ());
-        let (cap, write) = if streams_body(head.status().as_u16(), head.headers()) {
-            (self.max_download, true)
-        } else {
-            (DRAIN, false)
-        };
-        let announced = head
-            .headers()
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if write && announced.is_some_and(|n| n > cap) {
-            return Err(Failure::BodyTooLarge);
-        }
-        let mut seen = 0u64;
+        let mut gate = BodyGate::new(&head, self.max_download)?;
         while let Some(frame) = body.frame().await {
             let Ok(data) = frame.map_err(|_| Failure::Io)?.into_data() else {
                 continue;
             };
-            seen = seen.saturating_add(data.len() as u64);
-            if seen > cap {
-                // A page too long to drain just closes the connection.
-                return if write {
-                    Err(Failure::BodyTooLarge)
-                } else {
-                    Ok((head, 0))
-                };
-            }
-            if write && let Some(sink) = sink.as_mut() {
-                sink.write_all(&data).await.map_err(|_| Failure::Io)?;
+            match gate.next(data.len())? {
+                Piece::Write => {
+                    if let Some(sink) = sink.as_mut() {
+                        sink.write_all(&data).await.map_err(|_| Failure::Io)?;
+                    }
+                }
+                Piece::Drop => {}
+                Piece::Stop => break,
             }
         }
-        if !write {
-            return Ok((head, 0));
-        }
-        if let Some(sink) = sink.as_mut() {
+        if gate.writes()
+            && let Some(sink) = sink.as_mut()
+        {
             sink.flush().await.map_err(|_| Failure::Io)?;
         }
-        Ok((head, seen))
+        Ok((head, gate.written()))
     }
 
     /// Sends one request and gives the response with its body still to read.
@@ -342,4 +321,29 @@ fn has_tls_error(e: &(dyn StdError + 'static)) -> bool {
         next = err.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn downloads_stream_under_the_cap_without_gzip() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        wx_testkit::adapter::media::download_transport(&|url, max_download| {
+            let http = HttpClient::new(HttpOptions {
+                max_download,
+                ..HttpOptions::default()
+            })
+            .unwrap();
+            let request = http::Request::get(url).body(Vec::new()).unwrap();
+            let mut sink = Vec::new();
+            let result = rt.block_on(http.stream(request, Duration::from_secs(5), Some(&mut sink)));
+            (result.map(|(head, n)| (head.status().as_u16(), n)), sink)
+        });
+    }
 }

@@ -127,3 +127,142 @@ fn the_stream_and_a_remote_from_another_task() {
             .any(|s| s.content == "from a task" && s.to == friend)
     }));
 }
+
+/// A reader whose every read waits 20 ms first (a slow disk): a read is in progress
+/// whenever `next_event` is dropped in the test below.
+struct Slow {
+    data: std::io::Cursor<Vec<u8>>,
+    wait: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl tokio::io::AsyncRead for Slow {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::io::Read;
+        let wait = self
+            .wait
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(20))));
+        if wait.as_mut().poll(cx).is_pending() {
+            return std::task::Poll::Pending;
+        }
+        self.wait = None;
+        let n = self.data.read(buf.initialize_unfilled())?;
+        buf.advance(n);
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncSeek for Slow {
+    fn start_seek(
+        mut self: std::pin::Pin<&mut Self>,
+        pos: std::io::SeekFrom,
+    ) -> std::io::Result<()> {
+        use std::io::Seek;
+        self.data.seek(pos).map(|_| ())
+    }
+    fn poll_complete(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<u64>> {
+        std::task::Poll::Ready(Ok(self.data.position()))
+    }
+}
+
+#[test]
+fn an_upload_survives_next_event_dropped_mid_read() {
+    use wx_proto::client::{Download, MediaKind, OpError, Upload};
+    let env = env();
+    let mut client = client(&env);
+    let mut driver = Driver::new(http());
+    let friend = env.sim(|sim, _| {
+        sim.world().accounts[0]
+            .friends()
+            .next()
+            .unwrap()
+            .user_name
+            .clone()
+    });
+    let data = wx_testkit::adapter::media::pattern(1_100_000, 7);
+    let (result, cancelled, back) = env.rt.block_on(async {
+        while let Some(e) = driver.next_event(&mut client).await {
+            if matches!(e, Event::Ready { .. }) {
+                break;
+            }
+        }
+        let upload = Upload {
+            name: "slow.bin".into(),
+            size: data.len() as u64,
+            kind: MediaKind::File,
+            md5: None,
+        };
+        let command = Command::SendMedia { to: friend, upload };
+        let op = client.submit(command, Instant::now()).unwrap();
+        let reader = Slow {
+            data: std::io::Cursor::new(data.clone()),
+            wait: None,
+        };
+        driver.attach_source(op, reader);
+        let mut cancelled = 0u32;
+        let mut tick = tokio::time::interval(Duration::from_millis(1));
+        let result: Result<OpOutput, OpError> = loop {
+            tokio::select! {
+                e = driver.next_event(&mut client) => match e.unwrap() {
+                    Event::OpDone { op: o, result } if o == op => break result,
+                    Event::DataWanted { .. } => panic!("an attached upload's DataWanted"),
+                    _ => {}
+                },
+                _ = tick.tick() => cancelled += 1,
+            }
+        };
+        let sent = env.sim(|sim, _| sim.sent().last().cloned()).unwrap();
+        let me = client.me().unwrap().user_name.clone();
+        let what = Download::File {
+            sender: me,
+            media_id: wx_testkit::adapter::media::media_id_of(&sent),
+            encry_file_name: "slow.bin".into(),
+        };
+        let back = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = wx_testkit::adapter::media::SharedVec(back.clone());
+        struct W(wx_testkit::adapter::media::SharedVec);
+        impl tokio::io::AsyncWrite for W {
+            fn poll_write(
+                mut self: std::pin::Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                std::task::Poll::Ready(std::io::Write::write(&mut self.0, buf))
+            }
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+            fn poll_shutdown(
+                self: std::pin::Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+        }
+        let op = driver.download(&mut client, what, W(sink)).unwrap();
+        loop {
+            if let Event::OpDone { op: o, result } = driver.next_event(&mut client).await.unwrap()
+                && o == op
+            {
+                assert!(result.is_ok(), "{result:?}");
+                break;
+            }
+        }
+        driver.shutdown(&mut client).await;
+        let back = back.lock().unwrap().clone();
+        (result, cancelled, back)
+    });
+    assert!(matches!(result, Ok(OpOutput::Sent { .. })), "{result:?}");
+    assert!(cancelled > 10, "next_event was dropped {cancelled} times");
+    assert!(back == data, "the simulator assembled the file exactly");
+    assert_eq!(driver.in_flight(), 0);
+}

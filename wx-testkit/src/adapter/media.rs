@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use wx_proto::client::{
-    Client, Command, Download, Event, MediaKind, OpError, OpId, OpOutput, UPLOAD_CHUNK, Upload,
-    UsageError,
+    Client, Command, Download, Event, Failure, MediaKind, OpError, OpId, OpOutput, UPLOAD_CHUNK,
+    Upload, UsageError,
 };
 use wx_sim::wire::media;
 use wx_sim::{Body, Fault, FaultRule, LoginPolicy, Push};
@@ -164,6 +164,7 @@ pub struct Counting {
     data: std::io::Cursor<Vec<u8>>,
     stats: Arc<Mutex<ReadStats>>,
     fail_from: Option<u64>,
+    delay: Duration,
 }
 
 impl Counting {
@@ -174,13 +175,21 @@ impl Counting {
             data: std::io::Cursor::new(data),
             stats: stats.clone(),
             fail_from,
+            delay: Duration::ZERO,
         };
         (reader, stats)
+    }
+
+    /// The same reader, sleeping `delay` before each read (a slow disk).
+    pub fn slow(mut self, delay: Duration) -> Counting {
+        self.delay = delay;
+        self
     }
 }
 
 impl Read for Counting {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(self.delay);
         let at = self.data.position();
         if self.fail_from.is_some_and(|f| at >= f) {
             return Err(std::io::Error::other("the disk went away"));
@@ -408,7 +417,7 @@ impl Drop for Run {
 }
 
 /// A sent message's MediaId: its own, or the `attachid` of its appmsg.
-fn media_id_of(sent: &wx_sim::Sent) -> String {
+pub fn media_id_of(sent: &wx_sim::Sent) -> String {
     if !sent.media_id.is_empty() {
         return sent.media_id.clone();
     }
@@ -729,13 +738,19 @@ pub fn failed_read_cancel_and_unattached_data(adapter: &MediaAdapter) {
     run.client.cancel(op, Instant::now());
     assert_eq!(run.done(op), Err(OpError::Cancelled));
     // A read already in progress (wx-tokio's, in its task) ends first: the reader is
-    // dropped when it comes back to an ended op. The session goes on meanwhile.
-    let text = Command::SendText {
-        to: friend.clone(),
-        text: "after the cancel".into(),
-    };
-    let op_text = run.client.submit(text, Instant::now()).unwrap();
-    sent_ok(run.done(op_text));
+    // dropped when it comes back to an ended op, the next time the driver runs. The
+    // session goes on meanwhile.
+    for i in 0..10 {
+        if stats.lock().unwrap().dropped {
+            break;
+        }
+        let text = Command::SendText {
+            to: friend.clone(),
+            text: format!("after the cancel {i}"),
+        };
+        let op_text = run.client.submit(text, Instant::now()).unwrap();
+        sent_ok(run.done(op_text));
+    }
     assert!(
         stats.lock().unwrap().dropped,
         "the reader is dropped with its op"
@@ -869,4 +884,128 @@ pub fn remote_media(adapter: &MediaAdapter) {
         )),
         "a remote op's events reached the driver's caller: {theirs:?}"
     );
+}
+
+/// One streamed download as an adapter's HTTP client does it: GET `url` with
+/// `max_download`, into a buffer. Gives the status and the bytes written (or the failure),
+/// and the buffer.
+pub type StreamOnce<'a> = &'a dyn Fn(&str, u64) -> (Result<(u16, u64), Failure>, Vec<u8>);
+
+/// The streaming half of an adapter's HTTP client against canned answers: a body goes to
+/// the writer whole and the request asked for no gzip; a body over the cap fails
+/// `BodyTooLarge` (announced or not); an HTML page or an error status writes nothing.
+pub fn download_transport(stream: StreamOnce<'_>) {
+    use super::raw::{canned, response};
+    let body = pattern(200_000, 8);
+    let ok = response(
+        "200 OK",
+        &[("Content-Type", "application/octet-stream")],
+        &body,
+    );
+    let (addr, seen) = canned(ok, Duration::ZERO);
+    let url = format!("http://{addr}/cgi-bin/mmwebwx-bin/webwxgetmedia");
+    let (result, written) = stream(&url, 1_000_000);
+    assert_eq!(result, Ok((200, 200_000)));
+    assert!(written == body, "the body, whole, in order");
+    let heads = seen.lock().unwrap().clone();
+    assert!(
+        heads
+            .iter()
+            .all(|h| !h.to_ascii_lowercase().contains("gzip")),
+        "a download asks for no gzip: {heads:?}"
+    );
+    let (result, written) = stream(&url, 100_000);
+    assert_eq!(result, Err(Failure::BodyTooLarge));
+    assert!(
+        written.is_empty(),
+        "refused by its Content-Length before any write"
+    );
+
+    // Chunked, so the cap is found while streaming.
+    let mut chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for part in body.chunks(50_000) {
+        chunked.extend(format!("{:x}\r\n", part.len()).into_bytes());
+        chunked.extend_from_slice(part);
+        chunked.extend(b"\r\n");
+    }
+    chunked.extend(b"0\r\n\r\n");
+    let (addr, _) = canned(chunked, Duration::ZERO);
+    let url = format!("http://{addr}/x");
+    let (result, written) = stream(&url, 120_000);
+    assert_eq!(result, Err(Failure::BodyTooLarge));
+    assert!(written.len() <= 120_000, "stopped at the cap");
+    let (result, written) = stream(&url, 1_000_000);
+    assert_eq!(result, Ok((200, 200_000)));
+    assert!(written == body);
+
+    for (status, ct) in [
+        ("200 OK", "text/html; charset=utf-8"),
+        ("404 Not Found", "text/plain"),
+    ] {
+        let page = response(
+            status,
+            &[("Content-Type", ct)],
+            b"<html>no such file</html>",
+        );
+        let (addr, _) = canned(page, Duration::ZERO);
+        let (result, written) = stream(&format!("http://{addr}/x"), 1_000_000);
+        let code: u16 = status[..3].parse().unwrap();
+        assert_eq!(result, Ok((code, 0)), "{status}");
+        assert!(written.is_empty(), "{status}: nothing written");
+    }
+}
+
+/// The session ends (the account is kicked) while a remote caller's upload reads a slow
+/// file: the caller is answered `SessionEnded`, never left waiting, and the reader is
+/// dropped.
+pub fn session_end_during_an_upload(adapter: &MediaAdapter) {
+    let env = Env::new(false, sim_config());
+    let (events, remote) = (adapter.remote)(&env, new_client(&env, 17));
+    let end = Instant::now() + GUARD;
+    loop {
+        match events.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            Ok(Event::Ready { .. }) => break,
+            Ok(_) => {}
+            Err(e) => panic!("no Ready: {e:?}"),
+        }
+    }
+    let friend = env.sim(|sim, _| {
+        sim.world().accounts[0]
+            .friends()
+            .next()
+            .unwrap()
+            .user_name
+            .clone()
+    });
+    let size = 1_100_000u64;
+    let (reader, stats) = Counting::new(pattern(size as usize, 6), None);
+    let reader = reader.slow(Duration::from_millis(150));
+    let upload = Upload {
+        name: "slow.bin".into(),
+        size,
+        kind: MediaKind::File,
+        md5: None,
+    };
+    let (tx, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(remote.send_reader(&friend, upload, Box::new(reader), None));
+    });
+    while stats.lock().unwrap().bytes == 0 {
+        assert!(Instant::now() < end, "the upload never read");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    env.sim(|sim, _| sim.kick(0));
+    let result = answer.recv_timeout(GUARD).expect("the caller was answered");
+    // The core ends its ops `SessionEnded` (or the driver answers `Ended` first).
+    assert!(
+        matches!(&result, Err(MediaError::Op(OpError::SessionEnded)))
+            || matches!(&result, Err(MediaError::Other(m)) if m == "the session ended"),
+        "{result:?}"
+    );
+    while !stats.lock().unwrap().dropped {
+        assert!(Instant::now() < end, "the reader was never dropped");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let ended = events.iter().any(|e| matches!(e, Event::LoggedOut(_)));
+    assert!(ended, "the session ended");
 }
