@@ -100,8 +100,9 @@ pub enum Event {
         /// How many (at most 512 KiB).
         len: usize,
     },
-    /// An upload or download advanced: `done` of `total` bytes (a download's `total` is 0
-    /// until its end).
+    /// An upload advanced by a chunk: `done` of `total` bytes. A download reports once,
+    /// when its body is complete (`done` = `total` = the bytes written; the driver sees
+    /// the bytes as they arrive).
     Progress {
         /// The op.
         op: OpId,

@@ -80,8 +80,38 @@ pub(crate) fn extension(name: &str) -> Option<String> {
         .then(|| ext.to_ascii_lowercase())
 }
 
-/// The MIME type the upload form names for a file (from its extension).
-pub(crate) fn mime_of(name: &str) -> &'static str {
+/// The MIME type the upload form names for a file: from its extension, else from its
+/// first bytes, else the kind's usual type.
+pub(crate) fn mime_for(name: &str, kind: MediaKind, head: &[u8]) -> &'static str {
+    let by_name = mime_of(name);
+    if by_name != "application/octet-stream" {
+        return by_name;
+    }
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return "image/jpeg";
+    }
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return "image/png";
+    }
+    if head.starts_with(b"GIF8") {
+        return "image/gif";
+    }
+    if head.starts_with(b"BM") {
+        return "image/bmp";
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return "video/mp4";
+    }
+    match kind {
+        MediaKind::Image => "image/jpeg",
+        MediaKind::Video => "video/mp4",
+        MediaKind::Gif => "image/gif",
+        MediaKind::File => by_name,
+    }
+}
+
+/// The MIME type of a file name's extension.
+fn mime_of(name: &str) -> &'static str {
     match extension(name).as_deref() {
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
@@ -304,6 +334,16 @@ mod tests {
         assert_eq!(MediaKind::detect("report.pdf", b"%PDF"), MediaKind::File);
         assert_eq!(MediaKind::detect(".mp4", b""), MediaKind::File);
         assert_eq!(MediaKind::Gif.form_media_type(), "doc");
+        assert_eq!(mime_for("a.png", MediaKind::File, b""), "image/png");
+        assert_eq!(
+            mime_for("a.bin", MediaKind::Image, b"\x89PNG\r\n\x1a\n"),
+            "image/png"
+        );
+        assert_eq!(mime_for("a.bin", MediaKind::Video, b""), "video/mp4");
+        assert_eq!(
+            mime_for("a.bin", MediaKind::File, b"xyz"),
+            "application/octet-stream"
+        );
     }
 
     #[test]

@@ -246,6 +246,10 @@ impl Client {
                     if self.ops.table.remove(&op).is_some() {
                         self.ops.sends.answered(op);
                         self.core.timers.cancel_op(op);
+                        // A request for data not yet taken is void once the op ended.
+                        self.core
+                            .events
+                            .retain(|e| !matches!(e, Event::DataWanted { op: o, .. } if *o == op));
                         self.core.events.push_back(Event::OpDone { op, result });
                     }
                 }

@@ -75,12 +75,18 @@ impl GetMedia {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        vec![Step::Done(Ok(OpOutput::Downloaded {
-            bytes: written,
-            content_type: text(http::header::CONTENT_TYPE),
-            file_name: text(http::header::CONTENT_DISPOSITION)
-                .as_deref()
-                .and_then(disposition_file_name),
-        }))]
+        vec![
+            Step::Progress {
+                done: written,
+                total: written,
+            },
+            Step::Done(Ok(OpOutput::Downloaded {
+                bytes: written,
+                content_type: text(http::header::CONTENT_TYPE),
+                file_name: text(http::header::CONTENT_DISPOSITION)
+                    .as_deref()
+                    .and_then(disposition_file_name),
+            })),
+        ]
     }
 }

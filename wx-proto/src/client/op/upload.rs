@@ -15,7 +15,7 @@ use crate::Endpoint;
 use crate::build;
 use crate::client::command::{OpError, OpOutput};
 use crate::client::core::Outcome;
-use crate::client::media::{CHECK_UPLOAD_ABOVE, MediaKind, UPLOAD_CHUNK, Upload, mime_of};
+use crate::client::media::{CHECK_UPLOAD_ABOVE, MediaKind, UPLOAD_CHUNK, Upload, mime_for};
 use crate::parse::{parse_check_upload, parse_send, parse_upload_media};
 
 /// Times one chunk is sent again after a transport fault or a 5xx before the op fails.
@@ -59,6 +59,8 @@ pub(in crate::client) struct SendFile {
     media_id: String,
     /// Resends of the current chunk.
     resends: u32,
+    /// The form's `type`, fixed from the name or the first bytes when chunk 0 is read.
+    mime: &'static str,
     client_msg_id: String,
 }
 
@@ -79,6 +81,7 @@ impl SendFile {
             signature: None,
             media_id: String::new(),
             resends: 0,
+            mime: "application/octet-stream",
             client_msg_id: String::new(),
         }
     }
@@ -186,11 +189,14 @@ impl SendFile {
         let Some(creds) = cx.creds else {
             return no_session();
         };
+        if chunk == 0 {
+            self.mime = mime_for(&self.upload.name, self.upload.kind, bytes);
+        }
         let boundary = format!("----WebKitFormBoundary{}", cx.rng.alphanumeric(16));
         let form = build::UploadForm {
             file_number: self.file_number,
             name: &self.upload.name,
-            mime: mime_of(&self.upload.name),
+            mime: self.mime,
             size: self.upload.size,
             media_type: self.upload.kind.form_media_type(),
             request: &self.request_text,
