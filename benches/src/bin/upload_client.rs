@@ -5,8 +5,8 @@
 //! reads its own resident set (`/proc/self/status`), resets the peak (`/proc/self/clear_refs`,
 //! `5`), sends FILE as an attachment (`Command::SendMedia`, `MediaKind::File`, no MD5 given:
 //! the core reads the file once for it, then uploads it in 512 KiB chunks, after a
-//! webwxcheckupload above 25 MiB), answering every `Event::DataWanted` with a seek and a read
-//! of a `std::fs::File`, and prints one JSON line:
+//! webwxcheckupload above 25 MiB) with `Driver::send_file`, which reads the file one chunk at
+//! a time where the op asks, and prints one JSON line:
 //!
 //! ```text
 //! {"client":"wx-tokio","ok":true,"bytes":…,"secs":…,"idle_rss_kib":…,"idle_hwm_kib":…,
@@ -21,12 +21,9 @@
 //! ```
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use wx_proto::client::{Command, Event, MediaKind, OpOutput, Upload};
+use wx_proto::client::{Event, MediaKind, OpOutput};
 use wx_tokio::{Driver, HttpClient, HttpOptions};
 
 /// A field of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`).
@@ -91,32 +88,14 @@ async fn main() {
         .find(|u| u.starts_with('@') && !u.starts_with("@@") && *u != me)
         .unwrap_or_else(|| fail("no friend to send to"));
 
-    let mut file = File::open(&path).expect("open FILE");
-    let size = file.metadata().expect("stat FILE").len();
-    let name = Path::new(&path)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("upload.bin")
-        .to_owned();
-    let upload = Upload {
-        name,
-        size,
-        kind: MediaKind::File,
-        md5: None,
-    };
-
+    // The adapter's own path: it opens the file, reads it one chunk at a time where the
+    // op asks (an MD5 pass, then the upload), and returns Progress and OpDone.
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let started = Instant::now();
-    let op = client
-        .submit(
-            Command::SendMedia {
-                to: to.clone(),
-                upload,
-            },
-            started,
-        )
-        .unwrap_or_else(|e| fail(&format!("submit: {e}")));
-    // TODO: switch to `wx_tokio::Driver::send_file` when it lands (it answers DataWanted the same way).
-    let mut buf = Vec::new();
+    let op = driver
+        .send_file(&mut client, to.clone(), &path, Some(MediaKind::File))
+        .await
+        .unwrap_or_else(|e| fail(&format!("send_file: {e}")));
     let result = loop {
         let event =
             match tokio::time::timeout_at(deadline.into(), driver.next_event(&mut client)).await {
@@ -124,21 +103,10 @@ async fn main() {
                 Ok(None) => fail("session ended during the upload"),
                 Ok(Some(event)) => event,
             };
-        match event {
-            Event::DataWanted { op: o, offset, len } if o == op => {
-                buf.resize(len, 0);
-                let read = file
-                    .seek(SeekFrom::Start(offset))
-                    .and_then(|_| file.read_exact(&mut buf));
-                match read {
-                    Ok(()) => client
-                        .handle_data(op, offset, &buf, Instant::now())
-                        .unwrap_or_else(|e| fail(&format!("handle_data: {e}"))),
-                    Err(_) => client.handle_data_failure(op, Instant::now()),
-                }
-            }
-            Event::OpDone { op: o, result } if o == op => break result,
-            _ => {}
+        if let Event::OpDone { op: o, result } = event
+            && o == op
+        {
+            break result;
         }
     };
     let secs = started.elapsed().as_secs_f64();
