@@ -153,20 +153,34 @@ fn a_received_image_downloads_by_the_msg_id_listen_showed() {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(20);
-    let mut msg_id = None;
-    while msg_id.is_none() && Instant::now() < deadline {
-        sim.control("POST", "/__sim/push", r#"{"body":{"kind":"image"}}"#);
+    let mut ids: Vec<String> = Vec::new();
+    while ids.len() < 2 && Instant::now() < deadline {
+        if ids.is_empty() {
+            sim.control("POST", "/__sim/push", r#"{"body":{"kind":"image"}}"#);
+        } else {
+            // A file whose server-sent name tries to leave the directory.
+            sim.control(
+                "POST",
+                "/__sim/plant",
+                r#"{"kind":"file","name":"../../etc/passwd\r\n.txt","len":3000}"#,
+            );
+        }
         while let Ok(line) = rx.recv_timeout(Duration::from_millis(700)) {
             if let Some(i) = line.find("(wx download ") {
                 let rest = &line[i + "(wx download ".len()..];
-                msg_id = rest.split(')').next().map(str::to_owned);
+                ids.extend(rest.split(')').next().map(str::to_owned));
                 break;
             }
         }
     }
     common::terminate(&child);
     let _ = child.wait_with_output();
-    let msg_id = msg_id.expect("listen showed a MsgId to download");
+    assert_eq!(
+        ids.len(),
+        2,
+        "listen showed the MsgIds to download: {ids:?}"
+    );
+    let msg_id = ids[0].clone();
     let out = p.dir.join("out");
     std::fs::create_dir_all(&out).expect("mkdir");
     let (code, stdout, stderr) =

@@ -211,6 +211,11 @@ macro_rules! adapter_tests {
         }
 
         #[test]
+        fn media_big_files_and_a_dropped_chunk() {
+            $crate::adapter::media::big_files_and_a_dropped_chunk(&$adapter());
+        }
+
+        #[test]
         fn media_the_session_ending_answers_an_upload_in_flight() {
             $crate::adapter::media::session_end_during_an_upload(&$adapter());
         }

@@ -1009,3 +1009,80 @@ pub fn session_end_during_an_upload(adapter: &MediaAdapter) {
     let ended = events.iter().any(|e| matches!(e, Event::LoggedOut(_)));
     assert!(ended, "the session ended");
 }
+
+/// A file over 25 MiB by its path goes through webwxcheckupload first and arrives whole (its
+/// length and MD5 as the simulator assembled them, with the checkupload Signature); then a
+/// file of three chunks whose second chunk's connection the simulator drops: the upload
+/// sends that chunk again, and only that one, and the file still arrives exactly.
+pub fn big_files_and_a_dropped_chunk(adapter: &MediaAdapter) {
+    let mut run = Run::start(adapter, None, 17);
+    let dir = TempDir::new("big");
+    let friend = run.friend.clone();
+
+    let size = 26 * 1024 * 1024 + 3;
+    let big = pattern(size, 5);
+    let path = dir.file("archive.zip", &big);
+    let (checks, uploads) = (
+        run.served("webwxcheckupload"),
+        run.served("webwxuploadmedia"),
+    );
+    let op = run
+        .driver
+        .send_file(&mut run.client, &friend, &path, None)
+        .unwrap();
+    sent_ok(run.done(op));
+    assert_eq!(run.served("webwxcheckupload") - checks, 1);
+    assert_eq!(
+        run.served("webwxuploadmedia") - uploads,
+        (size as u64).div_ceil(UPLOAD_CHUNK)
+    );
+    let sent = run.last_sent();
+    let got = run
+        .env
+        .sim(|sim, _| sim.uploaded(&media_id_of(&sent)))
+        .expect("the simulator has the upload");
+    assert_eq!(got.len, size as u64);
+    assert_eq!(got.md5_hex, wx_sim::md5::hex(&big));
+    assert!(
+        !got.signature.is_empty(),
+        "the checkupload Signature was carried"
+    );
+    assert!(!sent.signature.is_empty(), "and put into the appmsg send");
+
+    let size = 1_300_000;
+    let data = pattern(size, 9);
+    let path = dir.file("cut.bin", &data);
+    run.env.sim(|sim, _| {
+        sim.fail_nth("webwxuploadmedia", 2, Fault::Drop);
+    });
+    let uploads = run.served("webwxuploadmedia");
+    let op = run
+        .driver
+        .send_file(&mut run.client, &friend, &path, None)
+        .unwrap();
+    sent_ok(run.done(op));
+    let wanted: Vec<u64> = run
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::Progress { op: o, done, .. } if *o == op => Some(*done),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        wanted,
+        vec![UPLOAD_CHUNK, 2 * UPLOAD_CHUNK, size as u64],
+        "each chunk reported once"
+    );
+    let served = run.served("webwxuploadmedia") - uploads;
+    assert_eq!(served, 4, "three chunks and one resend of the dropped one");
+    let sent = run.last_sent();
+    let got = run
+        .env
+        .sim(|sim, _| sim.uploaded(&media_id_of(&sent)))
+        .expect("the simulator has the upload");
+    assert_eq!(
+        (got.len, got.md5_hex),
+        (size as u64, wx_sim::md5::hex(&data))
+    );
+}
