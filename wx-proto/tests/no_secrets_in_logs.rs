@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pair::Pair;
-use wx_proto::client::Command;
+use wx_proto::client::{Command, Download, Event, MediaKind, Upload};
 use wx_sim::{Body, Fault, FaultRule, Push, WorldSpec};
 
 #[derive(Clone, Default)]
@@ -73,6 +73,36 @@ fn a_traced_session_leaks_no_credential() {
             )
             .unwrap();
         p.run_for(Duration::from_secs(5));
+        // A file up (its form carries the tickets) and the image down (its URL the skey).
+        let friend = p.a_friend();
+        let bytes = vec![7u8; 600_000];
+        let upload = Upload {
+            name: "a.bin".into(),
+            size: bytes.len() as u64,
+            kind: MediaKind::File,
+            md5: None,
+        };
+        let op = p
+            .client
+            .submit(Command::SendMedia { to: friend, upload }, p.now)
+            .unwrap();
+        p.attach_file(op, bytes);
+        p.run_for(Duration::from_secs(10));
+        let ok = |p: &Pair, op| {
+            p.events
+                .iter()
+                .any(|e| matches!(e, Event::OpDone { op: o, result: Ok(_) } if *o == op))
+        };
+        assert!(ok(&p, op), "the upload went through");
+        let image = p
+            .messages()
+            .into_iter()
+            .find_map(Download::of_message)
+            .expect("the image arrived");
+        let op = p.client.submit(Command::Download(image), p.now).unwrap();
+        p.run_for(Duration::from_secs(5));
+        assert!(ok(&p, op), "the download went through");
+        tracing::debug!(events = ?p.events, "all events");
         // Save, "restart" and restore: the snapshot path is traced too.
         let snapshot = p.client.snapshot(p.now).unwrap();
         tracing::info!(?snapshot, "saving");

@@ -17,6 +17,7 @@ use crate::client::command::{OpError, OpOutput};
 use crate::client::core::Outcome;
 use crate::client::media::{CHECK_UPLOAD_ABOVE, MediaKind, UPLOAD_CHUNK, Upload, mime_for};
 use crate::parse::{parse_check_upload, parse_send, parse_upload_media};
+use crate::secret::Secret;
 
 /// Times one chunk is sent again after a transport fault or a 5xx before the op fails.
 const CHUNK_RETRIES: u32 = 3;
@@ -51,11 +52,12 @@ pub(in crate::client) struct SendFile {
     /// `WU_FILE_<n>`.
     file_number: u64,
     client_media_id: i64,
-    /// The `uploadmediarequest` text, the same for every chunk.
-    request_text: String,
+    /// The `uploadmediarequest` text, the same for every chunk (it carries the
+    /// BaseRequest: never in Debug output).
+    request_text: Secret<String>,
     last_modified: String,
-    aes_key: Option<String>,
-    signature: Option<String>,
+    aes_key: Option<Secret<String>>,
+    signature: Option<Secret<String>>,
     media_id: String,
     /// Resends of the current chunk.
     resends: u32,
@@ -75,7 +77,7 @@ impl SendFile {
             hashed: 0,
             file_number: 0,
             client_media_id: 0,
-            request_text: String::new(),
+            request_text: Secret::new(String::new()),
             last_modified: String::new(),
             aes_key: None,
             signature: None,
@@ -139,16 +141,16 @@ impl SendFile {
         let Some(creds) = cx.creds else {
             return no_session();
         };
-        self.request_text = build::upload_media_request(
+        self.request_text = Secret::new(build::upload_media_request(
             creds,
             self.client_media_id,
             self.upload.size,
             cx.me,
             &self.to,
             self.upload.md5.as_deref().unwrap_or_default(),
-            self.aes_key.as_deref(),
-            self.signature.as_deref(),
-        );
+            self.aes_key.as_ref().map(|k| k.expose().as_str()),
+            self.signature.as_ref().map(|k| k.expose().as_str()),
+        ));
         self.stage = Stage::Uploading(0);
         self.resends = 0;
         vec![self.want_at(0)]
@@ -199,7 +201,7 @@ impl SendFile {
             mime: self.mime,
             size: self.upload.size,
             media_type: self.upload.kind.form_media_type(),
-            request: &self.request_text,
+            request: self.request_text.expose(),
             data_ticket: cx.data_ticket,
             last_modified: &self.last_modified,
         };
@@ -238,7 +240,7 @@ impl SendFile {
             Ok(c) => c,
             Err(steps) => return steps,
         };
-        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        let some = |s: String| Some(s).filter(|s| !s.is_empty()).map(Secret::new);
         self.aes_key = some(checked.aes_key);
         self.signature = some(checked.signature);
         if !checked.media_id.is_empty() {
@@ -318,7 +320,8 @@ impl SendFile {
             emoticon_md5: None,
             signature: self
                 .signature
-                .as_deref()
+                .as_ref()
+                .map(|k| k.expose().as_str())
                 .filter(|_| endpoint == Endpoint::SendAppMsg),
         };
         let request = build::send_media(
