@@ -6,55 +6,11 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{SimProcess, wx};
-
-struct Profile {
-    dir: PathBuf,
-    url: String,
-}
-
-impl Profile {
-    fn new(sim: &SimProcess, name: &str) -> Profile {
-        let dir = std::env::temp_dir().join(format!("wx-cli-media-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Profile {
-            dir,
-            url: sim.url.clone(),
-        }
-    }
-
-    fn args<'a>(&'a self, cmd: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
-        let mut v = vec![
-            cmd,
-            "--base-url",
-            &self.url,
-            "--state-dir",
-            self.dir.to_str().expect("utf8"),
-        ];
-        v.extend_from_slice(rest);
-        v
-    }
-
-    fn run(&self, cmd: &str, rest: &[&str]) -> (Option<i32>, String, String) {
-        let out = wx(&self.args(cmd, rest));
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use common::SimProcess;
+use common::profile::Profile;
 
 fn sim() -> SimProcess {
     SimProcess::start(&[
@@ -77,7 +33,7 @@ fn login(p: &Profile) {
 #[test]
 fn send_file_sends_every_kind_and_refuses_what_it_cannot_send() {
     let sim = sim();
-    let p = Profile::new(&sim, "send");
+    let p = Profile::new(&sim, "media-send");
     login(&p);
     let big = p.dir.join("report.bin");
     std::fs::write(
@@ -137,7 +93,7 @@ fn send_file_sends_every_kind_and_refuses_what_it_cannot_send() {
 #[test]
 fn a_received_image_downloads_by_the_msg_id_listen_showed() {
     let sim = sim();
-    let p = Profile::new(&sim, "download");
+    let p = Profile::new(&sim, "media-download");
     login(&p);
     let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
         .args(p.args("listen", &[]))

@@ -4,59 +4,13 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{SimProcess, wx};
+use common::SimProcess;
+use common::profile::Profile;
 use serde_json::Value;
-
-struct Profile {
-    dir: PathBuf,
-    url: String,
-}
-
-impl Profile {
-    fn new(sim: &SimProcess, name: &str) -> Profile {
-        let dir = std::env::temp_dir().join(format!("wx-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        Profile {
-            dir,
-            url: sim.url.clone(),
-        }
-    }
-
-    fn args<'a>(&'a self, cmd: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
-        let mut v = vec![
-            cmd,
-            "--base-url",
-            &self.url,
-            "--state-dir",
-            self.dir.to_str().expect("utf8"),
-        ];
-        v.extend_from_slice(rest);
-        v
-    }
-
-    fn run(&self, cmd: &str, rest: &[&str]) -> (Option<i32>, String, String) {
-        let out = wx(&self.args(cmd, rest));
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn file(&self) -> PathBuf {
-        self.dir.join("default.session.json")
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 fn sim() -> SimProcess {
     SimProcess::start(&[

@@ -1,6 +1,7 @@
 //! Helpers shared by the binary tests: run `wx`, decode a drawn QR code.
 #![allow(dead_code)]
 
+pub mod profile;
 pub mod proxy;
 
 use std::process::{Command, Output};
