@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use wx_driver::media::{Extra, OnProgress};
-use wx_driver::{Inbox, Io, RemoteError, RemoteResult};
+use wx_driver::{Inbox, RemoteError, RemoteResult};
 use wx_proto::client::{Command, Download, MediaKind, OpOutput, Upload};
 
 use crate::driver::Msg;
@@ -128,11 +128,8 @@ impl Remote {
         reader: Source,
         progress: Option<OnProgress>,
     ) -> Result<OpOutput, RemoteError> {
-        let extra = Extra {
-            io: Some(Io::Source(reader)),
-            progress,
-        };
-        self.submit_with(Command::SendMedia { to, upload }, extra)
+        let (command, extra) = Extra::upload(to, upload, reader, progress);
+        self.submit_with(command, extra)
     }
 
     /// Downloads `download` into `writer` (written as the body arrives, flushed at the
@@ -161,10 +158,7 @@ impl Remote {
         writer: Sink,
         progress: Option<OnProgress>,
     ) -> Result<OpOutput, RemoteError> {
-        let extra = Extra {
-            io: Some(Io::Sink(writer)),
-            progress,
-        };
-        self.submit_with(Command::Download(download), extra)
+        let (command, extra) = Extra::download(download, writer, progress);
+        self.submit_with(command, extra)
     }
 }

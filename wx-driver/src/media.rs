@@ -32,6 +32,35 @@ pub struct Extra<R, S> {
     pub progress: Option<OnProgress>,
 }
 
+impl<R, S> Extra<R, S> {
+    /// A remote upload: the `SendMedia` command and its reader and progress callback.
+    pub fn upload(
+        to: String,
+        upload: Upload,
+        reader: R,
+        progress: Option<OnProgress>,
+    ) -> (Command, Self) {
+        let extra = Self {
+            io: Some(Io::Source(reader)),
+            progress,
+        };
+        (Command::SendMedia { to, upload }, extra)
+    }
+
+    /// A remote download: the `Download` command and its writer and progress callback.
+    pub fn download(
+        download: wx_proto::client::Download,
+        writer: S,
+        progress: Option<OnProgress>,
+    ) -> (Command, Self) {
+        let extra = Self {
+            io: Some(Io::Sink(writer)),
+            progress,
+        };
+        (Command::Download(download), extra)
+    }
+}
+
 impl<R, S> Default for Extra<R, S> {
     fn default() -> Self {
         Self {

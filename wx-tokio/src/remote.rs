@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncSeek, AsyncWrite};
 use tokio::sync::{Notify, oneshot};
 use wx_driver::media::{Extra, OnProgress};
-use wx_driver::{Inbox, Io, RemoteError, RemoteResult};
+use wx_driver::{Inbox, RemoteError, RemoteResult};
 use wx_proto::client::{Command, Download, MediaKind, OpOutput, Upload};
 
 use crate::media::{Sink, Source, open};
@@ -131,12 +131,8 @@ impl Remote {
         reader: Source,
         progress: Option<OnProgress>,
     ) -> Result<OpOutput, RemoteError> {
-        let extra = Extra {
-            io: Some(Io::Source(reader)),
-            progress,
-        };
-        self.submit_with(Command::SendMedia { to, upload }, extra)
-            .await
+        let (command, extra) = Extra::upload(to, upload, reader, progress);
+        self.submit_with(command, extra).await
     }
 
     /// Downloads `download` into `writer` (written as the body arrives, flushed at the
@@ -166,10 +162,7 @@ impl Remote {
         writer: Sink,
         progress: Option<OnProgress>,
     ) -> Result<OpOutput, RemoteError> {
-        let extra = Extra {
-            io: Some(Io::Sink(writer)),
-            progress,
-        };
-        self.submit_with(Command::Download(download), extra).await
+        let (command, extra) = Extra::download(download, writer, progress);
+        self.submit_with(command, extra).await
     }
 }
