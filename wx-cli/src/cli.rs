@@ -64,7 +64,8 @@ Only messages received by `wx listen` (or `wx login`) on this profile are known,
     )]
     Download(DownloadArgs),
     /// Download the head image of a contact or a group.
-    #[command(after_help = "Examples:\n  wx avatar Alice --out alice.jpg")]
+    #[command(after_help = "Examples:\n  wx avatar Alice --out alice.jpg\n  \
+wx avatar Bob --group \"Friends Group\" --out bob.jpg")]
     Avatar(AvatarArgs),
     /// List the contacts (or only the groups) of the saved session.
     #[command(after_help = "Examples:\n  wx contacts\n  wx contacts --groups --json")]
@@ -276,9 +277,13 @@ pub struct AvatarArgs {
     /// Where and as whom.
     #[command(flatten)]
     pub conn: Connection,
-    /// Remark, nickname or id of a contact or a group.
+    /// Remark, nickname or id of a contact or a group (with `--group`: a member's display
+    /// name, nickname or id).
     #[arg(value_name = "NAME_OR_ID")]
     pub who: String,
+    /// The group whose member `NAME_OR_ID` is.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
     /// The file to write (JPEG).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

@@ -1,8 +1,8 @@
 //! Display names: a contact's remark, nickname or id, and finding a contact by any of them.
 
 use wx_proto::client::Client;
-use wx_proto::model::Contact;
 use wx_proto::model::decode_display_text;
+use wx_proto::model::{Contact, Member};
 
 /// The best name for `user_name`: remark, nickname, a group member's display name or
 /// nickname (when `group` is given), else the id itself.
@@ -41,6 +41,47 @@ pub fn label(c: &Contact) -> String {
 /// matches are an error that lists them.
 pub fn find<'a>(client: &'a Client, query: &str) -> Result<&'a Contact, String> {
     find_in(client.contacts().collect(), query)
+}
+
+/// The member of `group` whose id, display name or nickname is `query` (exact, then
+/// case-insensitive; several matches are an error).
+pub fn find_member<'a>(group: &'a Contact, query: &str) -> Result<&'a Member, String> {
+    let members = &group.group.members;
+    if let Some(m) = members.iter().find(|m| m.user_name == query) {
+        return Ok(m);
+    }
+    let names = |m: &Member| [m.display_name.clone(), m.nick_name.clone()];
+    let matching = |exact: bool| -> Vec<&'a Member> {
+        let q = query.to_lowercase();
+        members
+            .iter()
+            .filter(|m| {
+                names(m).iter().any(|n| {
+                    !n.is_empty()
+                        && if exact {
+                            n == query
+                        } else {
+                            n.to_lowercase() == q
+                        }
+                })
+            })
+            .collect()
+    };
+    let exact = matching(true);
+    let hits = if exact.is_empty() {
+        matching(false)
+    } else {
+        exact
+    };
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("no member named {query:?} in {}", label(group))),
+        many => Err(format!(
+            "{} members named {query:?} in {}: give the id",
+            many.len(),
+            label(group)
+        )),
+    }
 }
 
 /// [`find`] over a list of contacts.

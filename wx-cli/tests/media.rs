@@ -172,4 +172,36 @@ fn a_received_image_downloads_by_the_msg_id_listen_showed() {
             .expect("avatar")
             .starts_with(&[0xFF, 0xD8])
     );
+
+    // A group member's head image, by the member's id and the group's.
+    let (_, stdout, _) = p.run("contacts", &["--groups", "--json"]);
+    let group: serde_json::Value = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|g: &serde_json::Value| g["members"].as_array().is_some_and(|m| !m.is_empty()))
+        .expect("a group with members");
+    let member = group["members"][0]["user_name"]
+        .as_str()
+        .expect("a member id");
+    let group_id = group["user_name"].as_str().expect("a group id");
+    let face = p.dir.join("member.jpg");
+    let (code, _, stderr) = p.run(
+        "avatar",
+        &[
+            member,
+            "--group",
+            group_id,
+            "--out",
+            face.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::read(&face)
+            .expect("member avatar")
+            .starts_with(&[0xFF, 0xD8])
+    );
+    let (code, _, stderr) = p.run("avatar", &["Nobody", "--group", group_id, "--out", "x.jpg"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no member named"), "{stderr}");
 }

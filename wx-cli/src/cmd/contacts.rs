@@ -47,11 +47,20 @@ pub async fn run(args: ContactsArgs) -> CliResult {
     list.sort_by_key(|c| names::label(c).to_lowercase());
     for c in &list {
         if args.json {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "name": names::label(c), "user_name": c.user_name, "nick_name": c.nick_name, "remark_name": c.remark_name,
                 "is_group": c.is_group(), "member_count": c.group.member_count,
                 "official": c.is_official_account(),
             });
+            if c.is_group() {
+                // The members known so far (for `wx avatar MEMBER --group GROUP`).
+                v["members"] = c
+                    .group
+                    .members
+                    .iter()
+                    .map(|m| serde_json::json!({"user_name": m.user_name, "nick_name": m.nick_name, "display_name": m.display_name}))
+                    .collect();
+            }
             println!("{v}");
         } else {
             let kind = if c.is_group() {

@@ -104,13 +104,35 @@ pub async fn avatar(args: AvatarArgs) -> CliResult {
     if !live.until_ready().await? {
         return Err(CliError::runtime("interrupted"));
     }
-    let contact = names::find(&live.client, &args.who).map_err(CliError::usage)?;
-    let what = Download::Avatar {
-        user_name: contact.user_name.clone(),
-        head_img_url: Some(contact.head_img_url.expose().to_owned()).filter(|u| !u.is_empty()),
-        chatroom_id: None,
+    let (what, label) = match &args.group {
+        None => {
+            let contact = names::find(&live.client, &args.who).map_err(CliError::usage)?;
+            let what = Download::Avatar {
+                user_name: contact.user_name.clone(),
+                head_img_url: Some(contact.head_img_url.expose().to_owned())
+                    .filter(|u| !u.is_empty()),
+                chatroom_id: None,
+            };
+            (what, names::label(contact))
+        }
+        Some(group) => {
+            let group = names::find(&live.client, group).map_err(CliError::usage)?;
+            let member = names::find_member(group, &args.who).map_err(CliError::usage)?;
+            let what = Download::Avatar {
+                user_name: member.user_name.clone(),
+                head_img_url: None,
+                chatroom_id: Some(group.group.encry_chat_room_id.clone())
+                    .filter(|id| !id.is_empty()),
+            };
+            let name = [&member.display_name, &member.nick_name, &member.user_name]
+                .into_iter()
+                .find(|n| !n.is_empty())
+                .cloned()
+                .unwrap_or_default();
+            (what, name)
+        }
     };
-    let label = terminal_safe_line(&names::label(contact)).into_owned();
+    let label = terminal_safe_line(&label).into_owned();
     let part = args.out.with_extension("part");
     fetch(&mut live, what, &part)
         .await
