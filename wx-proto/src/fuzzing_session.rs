@@ -34,11 +34,13 @@ const CHECK_BODIES: [&[u8]; 5] = [
     b"window.synccheck={retcode:\"7\",selector:\"0\"}",
 ];
 const OK_SEND: &[u8] = include_bytes!("../../fixtures/webwxsendmsg/ok.json");
-const MEDIA_BODIES: [&[u8]; 4] = [
+const MEDIA_BODIES: [&[u8]; 6] = [
     include_bytes!("../../fixtures/webwxuploadmedia/intermediate-chunk.json"),
     include_bytes!("../../fixtures/webwxuploadmedia/last-chunk.json"),
     include_bytes!("../../fixtures/webwxcheckupload/needs-upload.json"),
     include_bytes!("../../fixtures/webwxcheckupload/already-uploaded.json"),
+    include_bytes!("../../fixtures/webwxcreatechatroom/ok.json"),
+    include_bytes!("../../fixtures/webwxupdatechatroom/addmember-minus-2013.json"),
 ];
 /// The most sync-loop and contact requests in a minute without progress (2 a second).
 pub(crate) const MAX_IDLE_REQUESTS_PER_MINUTE: usize = 120;
@@ -272,8 +274,8 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                 }
             }
             4 => run.tick(arg as u64 * 250),
-            5 if arg % 8 >= 5 => {
-                let cmd = match arg % 8 {
+            5 if arg % 12 >= 5 => {
+                let cmd = match arg % 12 {
                     5 => Command::SendMedia {
                         to: "@peer".into(),
                         upload: Upload {
@@ -287,6 +289,22 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                         msg_id: "1".into(),
                         size: ImageSize::Big,
                     }),
+                    8 => Command::CreateGroup {
+                        topic: "t".into(),
+                        members: vec!["@a".into(), "@b".into()],
+                    },
+                    9 => Command::AddMembers {
+                        group: "@@g".into(),
+                        members: vec!["@a".into()],
+                    },
+                    10 => Command::AcceptFriend {
+                        user_name: "@s".into(),
+                        ticket: "v1_t".into(),
+                    },
+                    11 => Command::Pin {
+                        user: "@peer".into(),
+                        pinned: true,
+                    },
                     _ => Command::Download(Download::Avatar {
                         user_name: "@peer".into(),
                         head_img_url: None,

@@ -3,6 +3,7 @@
 
 mod download;
 mod login;
+mod manage;
 mod media;
 #[cfg(test)]
 mod media_shapes;
@@ -12,6 +13,7 @@ mod sync;
 
 pub(crate) use download::*;
 pub(crate) use login::*;
+pub(crate) use manage::*;
 pub(crate) use media::*;
 pub(crate) use ops::*;
 pub(crate) use session::*;

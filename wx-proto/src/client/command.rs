@@ -88,9 +88,73 @@ pub enum Command {
         /// The received message.
         message: Box<Message>,
     },
+    /// Create a group with at least two other members (webwxcreatechatroom); the new group
+    /// joins the contact book. Ends `GroupCreated`.
+    CreateGroup {
+        /// Its name (may be empty: the server names it after the members).
+        topic: String,
+        /// The members' UserNames (friends).
+        members: Vec<String>,
+    },
+    /// Add members to a group (webwxupdatechatroom addmember, or invitemember once the
+    /// group has `InviteStartCount` members or more, from webwxinit). Ends `Members`.
+    AddMembers {
+        /// The group (`@@…`).
+        group: String,
+        /// The members to add.
+        members: Vec<String>,
+    },
+    /// Remove members from a group you own (webwxupdatechatroom delmember). Ends `Members`.
+    RemoveMembers {
+        /// The group.
+        group: String,
+        /// The members to remove.
+        members: Vec<String>,
+    },
+    /// Leave a group (webwxupdatechatroom quitchatroom).
+    QuitGroup {
+        /// The group.
+        group: String,
+    },
+    /// Accept a friend request (webwxverifyuser Opcode 3), with the `UserName` and `Ticket`
+    /// of its MsgType 37 message (see `Command::accept`). The new friend is fetched.
+    AcceptFriend {
+        /// The requester's UserName (`RecommendInfo.UserName`).
+        user_name: String,
+        /// `RecommendInfo.Ticket`.
+        ticket: String,
+    },
+    /// Send a friend request (webwxverifyuser Opcode 2) with a greeting. The server may
+    /// refuse it on web accounts (protocol.md §9.2).
+    AddFriend {
+        /// The user's UserName.
+        user_name: String,
+        /// The greeting shown with the request.
+        greeting: String,
+    },
+    /// Pin a chat to the top of the list, or unpin it (webwxoplog CmdId 3; the current
+    /// remark is sent along, since leaving it out clears it).
+    Pin {
+        /// The contact or group.
+        user: String,
+        /// Pin (`true`) or unpin.
+        pinned: bool,
+    },
     /// Download a message's media or an avatar. The body goes to the driver's writer as it
     /// arrives (the request's `sink` names the op); the op ends `Downloaded`.
     Download(Download),
+}
+
+impl Command {
+    /// The command that accepts the friend request `message` (MsgType 37), if it is one.
+    pub fn accept(message: &Message) -> Option<Command> {
+        let info = &message.raw.recommend_info;
+        let is_request = message.raw.msg_type == 37;
+        (is_request && !info.user_name.is_empty()).then(|| Command::AcceptFriend {
+            user_name: info.user_name.clone(),
+            ticket: info.ticket.clone(),
+        })
+    }
 }
 
 /// A successful operation.
@@ -106,6 +170,25 @@ pub enum OpOutput {
     },
     /// Done, nothing to report.
     Done,
+    /// A group was created.
+    GroupCreated {
+        /// Its UserName (`@@…`).
+        group: String,
+        /// The members the server did not add (a `MemberStatus` other than 0, or left out of
+        /// a -2013 answer).
+        failed: Vec<String>,
+    },
+    /// Members were added, invited or removed; -2013 and a partial list are partial
+    /// successes.
+    Members {
+        /// The members the change applied to.
+        done: Vec<String>,
+        /// The members it did not (a `MemberStatus` other than 0, or left out of a -2013
+        /// answer).
+        failed: Vec<String>,
+        /// The server was asked to invite (an invitation card) rather than add.
+        invited: bool,
+    },
     /// A download ended: its body went to the driver's writer.
     Downloaded {
         /// Bytes written.

@@ -211,12 +211,17 @@ impl Session {
     /// Queues a batch fetch of a chat the client does not know yet (a message from a new
     /// group or stranger).
     pub(super) fn learn_unknown_chat(&mut self, core: &mut Core, name: &str, now: Instant) {
+        if self.contacts.contains_key(name) {
+            return;
+        }
+        self.refresh_contact(core, name, now);
+    }
+
+    /// Queues a batch fetch of a chat, known or not (a group whose members changed, a new
+    /// friend).
+    pub(super) fn refresh_contact(&mut self, core: &mut Core, name: &str, now: Instant) {
         let special = !name.starts_with('@');
-        if special
-            || name.is_empty()
-            || self.contacts.contains_key(name)
-            || self.loader.queue.iter().any(|n| n == name)
-        {
+        if special || name.is_empty() || self.loader.queue.iter().any(|n| n == name) {
             return;
         }
         self.loader.queue.push_back(name.to_owned());

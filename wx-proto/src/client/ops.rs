@@ -158,9 +158,15 @@ impl Client {
     /// Runs `f` with an op's context at `now`.
     fn with_cx<T>(&mut self, now: Instant, f: impl FnOnce(&mut OpCx<'_>) -> T) -> T {
         let wall_ms = self.core.wall_ms(now);
-        let (creds, me) = match &self.session {
-            Some(s) => (Some(&s.creds), s.me_name()),
-            None => (None, ""),
+        static EMPTY: BTreeMap<String, crate::model::Contact> = BTreeMap::new();
+        let (creds, me, book, invite_start_count) = match &self.session {
+            Some(s) => (
+                Some(&s.creds),
+                s.me_name(),
+                &s.contacts,
+                s.invite_start_count,
+            ),
+            None => (None, "", &EMPTY, 0),
         };
         let core = &mut self.core;
         let data_ticket = core
@@ -179,6 +185,8 @@ impl Client {
             uploads: &mut self.ops.uploads,
             data_ticket,
             now,
+            book,
+            invite_start_count,
         };
         f(&mut cx)
     }
@@ -237,6 +245,11 @@ impl Client {
                 Step::Problem(kind, endpoint) => self.core.problem(kind, endpoint, None),
                 Step::Throttled(endpoint) => self.op_throttled(op, endpoint, now),
                 Step::OwnMessage(msg_id) => self.core.account.seen.insert_own(&msg_id),
+                Step::Refresh(name) => {
+                    if let Some(session) = self.session.as_mut() {
+                        session.refresh_contact(&mut self.core, &name, now);
+                    }
+                }
                 Step::BeginLogout => {
                     // Stop everything else: the lane and contact loading end here.
                     self.core.timers.clear();

@@ -63,6 +63,9 @@ pub(super) struct SyncState {
 }
 
 /// One session, from its credentials until the next login drops it.
+/// The official client's invite threshold when webwxinit gives none.
+const DEFAULT_INVITE_START_COUNT: u32 = 40;
+
 pub(super) struct Session {
     pub(super) creds: Creds,
     /// Yourself, from webwxinit.
@@ -79,6 +82,9 @@ pub(super) struct Session {
     /// A restored session has not yet completed a sync cycle.
     pub(super) verifying: bool,
     pub(super) loader: ContactLoader,
+    /// webwxinit's `InviteStartCount`: from this many members on, members are invited
+    /// rather than added (40 when the server gives none).
+    pub(super) invite_start_count: u32,
 }
 
 impl Session {
@@ -88,6 +94,7 @@ impl Session {
             creds,
             me: None,
             contacts: BTreeMap::new(),
+            invite_start_count: DEFAULT_INVITE_START_COUNT,
             keys: Keys::default(),
             start_s: 0,
             push: PushHost {
@@ -176,6 +183,9 @@ impl Session {
         }
         if init.user.uin.get() != 0 {
             self.creds.uin = init.user.uin;
+        }
+        if init.invite_start_count > 0 {
+            self.invite_start_count = init.invite_start_count;
         }
         for c in init.contact_list {
             self.contacts.insert(c.user_name.clone(), Contact::from(c));

@@ -50,7 +50,39 @@ pub(super) fn check(command: &Command) -> Result<(), UsageError> {
             Ok(())
         }
         Command::Download(download) => check_download(download),
+        Command::CreateGroup { members, .. } => {
+            if members.len() < 2 {
+                // With one other member the official client opens a chat instead.
+                return Err(UsageError::InvalidArgument("members: at least two"));
+            }
+            members.iter().try_for_each(|m| member(m))
+        }
+        Command::AddMembers { group, members } | Command::RemoveMembers { group, members } => {
+            filled(group, "group")?;
+            if members.is_empty() {
+                return Err(UsageError::InvalidArgument("members"));
+            }
+            members.iter().try_for_each(|m| member(m))
+        }
+        Command::QuitGroup { group } => filled(group, "group"),
+        Command::AcceptFriend { user_name, ticket } => {
+            filled(user_name, "user_name")?;
+            filled(ticket, "ticket")
+        }
+        Command::AddFriend { user_name, .. } => filled(user_name, "user_name"),
+        Command::Pin { user, .. } => filled(user, "user"),
     }
+}
+
+/// A UserName for a comma-separated member list: filled, without a comma.
+fn member(s: &str) -> Result<(), UsageError> {
+    filled(s, "members")?;
+    if s.contains(',') {
+        return Err(UsageError::InvalidArgument(
+            "members: a comma in a UserName",
+        ));
+    }
+    Ok(())
 }
 
 fn filled(s: &str, what: &'static str) -> Result<(), UsageError> {

@@ -9,11 +9,13 @@
 mod check;
 mod download;
 mod forward;
+mod group;
 mod logout;
 mod message;
 mod one_request;
 mod upload;
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::command::{Command, OpError, OpOutput, UsageError};
@@ -24,6 +26,7 @@ use super::triage::{Verdict, verdict};
 use crate::Endpoint;
 use crate::build::{Creds, Ctx};
 use crate::error::ParseError;
+use crate::model::Contact;
 use crate::parse::BaseResponse;
 
 /// What an op asks the engine to do, in order.
@@ -56,6 +59,8 @@ pub(super) enum Step {
     /// A message of our own was sent with this `MsgID`: its echo through webwxsync is no
     /// message to deliver.
     OwnMessage(String),
+    /// Fetch this contact or group again (webwxbatchgetcontact): it changed.
+    Refresh(String),
     /// Logout begins: the lane and the contact loader stop, other answers are ignored.
     BeginLogout,
     /// The op ended with this result (exactly once per op).
@@ -79,6 +84,10 @@ pub(super) struct OpCx<'a> {
     pub(super) data_ticket: &'a str,
     /// The input's time.
     pub(super) now: Instant,
+    /// The contact book (empty before a login).
+    pub(super) book: &'a BTreeMap<String, Contact>,
+    /// webwxinit's `InviteStartCount`.
+    pub(super) invite_start_count: u32,
 }
 
 impl OpCx<'_> {
@@ -104,6 +113,8 @@ pub(super) enum OpState {
     Forward(forward::Forward),
     /// A download.
     Download(download::GetMedia),
+    /// Creating a group, or changing its members.
+    Group(group::GroupOp),
 }
 
 impl OpState {
@@ -141,6 +152,16 @@ impl OpState {
                 None => OpState::Logout(logout::Logout),
             },
             Command::Download(what) => OpState::Download(download::GetMedia::new(what)),
+            Command::CreateGroup { topic, members } => {
+                OpState::Group(group::GroupOp::create(topic, members))
+            }
+            Command::AddMembers { group, members } => {
+                OpState::Group(group::GroupOp::add(group, members))
+            }
+            Command::RemoveMembers { group, members } => {
+                OpState::Group(group::GroupOp::remove(group, members))
+            }
+            Command::QuitGroup { group } => OpState::Group(group::GroupOp::quit(group)),
             other => OpState::OneRequest(one_request::OneRequest::new(other)),
         }
     }
@@ -169,6 +190,7 @@ impl OpState {
             OpState::Upload(op) => op.start(cx),
             OpState::Forward(op) => op.start(cx),
             OpState::Download(op) => op.start(cx),
+            OpState::Group(op) => op.start(cx),
         }
     }
 
@@ -186,6 +208,7 @@ impl OpState {
             OpState::Upload(op) => op.on_response(cx, endpoint, outcome),
             OpState::Forward(op) => op.on_response(endpoint, outcome),
             OpState::Download(op) => op.on_response(cx, endpoint, outcome),
+            OpState::Group(op) => op.on_response(endpoint, outcome),
         }
     }
 

@@ -1,13 +1,16 @@
 //! The operations of one request whose answer is only a `BaseResponse`: mark a chat read
 //! (webwxstatusnotify Code 1), revoke (webwxrevokemsg), set a remark (webwxoplog CmdId 2),
-//! rename a group (webwxupdatechatroom modtopic).
+//! pin (webwxoplog CmdId 3), rename a group (webwxupdatechatroom modtopic), accept or send
+//! a friend request (webwxverifyuser Opcode 3 or 2; an accepted friend is fetched).
 
 use super::{OpCx, Step, no_session, read_answer};
 use crate::Endpoint;
 use crate::build;
 use crate::client::command::{Command, OpOutput};
 use crate::client::core::Outcome;
-use crate::parse::{parse_oplog, parse_revoke, parse_status_notify, parse_update_chat_room};
+use crate::parse::{
+    parse_oplog, parse_revoke, parse_status_notify, parse_update_chat_room, parse_verify_user,
+};
 
 /// One of the commands above, waiting for its answer.
 #[derive(Debug)]
@@ -46,6 +49,24 @@ impl OneRequest {
                 Endpoint::UpdateChatRoom,
                 build::rename_group(ctx, creds, group, topic),
             ),
+            Command::Pin { user, pinned } => {
+                let remark = cx.book.get(user).map_or("", |c| c.remark_name.as_str());
+                (
+                    Endpoint::OpLog,
+                    build::pin(ctx, creds, user, *pinned, remark),
+                )
+            }
+            Command::AcceptFriend { user_name, ticket } => (
+                Endpoint::VerifyUser,
+                build::verify_user(ctx, creds, 3, user_name, ticket, ""),
+            ),
+            Command::AddFriend {
+                user_name,
+                greeting,
+            } => (
+                Endpoint::VerifyUser,
+                build::verify_user(ctx, creds, 2, user_name, "", greeting),
+            ),
             // Built by their own ops; never here.
             _ => return no_session(),
         };
@@ -63,14 +84,21 @@ impl OneRequest {
             Endpoint::OpLog => {
                 read_answer(endpoint, outcome, parse_oplog, |r| &r.base_response).map(drop)
             }
+            Endpoint::VerifyUser => {
+                read_answer(endpoint, outcome, parse_verify_user, |r| &r.base_response).map(drop)
+            }
             _ => read_answer(endpoint, outcome, parse_update_chat_room, |r| {
                 &r.base_response
             })
             .map(drop),
         };
-        match answer {
-            Ok(()) => vec![Step::Done(Ok(OpOutput::Done))],
-            Err(steps) => steps,
+        match (answer, &self.command) {
+            (Ok(()), Command::AcceptFriend { user_name, .. }) => vec![
+                Step::Refresh(user_name.clone()),
+                Step::Done(Ok(OpOutput::Done)),
+            ],
+            (Ok(()), _) => vec![Step::Done(Ok(OpOutput::Done))],
+            (Err(steps), _) => steps,
         }
     }
 }
