@@ -129,3 +129,108 @@ pub(crate) fn pin(
     let q = query(&[("lang", &ctx.config.lang), ("pass_ticket", &ticket)]);
     ctx.post_json(url(&ctx.hosts.main, Endpoint::OpLog, &q), &body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{Config, Hosts};
+    use crate::secret::{Secret, Uin};
+    use serde_json::Value;
+
+    fn creds() -> Creds {
+        Creds {
+            uin: Uin(42),
+            sid: Secret::new("sid".into()),
+            skey: Secret::new("@crypt_1".into()),
+            pass_ticket_raw: Secret::new("t".into()),
+            device_id: "e1".into(),
+        }
+    }
+
+    fn body(r: &http::Request<Vec<u8>>) -> Value {
+        serde_json::from_slice(r.body()).unwrap_or(Value::Null)
+    }
+
+    fn query_keys(r: &http::Request<Vec<u8>>) -> Vec<&str> {
+        r.uri()
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .map(|p| p.split('=').next().unwrap_or(""))
+            .collect()
+    }
+
+    /// protocol.md §9.1-§9.4, field for field.
+    #[test]
+    fn the_management_requests_match_the_reference() {
+        let (config, hosts, creds) = (
+            Config::default(),
+            Hosts::single("https://wx.qq.com"),
+            creds(),
+        );
+        let ctx = Ctx {
+            config: &config,
+            hosts: &hosts,
+            wall_ms: 1_600_000_000_000,
+        };
+        let members = vec!["@a".to_owned(), "@b".to_owned()];
+
+        let r = create_chat_room(&ctx, &creds, "T", &members);
+        assert_eq!(r.uri().path(), "/cgi-bin/mmwebwx-bin/webwxcreatechatroom");
+        assert_eq!(query_keys(&r), ["r", "lang", "pass_ticket"]);
+        let v = body(&r);
+        assert_eq!(v["MemberCount"], 2);
+        assert_eq!(v["MemberList"][1]["UserName"], "@b");
+        assert_eq!(v["Topic"], "T");
+
+        for (change, fun, key) in [
+            (MemberChange::Add, "addmember", Some("AddMemberList")),
+            (
+                MemberChange::Invite,
+                "invitemember",
+                Some("InviteMemberList"),
+            ),
+            (MemberChange::Remove, "delmember", Some("DelMemberList")),
+            (MemberChange::Quit, "quitchatroom", None),
+        ] {
+            let r = change_members(&ctx, &creds, change, "@@g", &members);
+            assert_eq!(r.uri().path(), "/cgi-bin/mmwebwx-bin/webwxupdatechatroom");
+            assert!(
+                r.uri()
+                    .query()
+                    .unwrap_or("")
+                    .starts_with(&format!("fun={fun}&"))
+            );
+            let v = body(&r);
+            assert_eq!(v["ChatRoomName"], "@@g");
+            if let Some(key) = key {
+                assert_eq!(v[key], "@a,@b", "a comma-separated string");
+            }
+            assert!(v["BaseRequest"]["Uin"] == 42);
+        }
+
+        let r = verify_user(&ctx, &creds, 3, "@s", "v1_t", "");
+        assert_eq!(r.uri().path(), "/cgi-bin/mmwebwx-bin/webwxverifyuser");
+        assert_eq!(query_keys(&r), ["r", "lang", "pass_ticket"]);
+        let v = body(&r);
+        assert_eq!(v["Opcode"], 3);
+        assert_eq!(v["VerifyUserListSize"], 1);
+        assert_eq!(v["VerifyUserList"][0]["Value"], "@s");
+        assert_eq!(v["VerifyUserList"][0]["VerifyUserTicket"], "v1_t");
+        assert_eq!(
+            (v["SceneListCount"].clone(), v["SceneList"][0].clone()),
+            (1.into(), 33.into())
+        );
+        assert_eq!(v["skey"], "@crypt_1");
+        assert_eq!(v["VerifyContent"], "");
+
+        let r = pin(&ctx, &creds, "@u", true, "Bob");
+        assert_eq!(r.uri().path(), "/cgi-bin/mmwebwx-bin/webwxoplog");
+        let v = body(&r);
+        assert_eq!(
+            (v["CmdId"].clone(), v["OP"].clone(), v["RemarkName"].clone()),
+            (3.into(), 1.into(), "Bob".into())
+        );
+        assert_eq!(body(&pin(&ctx, &creds, "@u", false, ""))["OP"], 0);
+    }
+}
