@@ -68,6 +68,12 @@ Only messages received by `wx listen` (or `wx login`) on this profile are known,
 wx avatar Bob --group \"Friends Group\" --out bob.jpg")]
     Avatar(AvatarArgs),
     /// List the contacts (or only the groups) of the saved session.
+    /// Create a group, add or remove members, rename it, list its members, leave it.
+    #[command(subcommand)]
+    Group(GroupCmd),
+    /// Accept a friend request (the latest, or a given one), or send one.
+    #[command(subcommand)]
+    Friend(FriendCmd),
     #[command(after_help = "Examples:\n  wx contacts\n  wx contacts --groups --json")]
     Contacts(ContactsArgs),
     /// End the saved session on the server and delete its file.
@@ -112,6 +118,8 @@ impl Cmd {
             Cmd::Listen(a) => Some(&mut a.conn),
             Cmd::Send(a) => Some(&mut a.conn),
             Cmd::Download(a) => Some(&mut a.conn),
+            Cmd::Group(g) => Some(g.conn_mut()),
+            Cmd::Friend(f) => Some(f.conn_mut()),
             Cmd::Avatar(a) => Some(&mut a.conn),
             Cmd::Contacts(a) => Some(&mut a.conn),
             Cmd::Logout(a) => Some(&mut a.conn),
@@ -309,4 +317,118 @@ pub struct LogoutArgs {
     /// Where and as whom.
     #[command(flatten)]
     pub conn: Connection,
+}
+
+/// `wx group …`.
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// Create a group with at least two other members.
+    #[command(after_help = "Examples:\n  wx group create \"Weekend\" --members Alice,Bob")]
+    Create {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The group's name.
+        name: String,
+        /// The members (remark, nickname or id), comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        members: Vec<String>,
+    },
+    /// Add members (they are invited once the group is large).
+    #[command(after_help = "Examples:\n  wx group add \"Weekend\" Carol Dave")]
+    Add {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The group.
+        group: String,
+        /// The friends to add.
+        #[arg(required = true)]
+        members: Vec<String>,
+    },
+    /// Remove members (you must own the group).
+    #[command(after_help = "Examples:\n  wx group remove \"Weekend\" Dave")]
+    Remove {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The group.
+        group: String,
+        /// The members to remove (display name, nickname or id).
+        #[arg(required = true)]
+        members: Vec<String>,
+    },
+    /// Rename a group.
+    #[command(after_help = "Examples:\n  wx group rename \"Weekend\" \"Long weekend\"")]
+    Rename {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The group.
+        group: String,
+        /// Its new name.
+        name: String,
+    },
+    /// List a group's members.
+    #[command(after_help = "Examples:\n  wx group members \"Weekend\" --json")]
+    Members {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The group.
+        group: String,
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl GroupCmd {
+    /// The connection flags of any subcommand.
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        match self {
+            GroupCmd::Create { conn, .. }
+            | GroupCmd::Add { conn, .. }
+            | GroupCmd::Remove { conn, .. }
+            | GroupCmd::Rename { conn, .. }
+            | GroupCmd::Members { conn, .. } => conn,
+        }
+    }
+}
+
+/// `wx friend …`.
+#[derive(Debug, Subcommand)]
+pub enum FriendCmd {
+    /// Accept the latest friend request `wx listen` received, or the one from NAME.
+    #[command(after_help = "Examples:\n  wx friend accept\n  wx friend accept \"Stranger\"")]
+    Accept {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The requester's nickname or id (default: the latest request).
+        name: Option<String>,
+    },
+    /// Send a friend request with a greeting (web accounts are often refused).
+    #[command(after_help = "Examples:\n  wx friend add @1a2b3c \"Hi, it is Ann from the meetup\"")]
+    Add {
+        /// Where and as whom.
+        #[command(flatten)]
+        conn: Connection,
+        /// The user's id (or a group member's display name with --group).
+        who: String,
+        /// The greeting.
+        greeting: String,
+        /// The group `who` is a member of.
+        #[arg(long)]
+        group: Option<String>,
+    },
+}
+
+impl FriendCmd {
+    /// The connection flags of any subcommand.
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        match self {
+            FriendCmd::Accept { conn, .. } | FriendCmd::Add { conn, .. } => conn,
+        }
+    }
 }

@@ -61,6 +61,8 @@ fn run(mut cli: Cli) -> CliResult {
         Cmd::Send(args) => runtime()?.block_on(cmd::send::run(args)),
         Cmd::Download(args) => runtime()?.block_on(cmd::media::download(args)),
         Cmd::Avatar(args) => runtime()?.block_on(cmd::media::avatar(args)),
+        Cmd::Group(cmd) => runtime()?.block_on(cmd::group::run(cmd)),
+        Cmd::Friend(cmd) => runtime()?.block_on(cmd::friend::run(cmd)),
         Cmd::Contacts(args) => runtime()?.block_on(cmd::contacts::run(args)),
         Cmd::Logout(args) => runtime()?.block_on(cmd::logout::run(args)),
     }

@@ -1,6 +1,7 @@
-//! The recent media of a profile: what `wx listen` received that can be downloaded (by
-//! MsgId), kept in a small file beside the session file so `wx download MSGID` finds it
-//! later. Bounded (the newest [`KEEP`]), rewritten atomically, private to the user.
+//! What `wx listen` received that a later command acts on, kept in small files beside the
+//! session file: the media that can be downloaded (by MsgId, for `wx download MSGID`) and
+//! the friend requests (for `wx friend accept`). Bounded (the newest [`KEEP`]), rewritten
+//! atomically, private to the user.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,16 +34,60 @@ pub fn path_for(session: &Path) -> PathBuf {
 }
 
 /// The entries in `path` (none when it does not exist; a corrupt file counts as empty).
-pub fn load(path: &Path) -> Vec<Entry> {
+pub fn load<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
     std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
 }
 
+/// A friend request received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// The requester's UserName in this session.
+    pub user_name: String,
+    /// The request's ticket.
+    pub ticket: String,
+    /// The requester's nickname.
+    pub nick_name: String,
+    /// The greeting.
+    pub greeting: String,
+}
+
+/// The friend-request file of the session file `session`.
+pub fn requests_path_for(session: &Path) -> PathBuf {
+    let mut name = session.file_name().unwrap_or_default().to_os_string();
+    name.push(".requests.json");
+    session.with_file_name(name)
+}
+
+/// Records `message` when it is a friend request (the newest [`KEEP`] are kept).
+pub fn record_request(path: &Path, message: &Message) -> CliResult {
+    let Some(wx_proto::client::Command::AcceptFriend { user_name, ticket }) =
+        wx_proto::client::Command::accept(message)
+    else {
+        return Ok(());
+    };
+    let info = &message.raw.recommend_info;
+    let mut requests: Vec<Request> = load(path);
+    requests.retain(|r| r.user_name != user_name);
+    requests.push(Request {
+        user_name,
+        ticket,
+        nick_name: wx_proto::model::decode_display_text(&info.nick_name).into_owned(),
+        greeting: wx_proto::model::decode_display_text(&info.content).into_owned(),
+    });
+    let excess = requests.len().saturating_sub(KEEP);
+    requests.drain(..excess);
+    write_private(path, &serde_json::to_vec(&requests).unwrap_or_default())
+}
+
 /// The entry of `msg_id`.
 pub fn find(path: &Path, msg_id: &str) -> Option<Entry> {
-    load(path).into_iter().rev().find(|e| e.msg_id == msg_id)
+    load::<Entry>(path)
+        .into_iter()
+        .rev()
+        .find(|e| e.msg_id == msg_id)
 }
 
 /// Records `message` when it can be downloaded (and keeps the newest [`KEEP`]).
@@ -50,7 +95,7 @@ pub fn record(path: &Path, message: &Message) -> CliResult {
     let Some(download) = Download::of_message(message) else {
         return Ok(());
     };
-    let mut entries = load(path);
+    let mut entries: Vec<Entry> = load(path);
     entries.retain(|e| e.msg_id != message.msg_id);
     let name = &message.raw.file_name;
     entries.push(Entry {
@@ -105,7 +150,7 @@ mod tests {
         write_private(&path, &serde_json::to_vec(&entries).unwrap()).unwrap();
         assert_eq!(find(&path, "7").map(|e| e.msg_id), Some("7".into()));
         std::fs::write(&path, b"{corrupt").unwrap();
-        assert!(load(&path).is_empty());
+        assert!(load::<Entry>(&path).is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

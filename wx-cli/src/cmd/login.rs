@@ -45,12 +45,13 @@ pub fn open(conn: &Connection) -> CliResult<Live> {
 
 async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliResult {
     let style = Style::stdout();
-    // Downloadable messages are remembered for `wx download MSGID`.
-    let media_index = live
+    // Downloadable messages are remembered for `wx download MSGID`, friend requests for
+    // `wx friend accept`.
+    let indexes = live
         .conn
         .as_ref()
         .and_then(|c| c.snapshot_path().ok())
-        .map(|p| recent::path_for(&p));
+        .map(|p| (recent::path_for(&p), recent::requests_path_for(&p)));
     live.say("listening (Ctrl-C to stop)");
     loop {
         let mut stop = live.stop.clone();
@@ -59,12 +60,17 @@ async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliRe
             () = stop.wait() => break,
         };
         match event {
-            Some(Event::Message { message, history }) if describe::is_chat(&message) => {
-                if let Some(index) = &media_index {
+            Some(Event::Message { message, history }) => {
+                if let Some((media, requests)) = &indexes {
                     // A full disk or a read-only directory must not stop the listening.
-                    if let Err(e) = recent::record(index, &message) {
+                    let recorded = recent::record(media, &message)
+                        .and_then(|()| recent::record_request(requests, &message));
+                    if let Err(e) = recorded {
                         live.say(&e.to_string());
                     }
+                }
+                if !describe::is_chat(&message) {
+                    continue;
                 }
                 if json {
                     println!("{}", describe::json(&live.client, &message, history));

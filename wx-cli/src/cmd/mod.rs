@@ -2,8 +2,11 @@
 
 pub mod contacts;
 pub mod demo;
+pub mod friend;
+pub mod group;
 pub mod login;
 pub mod logout;
 pub mod media;
+pub mod op;
 pub mod send;
 pub mod sim;

@@ -48,6 +48,18 @@ impl Profile {
         )
     }
 
+    /// Runs `wx cmd sub --base-url URL --state-dir DIR rest…` (a command with subcommands).
+    pub fn run_sub(&self, cmd: &str, sub: &str, rest: &[&str]) -> (Option<i32>, String, String) {
+        let mut args = vec![cmd];
+        args.extend(self.args(sub, rest));
+        let out = wx(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     /// The default profile's session file.
     pub fn file(&self) -> PathBuf {
         self.dir.join("default.session.json")
