@@ -97,6 +97,7 @@ pub fn message(data: &[u8]) {
     if let Ok(raw) = parse::parse_message(data) {
         let msg = crate::model::decode(raw, "@0123456789abcdef");
         let _ = msg.text();
+        let _ = crate::model::room_event(&msg);
     }
 }
 

@@ -495,7 +495,7 @@ fn own_addmsg_samples() {
 fn own_content_samples() {
     let dir = own_dir();
     let names = names(&dir, "content");
-    assert_eq!(names.len(), 9, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
     for name in names {
         let text = read_text(&dir.join("content").join(&name));
         let kind = |msg_type: u32| decode(raw(msg_type, PEER, ME, &text), ME).kind;
@@ -584,6 +584,19 @@ fn own_content_samples() {
                 assert_eq!(lines[1], "Flag\u{1f1e8}\u{1f1f3}");
                 assert_eq!(lines[2], "Cut\u{1f450}");
                 assert_eq!(lines[3], "Wrong\u{1f622}'s");
+            }
+            // One notice per line; each line's event is asserted in model_room_events.rs.
+            "system10000-room-en.txt" | "system10000-room-zh.txt" => {
+                for line in text.lines() {
+                    let m = decode(raw(10000, GROUP, ME, line), ME);
+                    assert!(room_event(&m).is_some(), "{line}");
+                }
+            }
+            "sysmsg10002-room-template-join.txt" => {
+                let m = decode(raw(10002, GROUP, ME, &text), ME);
+                assert!(
+                    matches!(room_event(&m), Some(RoomEvent::Joined { members, .. }) if members.len() == 2)
+                );
             }
             other => panic!("no assertions for fixtures/content/{other}: add them"),
         }

@@ -7,7 +7,8 @@
 //!
 //! The content helpers are public and pure: [`split_group_prefix`], [`unescape_content`],
 //! [`decode_display_text`] (for names too), [`html_unescape`], [`br_to_newline`],
-//! [`decode_emoji`], [`mentions`], [`is_mentioned`] and [`tagged_mentions`].
+//! [`decode_emoji`], [`mentions`], [`is_mentioned`] and [`tagged_mentions`]. [`room_event`]
+//! reads a group's join, invite, removal, rename and leave notices.
 
 mod app;
 mod contact;
@@ -22,6 +23,7 @@ mod mention;
 mod message;
 mod notice;
 mod prefix;
+mod room_event;
 mod terminal;
 mod text;
 pub(crate) mod xml;
@@ -37,5 +39,6 @@ pub use mention::{MENTION_SEPARATOR, is_mentioned, mentions, tagged_mentions};
 pub use message::{Message, decode};
 pub use notice::{NotifyCode, Revoke, StatusNotify, SystemNotice, UnreadChat};
 pub use prefix::split_group_prefix;
+pub use room_event::{Actor, JoinVia, RoomEvent, room_event};
 pub use terminal::{is_terminal_unsafe, terminal_safe, terminal_safe_line};
 pub use text::{br_to_newline, decode_display_text, decode_emoji, html_unescape, unescape_content};
