@@ -7,7 +7,7 @@
 //! [`MAX_MEDIA_BYTES`] (or [`MAX_VOICE_MS`] of voice): larger ones are refused with
 //! [`SimError::MediaTooLarge`] (a 400 on `POST /__sim/push`). Uploaded and planted bytes are
 //! kept as sent, behind an `Arc`: a download shares them instead of copying, and stand-ins
-//! generated for concurrent downloads of the same length share one buffer ([`Generated`]).
+//! generated for concurrent downloads of the same length share one buffer (`Generated`).
 
 use crate::content::Body;
 use crate::sim::{Sim, SimError};
