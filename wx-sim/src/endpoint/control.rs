@@ -43,6 +43,16 @@ struct State {
 struct Named {
     user_name: String,
     nick_name: String,
+    /// For groups: the members but ourselves, in the order `push` picks them by index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<Vec<MemberView>>,
+}
+
+#[derive(Serialize)]
+struct MemberView {
+    user_name: String,
+    nick_name: String,
+    display_name: String,
 }
 
 #[derive(Serialize)]
@@ -117,9 +127,21 @@ impl Sim {
                 let Some(a) = self.world.accounts.get(account) else {
                     return bad("no such account");
                 };
+                let me = a.me.user_name.clone();
                 let named = |c: &crate::model::Contact| Named {
                     user_name: c.user_name.clone(),
                     nick_name: c.nick_name.clone(),
+                    members: c.is_group().then(|| {
+                        c.member_list
+                            .iter()
+                            .filter(|m| m.user_name != me)
+                            .map(|m| MemberView {
+                                user_name: m.user_name.clone(),
+                                nick_name: m.nick_name.clone(),
+                                display_name: m.display_name.clone(),
+                            })
+                            .collect()
+                    }),
                 };
                 ok_json(&WorldView {
                     uin: a.uin,
