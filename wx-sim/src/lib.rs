@@ -40,6 +40,7 @@ pub mod clock;
 pub mod content;
 mod endpoint;
 pub mod fault;
+pub mod group_knobs;
 mod held;
 mod knobs;
 pub mod limits;

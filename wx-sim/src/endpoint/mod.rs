@@ -11,6 +11,8 @@ mod send;
 mod sync;
 mod upload;
 
+pub(crate) use manage::friend_note;
+
 use crate::sim::{Req, Sim};
 use crate::wire::cookie;
 use serde_json::Value;
