@@ -123,13 +123,16 @@ impl Sim {
             group_sender: None,
         };
         let id = self.rng.msg_id();
-        let m = crate::content::build(
+        let mut m = crate::content::build(
             &Body::System { text: note.into() },
             &route,
             id,
             self.clock.secs(now),
             "",
         );
+        // The names in a notice are in their wire form already (emoji as `<span …>`, §11.3):
+        // the server puts them in as they are.
+        m.content = note.replace('\n', "<br/>");
         self.deliver(account, Event::Msg(Box::new(m)), now);
     }
 
