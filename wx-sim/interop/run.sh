@@ -5,17 +5,21 @@
 #   itchat 1.3.10 (PyPI): QR login, contact paging, a text from a friend and from a group with
 #     replies, an image download, chunked uploads (file, image, video), revoke, remark, group
 #     create/rename/add, accepting a friend request, an attachment download, logout.
+#   itchat-uos 1.4.1 (PyPI, its own venv: it provides the same `itchat` module): UOS-mode QR
+#     login (empty Skey, its DeviceID as pass_ticket, wxsid/wxuin from the cookies), contact
+#     paging, a text from a friend and from a group with replies, an image download, logout.
 #   wechat4u 0.7.14 (npm): QR login (desktop/UOS variant), contact paging, a text from a friend
-#     and from a group with replies, logout.
+#     and from a group with replies (the group sender shown by its display name, from the
+#     members wechat4u batch-fetches), logout.
 #
 #   WX_SIM_BIN=path/to/wx-sim    use this binary instead of `cargo build -p wx-sim --release`
-#   WX_INTEROP_CLIENTS="itchat wechat4u"   which clients to run (default: both)
+#   WX_INTEROP_CLIENTS="itchat itchat-uos wechat4u"   which clients to run (default: all three)
 #   WX_INTEROP_DIR=dir           where the clients get installed (default: $TMPDIR/wx-sim-interop)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-clients="${WX_INTEROP_CLIENTS:-itchat wechat4u}"
+clients="${WX_INTEROP_CLIENTS:-itchat itchat-uos wechat4u}"
 dir="${WX_INTEROP_DIR:-${TMPDIR:-/tmp}/wx-sim-interop}"
 mkdir -p "$dir"
 
@@ -59,20 +63,35 @@ start_sim() {
   echo "interop: wx-sim for $1 at $base"
 }
 
-run_itchat() {
-  local venv="$dir/itchat-venv" py
+# Installs `$2` into the venv `$dir/$1` (or a private directory without the venv module) and
+# sets $py to run it.
+python_with() {
+  local venv="$dir/$1"
   if python3 -m venv "$venv" >/dev/null 2>&1 && [ -x "$venv/bin/python" ]; then
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "itchat==1.3.10"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$2"
     py="$venv/bin/python"
   else
-    # No venv module: install into a private directory instead.
-    python3 -m pip install -q --disable-pip-version-check --target "$dir/itchat-site" "itchat==1.3.10"
-    export PYTHONPATH="$dir/itchat-site${PYTHONPATH:+:$PYTHONPATH}"
+    python3 -m pip install -q --disable-pip-version-check --target "$dir/$1-site" "$2"
+    export PYTHONPATH="$dir/$1-site"
     py="python3"
   fi
+}
+
+run_itchat() {
+  local py
+  python_with itchat-venv "itchat==1.3.10"
   start_sim itchat
   # itchat writes its QR picture into the working directory: keep it out of the repo.
   (cd "$work" && timeout 240 "$py" "$here/itchat_driver.py" "$base" 180)
+  stop_sim
+}
+
+# itchat-uos provides the module `itchat` too: a venv of its own, never beside itchat.
+run_itchat_uos() {
+  local py
+  python_with itchat-uos-venv "itchat-uos==1.4.1"
+  start_sim itchat-uos
+  (cd "$work" && timeout 150 "$py" "$here/itchat_driver.py" "$base" 120 basic)
   stop_sim
 }
 
@@ -88,6 +107,7 @@ run_wechat4u() {
 for c in $clients; do
   case "$c" in
     itchat) run_itchat ;;
+    itchat-uos) run_itchat_uos ;;
     wechat4u) run_wechat4u ;;
     *) echo "interop: unknown client $c" >&2; exit 2 ;;
   esac

@@ -60,6 +60,14 @@ bot.on('message', async msg => {
     seen.friendSent = true
   } else if (text.endsWith('ping from a group') && !seen.group) {
     seen.group = msg.FromUserName
+    // wechat4u replaces the "@member:" prefix with the member's display name, from the
+    // MemberList it batch-fetched (webwxgetcontact gives groups MemberCount 0).
+    const sender = text.slice(0, text.length - 'ping from a group'.length).replace(/:\n$/, '')
+    console.log('interop(wechat4u): group sender shown as ' + JSON.stringify(sender))
+    const m = seen.world.groups[0].members[0]
+    const want = m.display_name || m.nick_name
+    if (sender !== want) fail('group sender shown as ' + JSON.stringify(sender) + ', not ' + JSON.stringify(want))
+    if (sender.startsWith('@')) fail('group sender shown as a raw id: ' + sender)
     await bot.sendMsg('pong to a group', msg.FromUserName)
     seen.groupSent = true
   }

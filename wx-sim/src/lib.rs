@@ -4,7 +4,8 @@
 //! sync, sending, uploads, downloads, group and contact management, logout) with the real
 //! server's reply shapes, its credential and cookie checks and its tolerance; scripted worlds;
 //! fault injection; a hyper loopback server (HTTP or HTTPS) with a control API.
-//! Out of scope: anything of the phone (it is scripted), real media, the desktop (UOS) mode.
+//! UOS-mode requests (an empty Skey, credentials from the cookies) are accepted as the real
+//! server accepts them. Out of scope: anything of the phone (it is scripted), real media.
 //!
 //! ```text
 //!  jslogin ─► uuid ─► login poll (held ≤25 s: 408 │ 201 scanned │ 200 redirect_uri │ 400 expired)
@@ -27,7 +28,8 @@
 //! `throttle` (1205), `rotate_skey`; `inject` a [`FaultRule`] (status, truncate, garbage,
 //! drop, delay, ret, redeliver) for the next requests; `set_pattern` / `set_account_pattern`
 //! a sticky [`Pattern`] (stuck keys, no hold, continue forever, a fault until cleared) and
-//! `clear_patterns`; poison one element of a reply ([`Poison`]); count requests per endpoint
+//! `clear_patterns`; groups gone (`set_group_gone`: 1201) and members that cannot be added
+//! (`fail_members`: -2013), friend requests sent and accepted ([`group_knobs`]); poison one element of a reply ([`Poison`]); count requests per endpoint
 //! and account (`requests`, `account_requests`, [`Stats`]). [`scenario::cases`] is the table
 //! of scenarios the adapters replay. With the default `server` feature, [`serve`] runs it on
 //! loopback over HTTP or HTTPS; without it the crate is the sans-IO core alone.
@@ -40,6 +42,7 @@ pub mod clock;
 pub mod content;
 mod endpoint;
 pub mod fault;
+pub mod group_knobs;
 mod held;
 mod knobs;
 pub mod limits;

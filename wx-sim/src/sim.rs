@@ -256,6 +256,8 @@ pub struct Sim {
     pub(crate) stickers: std::collections::HashSet<String>,
     /// Download misbehaviour knobs (`media_knobs.rs`).
     pub(crate) media_knobs: crate::media_knobs::MediaKnobs,
+    /// Gone groups and failing members (`group_knobs.rs`).
+    pub(crate) group_knobs: crate::group_knobs::GroupKnobs,
 }
 
 pub(crate) const API: &str = "/cgi-bin/mmwebwx-bin/";
@@ -322,6 +324,7 @@ impl Sim {
             generated: Default::default(),
             stickers: Default::default(),
             media_knobs: Default::default(),
+            group_knobs: Default::default(),
             cfg,
         }
     }

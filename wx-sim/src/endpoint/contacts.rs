@@ -6,7 +6,6 @@ use crate::poison;
 use crate::session::SyncKey;
 use crate::sim::{Req, Sim, json};
 use crate::wire::json::{BaseResponse, bare, parse, to_body};
-use crate::wire::query;
 use http::Response;
 use serde::Serialize;
 use std::time::Instant;
@@ -119,14 +118,8 @@ impl Sim {
             Ok(i) => i,
             Err(ret) => return json(bare(ret)),
         };
-        if let Some(pt) = r.q.get("pass_ticket") {
-            let ok = self
-                .sessions
-                .get(idx)
-                .is_some_and(|s| query::same_ticket(pt, &s.pass_ticket));
-            if !ok {
-                return json(bare(1100));
-            }
+        if !self.ticket_ok(r, idx, &body) {
+            return json(bare(1100));
         }
         let Some(s) = self.sessions.get_mut(idx) else {
             return json(bare(1100));
@@ -252,7 +245,12 @@ impl Sim {
             .take(page)
             .map(|(i, c)| {
                 let mut c = c.for_session(&s.skey);
+                // The real shape (shared/fixtures/webwxgetcontact): a group comes with
+                // MemberCount 0 and no members; they come only from webwxbatchgetcontact.
                 c.member_list.clear();
+                if c.is_group() {
+                    c.member_count = 0;
+                }
                 if let Some(p) = self.page_poison(s.account, i) {
                     poison::mark(&mut c.nick_name, p);
                     poisoned = true;

@@ -43,6 +43,16 @@ struct State {
 struct Named {
     user_name: String,
     nick_name: String,
+    /// For groups: the members but ourselves, in the order `push` picks them by index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<Vec<MemberView>>,
+}
+
+#[derive(Serialize)]
+struct MemberView {
+    user_name: String,
+    nick_name: String,
+    display_name: String,
 }
 
 #[derive(Serialize)]
@@ -117,9 +127,21 @@ impl Sim {
                 let Some(a) = self.world.accounts.get(account) else {
                     return bad("no such account");
                 };
+                let me = a.me.user_name.clone();
                 let named = |c: &crate::model::Contact| Named {
                     user_name: c.user_name.clone(),
                     nick_name: c.nick_name.clone(),
+                    members: c.is_group().then(|| {
+                        c.member_list
+                            .iter()
+                            .filter(|m| m.user_name != me)
+                            .map(|m| MemberView {
+                                user_name: m.user_name.clone(),
+                                nick_name: m.nick_name.clone(),
+                                display_name: m.display_name.clone(),
+                            })
+                            .collect()
+                    }),
                 };
                 ok_json(&WorldView {
                     uin: a.uin,
@@ -212,6 +234,40 @@ impl Sim {
                 self.rotate_skey(account);
                 respond(200, "text/plain", b"ok".to_vec())
             }
+            // `group=G` (UserName or index), `on=0` to undo.
+            "group_gone" => match r.q.get("group") {
+                Some(g) => done(self.set_group_gone(account, g, r.q.get("on") != Some("0"))),
+                None => bad("group= missing"),
+            },
+            // Body `{"members":["@a",…],"status":4}` (status defaults to 4); `clear=1` undoes.
+            "fail_members" => {
+                if r.q.get("clear") == Some("1") {
+                    self.clear_failing_members(account);
+                    return respond(200, "text/plain", b"ok".to_vec());
+                }
+                let Ok(v) = serde_json::from_slice::<serde_json::Value>(r.body) else {
+                    return bad("body: {\"members\":[…],\"status\":N}");
+                };
+                let members: Vec<&str> = v
+                    .get("members")
+                    .and_then(|m| m.as_array())
+                    .map(|m| m.iter().filter_map(|x| x.as_str()).collect())
+                    .unwrap_or_default();
+                let status = v
+                    .get("status")
+                    .and_then(|x| x.as_u64())
+                    .and_then(|x| u32::try_from(x).ok())
+                    .unwrap_or(crate::group_knobs::MEMBER_STATUS_REFUSED);
+                done(self.fail_members(account, &members, status))
+            }
+            "sent_requests" => ok_json(&self.sent_friend_requests()),
+            "accept_request" => match r.q.get("user") {
+                Some(u) => {
+                    let u = u.to_string();
+                    done(self.accept_sent_request(account, &u, now))
+                }
+                None => bad("user= missing"),
+            },
             other => self
                 .control_sticky(other, r, now)
                 .unwrap_or_else(|| respond(404, "text/plain", b"unknown control command".to_vec())),

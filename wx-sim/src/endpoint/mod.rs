@@ -11,6 +11,8 @@ mod send;
 mod sync;
 mod upload;
 
+pub(crate) use manage::friend_note;
+
 use crate::sim::{Req, Sim};
 use crate::wire::cookie;
 use serde_json::Value;
@@ -64,12 +66,33 @@ impl Sim {
         }
         match text(br.get("Skey")) {
             Some(k) if s.skey_ok(&k) => {}
+            // UOS-mode clients (itchat-uos 1.4.1) send `Skey: ""`: the real server then takes
+            // the credentials from the wxsid/wxuin cookies alone (checked below).
+            Some(k) if k.is_empty() => {}
             _ => return Err(1100),
         }
         if !self.cookies_ok(r, idx) {
             return Err(1102);
         }
         Ok(idx)
+    }
+
+    /// The `pass_ticket` check of webwxinit and webwxsync: a given ticket must be the
+    /// session's, unless the request is a UOS-mode one (`BaseRequest.Skey` empty, credentials
+    /// from the cookies), whose clients send their DeviceID there (itchat-uos 1.4.1).
+    pub(crate) fn ticket_ok(&self, r: &Req<'_>, idx: usize, body: &Value) -> bool {
+        let uos = body
+            .get("BaseRequest")
+            .and_then(|b| text(b.get("Skey")))
+            .is_some_and(|k| k.is_empty());
+        match r.q.get("pass_ticket") {
+            Some(_) if uos => true,
+            Some(pt) => self
+                .sessions
+                .get(idx)
+                .is_some_and(|s| crate::wire::query::same_ticket(pt, &s.pass_ticket)),
+            None => true,
+        }
     }
 
     /// Finds the session of a GET request by its cookies (and `skey` when given).

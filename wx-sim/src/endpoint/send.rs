@@ -206,6 +206,48 @@ impl Sim {
         }))
     }
 
+    /// Queues the 10002 revoke sysmsg of our own recall of `svr` (sent to `to`) for every
+    /// live session of `account`.
+    fn revoke_echo(
+        &mut self,
+        account: usize,
+        to: &str,
+        svr: &str,
+        old_s: u64,
+        en: bool,
+        now: Instant,
+    ) {
+        let Some(acc) = self.world.accounts.get(account) else {
+            return;
+        };
+        let me = acc.me.user_name.clone();
+        let session = crate::group_knobs::stable_of(acc, to);
+        let replace = if en {
+            "You recalled a message"
+        } else {
+            "你撤回了一条消息"
+        };
+        let xml = format!(
+            "<sysmsg type=\"revokemsg\">\n\t<revokemsg>\n\t\t<session>{}</session>\n\t\t<oldmsgid>{old_s}</oldmsgid>\n\t\t<msgid>{}</msgid>\n\t\t<replacemsg><![CDATA[{replace}]]></replacemsg>\n\t</revokemsg>\n</sysmsg>\n",
+            escape(&session),
+            escape(svr)
+        );
+        let msg_id = self.rng.msg_id();
+        let m = Message {
+            msg_id: msg_id.to_string(),
+            from_user_name: me,
+            to_user_name: to.to_string(),
+            msg_type: 10002,
+            content: escape(&xml),
+            status: 4,
+            img_status: 1,
+            create_time: self.clock.secs(now),
+            new_msg_id: msg_id,
+            ..Message::default()
+        };
+        self.deliver(account, Event::Msg(Box::new(m)), now);
+    }
+
     pub(crate) fn revoke(&mut self, r: &Req<'_>, now: Instant) -> Response<Vec<u8>> {
         let Some(body) = parse(r.body) else {
             return json(bare(1200));
@@ -233,6 +275,17 @@ impl Sim {
             }));
         }
         sent.revoked = true;
+        let (to, old_s) = (sent.to.clone(), sent.at_ms / 1000);
+        // The real server syncs a recall to every device of the sender: the account's
+        // sessions get the MsgType 10002 sysmsg (shape of addmsg/wwdk-revoke10002.json), from
+        // ourselves to the peer, like the echo of a send. The peer's side (a friend's phone)
+        // is not modelled; `Body::Revoke` pushes what a friend's recall looks like.
+        if self.cfg.echo_sent {
+            let en =
+                r.q.get("lang")
+                    .is_some_and(|l| l.to_ascii_lowercase().starts_with("en"));
+            self.revoke_echo(account, &to, &svr, old_s, en, now);
+        }
         json(to_body(&RevokeReply {
             base_response: BaseResponse::ok(),
             introduction: REVOKE_INTRO.into(),

@@ -6,7 +6,7 @@ use crate::poison::{self, Poison};
 use crate::session::{Event, key1_of_json, key1_of_string};
 use crate::sim::{HeldKind, Reply, Req, Sim, json, respond};
 use crate::wire::json::{BaseResponse, bare, parse, to_body};
-use crate::wire::{cookie, js, query};
+use crate::wire::{cookie, js};
 use http::{HeaderValue, Response};
 use serde::Serialize;
 use std::time::Instant;
@@ -98,7 +98,10 @@ impl Sim {
             return Reply::Now(js_resp(js::synccheck(code, 0)));
         }
         let uin_ok = r.q.get("uin").and_then(|u| u.trim().parse::<u64>().ok()) == Some(s.uin);
-        let skey_ok = r.q.get("skey").is_some_and(|k| s.skey_ok(k));
+        // An empty skey (UOS mode, itchat-uos) leaves the credentials to the cookies below.
+        let skey_ok =
+            r.q.get("skey")
+                .is_some_and(|k| k.is_empty() || s.skey_ok(k));
         if !uin_ok || !skey_ok {
             return Reply::Now(js_resp(js::synccheck(1100, 0)));
         }
@@ -158,12 +161,7 @@ impl Sim {
             Ok(i) => i,
             Err(ret) => return json(bare(ret)),
         };
-        if let Some(pt) = r.q.get("pass_ticket")
-            && !self
-                .sessions
-                .get(idx)
-                .is_some_and(|s| query::same_ticket(pt, &s.pass_ticket))
-        {
+        if !self.ticket_ok(r, idx, &body) {
             return json(bare(1100));
         }
         let Some(s) = self.sessions.get_mut(idx) else {
