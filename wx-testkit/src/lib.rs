@@ -55,6 +55,11 @@ macro_rules! adapter_tests {
         }
 
         #[test]
+        fn group_and_friend_operations() {
+            $crate::adapter::groups::run_group_ops(&$start(None));
+        }
+
+        #[test]
         fn commands_beside_a_held_synccheck_over_http_and_https() {
             let start = $start(None);
             let a = std::thread::spawn({

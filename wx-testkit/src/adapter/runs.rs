@@ -11,7 +11,7 @@ use super::{Env, Start, client_config, lost_and_duplicated, messages};
 
 const GUARD: Duration = Duration::from_secs(30);
 
-fn auto_login(world: WorldSpec) -> wx_sim::Config {
+pub(crate) fn auto_login(world: WorldSpec) -> wx_sim::Config {
     wx_sim::Config {
         world,
         login: LoginPolicy::Auto {
