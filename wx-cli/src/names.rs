@@ -1,8 +1,9 @@
 //! Display names: a contact's remark, nickname or id, and finding a contact by any of them.
 
 use wx_proto::client::Client;
-use wx_proto::model::decode_display_text;
-use wx_proto::model::{Contact, Member};
+use wx_proto::model::{
+    Contact, LookupError, Member, decode_display_text, display_name, find_contact,
+};
 
 /// The best name for `user_name`: remark, nickname, a group member's display name or
 /// nickname (when `group` is given), else the id itself.
@@ -30,15 +31,11 @@ pub fn of(client: &Client, user_name: &str, group: Option<&str>) -> String {
 
 /// Remark, else nickname, else the id (emoji spans and entities decoded).
 pub fn label(c: &Contact) -> String {
-    [&c.remark_name, &c.nick_name, &c.user_name]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .map(|s| decode_display_text(s).into_owned())
-        .unwrap_or_default()
+    display_name(c)
 }
 
-/// Finds one contact by id, remark or nickname (exact; then case-insensitive). Several
-/// matches are an error that lists them.
+/// Finds one contact by id, remark, nickname or alias (exact; then case-insensitive), with
+/// the core's lookup. Several matches are an error that lists them.
 pub fn find<'a>(client: &'a Client, query: &str) -> Result<&'a Contact, String> {
     find_in(client.contacts().collect(), query)
 }
@@ -46,85 +43,35 @@ pub fn find<'a>(client: &'a Client, query: &str) -> Result<&'a Contact, String> 
 /// The member of `group` whose id, display name or nickname is `query` (exact, then
 /// case-insensitive; several matches are an error).
 pub fn find_member<'a>(group: &'a Contact, query: &str) -> Result<&'a Member, String> {
-    let members = &group.group.members;
-    if let Some(m) = members.iter().find(|m| m.user_name == query) {
-        return Ok(m);
-    }
-    let names = |m: &Member| [m.display_name.clone(), m.nick_name.clone()];
-    let matching = |exact: bool| -> Vec<&'a Member> {
-        let q = query.to_lowercase();
-        members
-            .iter()
-            .filter(|m| {
-                names(m).iter().any(|n| {
-                    !n.is_empty()
-                        && if exact {
-                            n == query
-                        } else {
-                            n.to_lowercase() == q
-                        }
-                })
-            })
-            .collect()
-    };
-    let exact = matching(true);
-    let hits = if exact.is_empty() {
-        matching(false)
-    } else {
-        exact
-    };
-    match hits.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!("no member named {query:?} in {}", label(group))),
-        many => Err(format!(
-            "{} members named {query:?} in {}: give the id",
-            many.len(),
+    wx_proto::model::find_member(group, query).map_err(|e| match e {
+        LookupError::Ambiguous { count, .. } => format!(
+            "{count} members named {query:?} in {}: give the id",
             label(group)
-        )),
-    }
+        ),
+        _ => format!("no member named {query:?} in {}", label(group)),
+    })
 }
 
-/// [`find`] over a list of contacts.
+/// [`find`] over a list of contacts, with the CLI's wording of the errors.
 pub fn find_in<'a>(contacts: Vec<&'a Contact>, query: &str) -> Result<&'a Contact, String> {
-    if let Some(c) = contacts.iter().find(|c| c.user_name == query) {
-        return Ok(c);
-    }
-    let names = |c: &Contact| [c.remark_name.clone(), c.nick_name.clone(), label(c)];
-    let exact: Vec<&Contact> = contacts
-        .iter()
-        .copied()
-        .filter(|c| names(c).iter().any(|n| !n.is_empty() && n == query))
-        .collect();
-    let hits = if exact.is_empty() {
-        let q = query.to_lowercase();
-        contacts
-            .iter()
-            .copied()
-            .filter(|c| {
-                names(c)
-                    .iter()
-                    .any(|n| !n.is_empty() && n.to_lowercase() == q)
-            })
-            .collect()
-    } else {
-        exact
-    };
-    match hits.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!("no contact named {query:?} (try `wx contacts`)")),
-        many => {
-            let list: Vec<String> = many
+    let by_id = |id: &str| contacts.iter().find(|c| c.user_name == id).copied();
+    find_contact(contacts.iter().copied(), query).map_err(|e| match e {
+        LookupError::Ambiguous {
+            count, user_names, ..
+        } => {
+            let list: Vec<String> = user_names
                 .iter()
                 .take(5)
+                .filter_map(|id| by_id(id))
                 .map(|c| format!("{} ({})", label(c), c.user_name))
                 .collect();
-            Err(format!(
-                "{query:?} is ambiguous: {} contacts match ({}); use the id",
-                many.len(),
+            format!(
+                "{query:?} is ambiguous: {count} contacts match ({}); use the id",
                 list.join(", ")
-            ))
+            )
         }
-    }
+        _ => format!("no contact named {query:?} (try `wx contacts`)"),
+    })
 }
 
 #[cfg(test)]

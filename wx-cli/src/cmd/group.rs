@@ -88,11 +88,7 @@ pub async fn run(cmd: GroupCmd) -> CliResult {
             let live = ready(&conn).await?;
             let group = find_group(&live, &group)?;
             for m in &group.group.members {
-                let shown = [&m.display_name, &m.nick_name, &m.user_name]
-                    .into_iter()
-                    .find(|n| !n.is_empty())
-                    .cloned()
-                    .unwrap_or_default();
+                let shown = wx_proto::model::member_name(m);
                 if json {
                     let v = serde_json::json!({
                         "user_name": m.user_name,

@@ -124,12 +124,7 @@ pub async fn avatar(args: AvatarArgs) -> CliResult {
                 chatroom_id: Some(group.group.encry_chat_room_id.clone())
                     .filter(|id| !id.is_empty()),
             };
-            let name = [&member.display_name, &member.nick_name, &member.user_name]
-                .into_iter()
-                .find(|n| !n.is_empty())
-                .cloned()
-                .unwrap_or_default();
-            (what, name)
+            (what, wx_proto::model::member_name(member))
         }
     };
     let label = terminal_safe_line(&label).into_owned();

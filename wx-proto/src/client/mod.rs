@@ -174,6 +174,12 @@ impl Client {
         self.session.iter().flat_map(|s| s.contacts.values())
     }
 
+    /// The one contact or group whose UserName, remark, nickname or alias is `query`
+    /// (exact, then ignoring case; see [`crate::model::find_contact`]).
+    pub fn find(&self, query: &str) -> Result<&Contact, crate::model::LookupError> {
+        crate::model::find_contact(self.contacts(), query)
+    }
+
     /// The hosts in use.
     pub fn hosts(&self) -> &Hosts {
         &self.core.hosts
