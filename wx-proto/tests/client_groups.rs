@@ -87,6 +87,22 @@ fn a_created_group_joins_the_book() {
             "{m} in the group"
         );
     }
+    // Our own name there, for mentions; and the server's notice as a room event.
+    let me = p.client.me().unwrap().nick_name.clone();
+    assert_eq!(p.client.my_name_in(&group), Some(me));
+    assert!(
+        p.run_until(Duration::from_secs(30), |p| p.messages().iter().any(|m| {
+            m.chat == group
+                && matches!(
+                    m.room_event(),
+                    Some(wx_proto::model::RoomEvent::Joined {
+                        via: wx_proto::model::JoinVia::Invitation { ref inviter },
+                        ..
+                    }) if inviter.is_you
+                )
+        })),
+        "the notice of the new group reads as our invitation"
+    );
 }
 
 #[test]

@@ -174,6 +174,19 @@ impl Client {
         self.session.iter().flat_map(|s| s.contacts.values())
     }
 
+    /// Your own name in `group`: your display name there, else your nickname (what others
+    /// write after `@` to mention you). `None` when the group or you in it are unknown.
+    pub fn my_name_in(&self, group: &str) -> Option<String> {
+        let me = self.me()?;
+        let member = self.contact(group)?.member(&me.user_name)?;
+        let name = if member.display_name.is_empty() {
+            &me.nick_name
+        } else {
+            &member.display_name
+        };
+        Some(crate::model::decode_display_text(name).into_owned())
+    }
+
     /// The one contact or group whose UserName, remark, nickname or alias is `query`
     /// (exact, then ignoring case; see [`crate::model::find_contact`]).
     pub fn find(&self, query: &str) -> Result<&Contact, crate::model::LookupError> {

@@ -49,6 +49,12 @@ impl Message {
             _ => None,
         }
     }
+
+    /// What happened in the group, when this is a group's system message about its
+    /// members or its name (see [`super::room_event`]).
+    pub fn room_event(&self) -> Option<super::RoomEvent> {
+        super::room_event(self)
+    }
 }
 
 /// Decodes one `AddMsgList` element. Never fails and never panics: a content that cannot
