@@ -93,6 +93,9 @@ def on_picture(msg):
 
 @itchat.msg_register(ATTACHMENT, isFriendChat=True)
 def on_attachment(msg):
+    # The echo of our own file send comes back too (as from the phone): not the friend's.
+    if msg['FromUserName'] == seen.get('me'):
+        return
     seen['attachment'] = (msg['FileName'], msg.download(None))
 
 
@@ -108,6 +111,7 @@ itchat.auto_login(hotReload=False, qrCallback=on_qr, loginCallback=lambda: None,
 if 'uuid' not in seen:
     fail('no QR was shown')
 me = itchat.search_friends()
+seen['me'] = me['UserName']
 print('interop: logged in as %s' % me['NickName'], flush=True)
 world = json.loads(ctl('world'))
 friends = itchat.get_friends()

@@ -31,16 +31,21 @@ struct RevokeReply {
 
 /// The text of `<attachid>` in appmsg XML (raw or HTML-escaped once).
 fn attach_id(content: &str) -> Option<String> {
+    element_text(content, "attachid")
+}
+
+/// The text of the first `<tag>…</tag>` of an appmsg (escaped or not), as written.
+fn element_text(content: &str, tag: &str) -> Option<String> {
     let unescaped;
-    let xml = if content.contains("&lt;attachid&gt;") {
+    let xml = if content.contains("&lt;") {
         unescaped = content.replace("&lt;", "<").replace("&gt;", ">");
         unescaped.as_str()
     } else {
         content
     };
-    let (_, rest) = xml.split_once("<attachid>")?;
-    let (id, _) = rest.split_once("</attachid>")?;
-    Some(id.trim().to_string())
+    let (_, rest) = xml.split_once(&format!("<{tag}>"))?;
+    let (text, _) = rest.split_once(&format!("</{tag}>"))?;
+    Some(text.trim().to_string())
 }
 
 /// The text of a successful revoke.
@@ -188,6 +193,17 @@ impl Sim {
                 app_msg_type,
                 media_id: if msg_type == 49 {
                     media_id
+                } else {
+                    String::new()
+                },
+                // A file's echo names it, as the real server's does.
+                file_name: if msg_type == 49 {
+                    element_text(&content, "title").unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                file_size: if msg_type == 49 {
+                    element_text(&content, "totallen").unwrap_or_default()
                 } else {
                     String::new()
                 },
