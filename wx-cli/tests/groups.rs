@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::SimProcess;
@@ -116,19 +114,7 @@ fn the_latest_friend_request_is_accepted() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("no friend request"), "{stderr}");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
-        .args(p.args("listen", &["--json"]))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (child, rx) = p.spawn_lines("listen", &["--json"]);
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = false;
     while !seen && Instant::now() < deadline {

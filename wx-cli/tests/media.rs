@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::SimProcess;
@@ -95,19 +93,7 @@ fn a_received_image_downloads_by_the_msg_id_listen_showed() {
     let sim = sim();
     let p = Profile::new(&sim, "media-download");
     login(&p);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
-        .args(p.args("listen", &[]))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (child, rx) = p.spawn_lines("listen", &[]);
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut ids: Vec<String> = Vec::new();
     while ids.len() < 2 && Instant::now() < deadline {

@@ -179,19 +179,7 @@ fn listen_json_prints_pushed_messages_and_stops_on_sigterm() {
     let sim = sim();
     let p = Profile::new(&sim, "listen");
     login(&p);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
-        .args(p.args("listen", &["--json"]))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (child, rx) = p.spawn_lines("listen", &["--json"]);
     // Push until the listener, once resumed, has printed it.
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut got = None;

@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 
 pub(crate) mod build;
+mod calendar;
 pub mod client;
 mod endpoint;
 mod error;

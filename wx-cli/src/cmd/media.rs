@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use wx_proto::client::{Download, Event, MediaKind, OpError, OpId, OpOutput};
+use wx_proto::client::{Download, Event, MediaKind, OpError, OpId, OpOutput, extension_for};
 use wx_proto::model::{safe_file_name, terminal_safe_line};
 
 use crate::cli::{AvatarArgs, DownloadArgs, SendKind};
@@ -85,7 +85,8 @@ pub async fn download(args: DownloadArgs) -> CliResult {
             file_name: Some(n), ..
         } => n.clone(),
         OpOutput::Downloaded { content_type, .. } if entry.file_name.is_none() => {
-            format!("{}.{}", entry.msg_id, extension_of(content_type.as_deref()))
+            let ext = content_type.as_deref().and_then(extension_for);
+            format!("{}.{}", entry.msg_id, ext.unwrap_or("bin"))
         }
         _ => fallback,
     };
@@ -246,32 +247,17 @@ fn rename(from: &Path, to: &Path) -> CliResult {
     })
 }
 
-/// A file extension for a `Content-Type`.
-fn extension_of(content_type: Option<&str>) -> &'static str {
-    let ct = content_type.unwrap_or("").to_ascii_lowercase();
-    match ct.split(';').next().unwrap_or("").trim() {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/gif" => "gif",
-        "audio/mp3" | "audio/mpeg" => "mp3",
-        "video/mp4" => "mp4",
-        _ => "bin",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_are_never_overwritten_and_types_name_extensions() {
+    fn names_are_never_overwritten() {
         let dir = std::env::temp_dir().join(format!("wx-media-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join("a.jpg"), b"x");
         assert_eq!(free_name(&dir, "a.jpg"), dir.join("a (1).jpg"));
         assert_eq!(free_name(&dir, "b.jpg"), dir.join("b.jpg"));
-        assert_eq!(extension_of(Some("image/jpeg; charset=x")), "jpg");
-        assert_eq!(extension_of(None), "bin");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,7 +1,10 @@
 //! [`Profile`]: a state directory of its own for one test against a `wx sim` process, the
 //! `wx` command lines that use it, and its cleanup.
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
 
 use super::{SimProcess, wx};
 
@@ -58,6 +61,25 @@ impl Profile {
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
+    }
+
+    /// Starts `wx cmd …` with [`Profile::args`] in the background (stdout and stderr
+    /// piped): the child, and its stdout lines as they come (read by a thread).
+    pub fn spawn_lines(&self, cmd: &str, rest: &[&str]) -> (Child, Receiver<String>) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+            .args(self.args(cmd, rest))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        (child, rx)
     }
 
     /// The default profile's session file.

@@ -283,6 +283,30 @@ fn quoted_file_name(name: &str) -> String {
     out
 }
 
+/// JavaScript's `Date.toString()` for `wall_ms` in China Standard Time, the form the
+/// browser puts in `lastModifiedDate` (e.g. `Sat Jun 23 2018 16:45:07 GMT+0800 (China
+/// Standard Time)`).
+pub(crate) fn last_modified_text(wall_ms: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = wall_ms.div_euclid(1000) + 8 * 3600;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
+    format!(
+        "{} {} {:02} {} {:02}:{:02}:{:02} GMT+0800 (China Standard Time)",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        d,
+        y,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,5 +323,18 @@ mod tests {
         assert!(xml.starts_with("<appmsg appid='wxeb7ec651dd0aefa9'"));
         assert!(file_appmsg("a", 1, "m", true).starts_with("<appmsg appid=''"));
         assert_eq!(quoted_file_name("a\"b\r\n\\c\u{7}"), "a%22b%0D%0A%5Cc");
+    }
+
+    #[test]
+    fn the_browser_date_text_of_last_modified() {
+        // 2018-06-23 08:45:07 UTC is 16:45:07 in China.
+        assert_eq!(
+            last_modified_text(1_529_743_507_000),
+            "Sat Jun 23 2018 16:45:07 GMT+0800 (China Standard Time)"
+        );
+        assert_eq!(
+            last_modified_text(0),
+            "Thu Jan 01 1970 08:00:00 GMT+0800 (China Standard Time)"
+        );
     }
 }

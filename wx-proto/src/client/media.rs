@@ -34,22 +34,10 @@ impl MediaKind {
     /// The kind a file is sent as, from its first bytes (the magic numbers of JPEG, PNG,
     /// BMP, GIF and MP4) and else its extension; anything else is a [`MediaKind::File`].
     pub fn detect(name: &str, head: &[u8]) -> MediaKind {
-        if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
-            return MediaKind::Gif;
-        }
-        if head.starts_with(&[0xFF, 0xD8, 0xFF])
-            || head.starts_with(b"\x89PNG\r\n\x1a\n")
-            || head.starts_with(b"BM")
-        {
-            return MediaKind::Image;
-        }
-        if head.len() >= 12 && &head[4..8] == b"ftyp" {
-            return MediaKind::Video;
-        }
-        match extension(name).as_deref() {
-            Some("gif") => MediaKind::Gif,
-            Some("jpg" | "jpeg" | "png" | "bmp") => MediaKind::Image,
-            Some("mp4") => MediaKind::Video,
+        match sniff(head).or_else(|| mime_by_extension(name)) {
+            Some("image/gif") => MediaKind::Gif,
+            Some("image/jpeg" | "image/png" | "image/bmp") => MediaKind::Image,
+            Some("video/mp4") => MediaKind::Video,
             _ => MediaKind::File,
         }
     }
@@ -80,47 +68,63 @@ pub(crate) fn extension(name: &str) -> Option<String> {
         .then(|| ext.to_ascii_lowercase())
 }
 
+/// The file types the protocol's tables name (§7.2 `mediatype`, §8 answers): an
+/// extension and its MIME type, the first extension of a type being its usual one.
+const TYPES: [(&str, &str); 10] = [
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("bmp", "image/bmp"),
+    ("gif", "image/gif"),
+    ("mp4", "video/mp4"),
+    ("mp3", "audio/mpeg"),
+    ("mp3", "audio/mp3"),
+    ("txt", "text/plain"),
+    ("pdf", "application/pdf"),
+];
+
+/// The MIME type of a file's first bytes, when they are the magic number of a type the
+/// protocol sends differently (JPEG, PNG, BMP, GIF, MP4).
+fn sniff(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if head.starts_with(b"BM") {
+        Some("image/bmp")
+    } else if head.get(4..8) == Some(b"ftyp".as_slice()) && head.len() >= 12 {
+        Some("video/mp4")
+    } else {
+        None
+    }
+}
+
+/// The MIME type of a file name's extension, when the table knows it.
+fn mime_by_extension(name: &str) -> Option<&'static str> {
+    let ext = extension(name)?;
+    TYPES.iter().find(|(e, _)| *e == ext).map(|(_, m)| *m)
+}
+
+/// The usual extension of a `Content-Type` (parameters ignored), for naming a downloaded
+/// file that came without a name: `image/jpeg; charset=…` → `jpg`.
+pub fn extension_for(content_type: &str) -> Option<&'static str> {
+    let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    TYPES.iter().find(|(_, m)| *m == mime).map(|(e, _)| *e)
+}
+
 /// The MIME type the upload form names for a file: from its extension, else from its
 /// first bytes, else the kind's usual type.
 pub(crate) fn mime_for(name: &str, kind: MediaKind, head: &[u8]) -> &'static str {
-    let by_name = mime_of(name);
-    if by_name != "application/octet-stream" {
-        return by_name;
-    }
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return "image/jpeg";
-    }
-    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return "image/png";
-    }
-    if head.starts_with(b"GIF8") {
-        return "image/gif";
-    }
-    if head.starts_with(b"BM") {
-        return "image/bmp";
-    }
-    if head.len() >= 12 && &head[4..8] == b"ftyp" {
-        return "video/mp4";
+    if let Some(mime) = mime_by_extension(name).or_else(|| sniff(head)) {
+        return mime;
     }
     match kind {
         MediaKind::Image => "image/jpeg",
         MediaKind::Video => "video/mp4",
         MediaKind::Gif => "image/gif",
-        MediaKind::File => by_name,
-    }
-}
-
-/// The MIME type of a file name's extension.
-fn mime_of(name: &str) -> &'static str {
-    match extension(name).as_deref() {
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("bmp") => "image/bmp",
-        Some("gif") => "image/gif",
-        Some("mp4") => "video/mp4",
-        Some("txt") => "text/plain",
-        Some("pdf") => "application/pdf",
-        _ => "application/octet-stream",
+        MediaKind::File => "application/octet-stream",
     }
 }
 

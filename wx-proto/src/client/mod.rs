@@ -47,7 +47,7 @@ pub(crate) use media::disposition_file_name;
 pub(crate) use media::extension as media_extension;
 pub use media::{
     CHECK_UPLOAD_ABOVE, Download, ImageSize, MAX_FILE, MAX_IMAGE, MAX_VIDEO, MediaKind, MediaLimit,
-    UPLOAD_CHUNK, Upload, streams_body,
+    UPLOAD_CHUNK, Upload, extension_for, streams_body,
 };
 pub use request::{Failure, Request, RequestId};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError};

@@ -1,11 +1,8 @@
 //! The checks a command passes before it becomes an op: no empty receiver or argument, no
-//! file the server would refuse (empty, over its kind's limit), no forward of a message
-//! that cannot be sent again.
+//! file the server would refuse (empty, over its kind's limit).
 
 use crate::client::command::{Command, UsageError};
 use crate::client::media::{Download, MediaLimit, Upload};
-
-use super::forward;
 
 /// Why `command` may not run, if it may not.
 pub(super) fn check(command: &Command) -> Result<(), UsageError> {
@@ -42,13 +39,8 @@ pub(super) fn check(command: &Command) -> Result<(), UsageError> {
             filled(to, "to")?;
             filled(md5, "md5")
         }
-        Command::Forward { to, message } => {
-            filled(to, "to")?;
-            if forward::what(message).is_none() {
-                return Err(UsageError::Media(MediaLimit::NotForwardable));
-            }
-            Ok(())
-        }
+        // Whether the message can be sent again is decided where its forward is made.
+        Command::Forward { to, .. } => filled(to, "to"),
         Command::Download(download) => check_download(download),
         Command::CreateGroup { members, .. } => {
             if members.len() < 2 {

@@ -122,11 +122,13 @@ impl OpState {
     /// server would not take).
     pub(super) fn new(command: Command) -> Result<OpState, UsageError> {
         check::check(&command)?;
-        Ok(Self::new_checked(command))
+        Self::make(command)
     }
 
-    fn new_checked(command: Command) -> OpState {
-        match command {
+    /// The op of a checked command (a forward is refused here, where what it sends is
+    /// worked out once).
+    fn make(command: Command) -> Result<OpState, UsageError> {
+        Ok(match command {
             Command::SendText { to, text } => {
                 OpState::Message(message::SendMessage::text(to, text))
             }
@@ -146,11 +148,11 @@ impl OpState {
                     emoticon_md5: Some(md5),
                 },
             )),
-            Command::Forward { to, message } => match forward::what(&message) {
-                Some(what) => OpState::Forward(forward::Forward::new(to, what)),
-                // Refused by `check` already.
-                None => OpState::Logout(logout::Logout),
-            },
+            Command::Forward { to, message } => {
+                let what = forward::what(&message)
+                    .ok_or(UsageError::Media(super::media::MediaLimit::NotForwardable))?;
+                OpState::Forward(forward::Forward::new(to, what))
+            }
             Command::Download(what) => OpState::Download(download::GetMedia::new(what)),
             Command::CreateGroup { topic, members } => {
                 OpState::Group(group::GroupOp::create(topic, members))
@@ -163,7 +165,7 @@ impl OpState {
             }
             Command::QuitGroup { group } => OpState::Group(group::GroupOp::quit(group)),
             other => OpState::OneRequest(one_request::OneRequest::new(other)),
-        }
+        })
     }
 
     /// The chat a message send goes to: such ops keep the send pace (an upload's send does

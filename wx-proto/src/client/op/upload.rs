@@ -106,7 +106,7 @@ impl SendFile {
         self.file_number = *cx.uploads;
         *cx.uploads += 1;
         self.client_media_id = cx.ctx.wall_ms;
-        self.last_modified = js_date(cx.ctx.wall_ms);
+        self.last_modified = build::last_modified_text(cx.ctx.wall_ms);
         if self.upload.md5.is_some() {
             return self.after_md5(cx);
         }
@@ -348,62 +348,5 @@ impl SendFile {
             ],
             Err(steps) => steps,
         }
-    }
-}
-
-/// JavaScript's `Date.toString()` for `wall_ms` in China Standard Time, the form the
-/// browser puts in `lastModifiedDate` (e.g. `Sat Jun 23 2018 16:45:07 GMT+0800 (China
-/// Standard Time)`).
-fn js_date(wall_ms: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let secs = wall_ms.div_euclid(1000) + 8 * 3600;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{} {} {:02} {} {:02}:{:02}:{:02} GMT+0800 (China Standard Time)",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize],
-        d,
-        y,
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// The (year, month 1-12, day) of a count of days since 1970-01-01 (Howard Hinnant's
-/// algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_browser_date_text() {
-        // 2018-06-23 08:45:07 UTC is 16:45:07 in China.
-        assert_eq!(
-            js_date(1_529_743_507_000),
-            "Sat Jun 23 2018 16:45:07 GMT+0800 (China Standard Time)"
-        );
-        assert_eq!(
-            js_date(0),
-            "Thu Jan 01 1970 08:00:00 GMT+0800 (China Standard Time)"
-        );
     }
 }
