@@ -29,7 +29,10 @@
 //! drop, delay, ret, redeliver) for the next requests; `set_pattern` / `set_account_pattern`
 //! a sticky [`Pattern`] (stuck keys, no hold, continue forever, a fault until cleared) and
 //! `clear_patterns`; groups gone (`set_group_gone`: 1201) and members that cannot be added
-//! (`fail_members`: -2013), friend requests sent and accepted ([`group_knobs`]); poison one element of a reply ([`Poison`]); count requests per endpoint
+//! (`fail_members`: -2013), friend requests sent and accepted ([`group_knobs`]); group life
+//! (`join_group`, `remove_from_group`, `rename_group_by`, `set_member_display_name`,
+//! `add_member_quietly`: the 10000 notice and the partial ModContactList entry of the real
+//! server) and groups not saved to contacts ([`WorldSpec`]`::unsaved_groups`); poison one element of a reply ([`Poison`]); count requests per endpoint
 //! and account (`requests`, `account_requests`, [`Stats`]). [`scenario::cases`] is the table
 //! of scenarios the adapters replay. With the default `server` feature, [`serve`] runs it on
 //! loopback over HTTP or HTTPS; without it the crate is the sans-IO core alone.
@@ -43,6 +46,7 @@ pub mod content;
 mod endpoint;
 pub mod fault;
 pub mod group_knobs;
+mod group_life;
 mod held;
 mod knobs;
 pub mod limits;

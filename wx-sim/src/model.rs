@@ -78,6 +78,11 @@ pub struct Contact {
     /// The avatar `seq`.
     #[serde(skip)]
     pub head_seq: u64,
+    /// Saved to contacts (true for everything but the groups [`crate::WorldSpec`]'s
+    /// `unsaved_groups` makes): webwxgetcontact lists only saved groups, webwxinit only the
+    /// first unsaved one; every group still answers webwxbatchgetcontact and receives pushes.
+    #[serde(skip)]
+    pub saved: bool,
 }
 
 impl Contact {

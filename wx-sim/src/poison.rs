@@ -73,7 +73,7 @@ impl Spot {
     fn holds(self, e: &Event) -> bool {
         match self {
             Spot::Message => matches!(e, Event::Msg(_)),
-            Spot::ModContact => matches!(e, Event::Mod(_)),
+            Spot::ModContact => matches!(e, Event::Mod(_) | Event::ModGroup { .. }),
         }
     }
 }

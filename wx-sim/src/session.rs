@@ -13,6 +13,16 @@ pub enum Event {
     Msg(Box<Message>),
     /// A ModContactList entry for this UserName (taken from the world when synced).
     Mod(String),
+    /// A ModContactList entry for the group `group` (a UserName), taken from the world when
+    /// synced, its MemberCount the full count but its MemberList only `members` (UserNames,
+    /// in the world's order; an empty list for none), or the whole list with `None`: the
+    /// partial shape the real server sends when members join, leave or are renamed.
+    ModGroup {
+        /// The group's UserName.
+        group: String,
+        /// The members to list, or `None` for all of them.
+        members: Option<Vec<String>>,
+    },
     /// A DelContactList entry.
     Del(String),
 }

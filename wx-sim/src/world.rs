@@ -18,6 +18,10 @@ pub struct WorldSpec {
     pub official_accounts: usize,
     /// Seed for every id and name.
     pub seed: u64,
+    /// How many of each account's groups (the last ones) are not saved to contacts
+    /// ([`Contact::saved`] false): webwxgetcontact leaves them out, webwxinit's ContactList
+    /// holds the first of them only, the StatusNotify Code 4 list holds them all. Default 0.
+    pub unsaved_groups: usize,
 }
 
 impl Default for WorldSpec {
@@ -29,6 +33,7 @@ impl Default for WorldSpec {
             members_per_group: 8,
             official_accounts: 2,
             seed: 1,
+            unsaved_groups: 0,
         }
     }
 }
@@ -78,6 +83,11 @@ impl Account {
     /// Groups.
     pub fn groups(&self) -> impl Iterator<Item = &Contact> {
         self.contacts.iter().filter(|c| c.is_group())
+    }
+
+    /// Groups not saved to contacts ([`Contact::saved`] false), in the world's order.
+    pub fn unsaved_groups(&self) -> impl Iterator<Item = &Contact> {
+        self.groups().filter(|c| !c.saved)
     }
 }
 
@@ -129,6 +139,7 @@ pub fn blank(user_name: String, nick: String) -> Contact {
         is_owner: 0,
         stable_name: String::new(),
         head_seq: 0,
+        saved: true,
     }
 }
 
@@ -209,6 +220,7 @@ impl World {
                     members.push(s.as_member());
                     strangers.push(s);
                 }
+                group.saved = g < spec.groups.saturating_sub(spec.unsaved_groups);
                 if g == 0 {
                     group.is_owner = 1;
                     group.owner_uin = uin;

@@ -129,10 +129,15 @@ impl Sim {
         let Some(acc) = self.world.accounts.get(s.account) else {
             return json(bare(1100));
         };
+        // Groups not saved to contacts: only the first of them is among the recent chats.
+        let first_unsaved = acc.unsaved_groups().next().map(|g| g.user_name.as_str());
         let recent: Vec<Contact> = acc
             .contacts
             .iter()
-            .filter(|c| c.user_name == "filehelper" || c.is_group())
+            .filter(|c| {
+                c.user_name == "filehelper"
+                    || (c.is_group() && (c.saved || Some(c.user_name.as_str()) == first_unsaved))
+            })
             .chain(acc.friends().take(5))
             .chain(
                 acc.contacts
@@ -237,12 +242,20 @@ impl Sim {
                 .unwrap_or(0);
         let page = self.cfg.contact_page.max(1);
         let mut poisoned = false;
-        let list: Vec<Contact> = acc
+        // The real server lists only the groups saved to contacts (peers.md item 10). `Seq`
+        // (and the page poison) stay indices into the world's contacts: a page skips the
+        // unsaved groups, its `Seq` is the index after the last one it holds.
+        let taken: Vec<(usize, &Contact)> = acc
             .contacts
             .iter()
             .enumerate()
             .skip(start)
+            .filter(|(_, c)| c.saved)
             .take(page)
+            .collect();
+        let next = taken.last().map_or(acc.contacts.len(), |(i, _)| i + 1);
+        let list: Vec<Contact> = taken
+            .into_iter()
             .map(|(i, c)| {
                 let mut c = c.for_session(&s.skey);
                 // The real shape (shared/fixtures/webwxgetcontact): a group comes with
@@ -258,12 +271,8 @@ impl Sim {
                 c
             })
             .collect();
-        let next = start + list.len();
-        let seq = if next < acc.contacts.len() {
-            next as u64
-        } else {
-            0
-        };
+        let more = acc.contacts.iter().skip(next).any(|c| c.saved);
+        let seq = if more { next as u64 } else { 0 };
         let mut body = to_body(&ContactPage {
             base_response: BaseResponse::ok(),
             seq,

@@ -46,6 +46,9 @@ struct Named {
     /// For groups: the members but ourselves, in the order `push` picks them by index.
     #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<Vec<MemberView>>,
+    /// For groups: false when not saved to contacts (`WorldSpec::unsaved_groups`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -142,6 +145,7 @@ impl Sim {
                             })
                             .collect()
                     }),
+                    saved: c.is_group().then_some(c.saved),
                 };
                 ok_json(&WorldView {
                     uin: a.uin,
@@ -259,6 +263,54 @@ impl Sim {
                     .and_then(|x| u32::try_from(x).ok())
                     .unwrap_or(crate::group_knobs::MEMBER_STATUS_REFUSED);
                 done(self.fail_members(account, &members, status))
+            }
+            // Group life: `group=G` (UserName or index), `member=M` / `inviter=I` (UserName
+            // or index among the other members), `nick=`, `topic=`, `display=`.
+            "join_group" => {
+                let (Some(g), Some(nick)) = (r.q.get("group"), r.q.get("nick")) else {
+                    return bad("group= and nick= needed");
+                };
+                let (g, nick) = (g.to_string(), nick.to_string());
+                let inviter = r.q.get("inviter").map(str::to_string);
+                match self.join_group(account, &g, &nick, inviter.as_deref(), now) {
+                    Ok(u) => ok_json(&serde_json::json!({ "UserName": u })),
+                    Err(e) => bad(&e.to_string()),
+                }
+            }
+            "add_member_quietly" => {
+                let (Some(g), Some(nick)) = (r.q.get("group"), r.q.get("nick")) else {
+                    return bad("group= and nick= needed");
+                };
+                let (g, nick) = (g.to_string(), nick.to_string());
+                match self.add_member_quietly(account, &g, &nick) {
+                    Ok(u) => ok_json(&serde_json::json!({ "UserName": u })),
+                    Err(e) => bad(&e.to_string()),
+                }
+            }
+            "remove_from_group" => {
+                let (Some(g), Some(m)) = (r.q.get("group"), r.q.get("member")) else {
+                    return bad("group= and member= needed");
+                };
+                let (g, m) = (g.to_string(), m.to_string());
+                done(self.remove_from_group(account, &g, &m, now))
+            }
+            "rename_group" => {
+                let (Some(g), Some(m), Some(t)) =
+                    (r.q.get("group"), r.q.get("member"), r.q.get("topic"))
+                else {
+                    return bad("group=, member= and topic= needed");
+                };
+                let (g, m, t) = (g.to_string(), m.to_string(), t.to_string());
+                done(self.rename_group_by(account, &g, &m, &t, now))
+            }
+            "member_display_name" => {
+                let (Some(g), Some(m), Some(d)) =
+                    (r.q.get("group"), r.q.get("member"), r.q.get("display"))
+                else {
+                    return bad("group=, member= and display= needed");
+                };
+                let (g, m, d) = (g.to_string(), m.to_string(), d.to_string());
+                done(self.set_member_display_name(account, &g, &m, &d, now))
             }
             "sent_requests" => ok_json(&self.sent_friend_requests()),
             "accept_request" => match r.q.get("user") {

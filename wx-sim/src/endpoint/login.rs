@@ -354,7 +354,14 @@ impl Sim {
         self.index_session(idx);
         // The phone's chat list arrives first, as MsgType 51 / StatusNotifyCode 4.
         if let Some(acc) = self.world.accounts.get(account) {
-            let names: Vec<&crate::model::Contact> = acc.contacts.iter().take(30).collect();
+            let mut names: Vec<&crate::model::Contact> = acc.contacts.iter().take(30).collect();
+            // Every group not saved to contacts is in the list (the phone's chats are the
+            // only way a client learns of them besides their messages).
+            for g in acc.unsaved_groups() {
+                if !names.iter().any(|c| c.user_name == g.user_name) {
+                    names.push(g);
+                }
+            }
             let user = names
                 .iter()
                 .map(|c| c.user_name.as_str())

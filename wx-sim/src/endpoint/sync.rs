@@ -248,6 +248,20 @@ impl Sim {
                         mods.push(m);
                     }
                 }
+                Event::ModGroup { group, members } => {
+                    if let Some(c) = acc.and_then(|a| a.contact(&group)) {
+                        let c = c.for_session(&session_skey);
+                        let own = if c.is_owner == 1 { owner.as_str() } else { "" };
+                        let mut m = ModContact::from_contact(&c, own);
+                        if let Some(keep) = &members {
+                            m.member_list.retain(|x| keep.contains(&x.user_name));
+                        }
+                        if let Some(p) = mark {
+                            poison::mark(&mut m.nick_name, p);
+                        }
+                        mods.push(m);
+                    }
+                }
                 Event::Del(name) => dels.push(DelContact {
                     user_name: name,
                     contact_flag: 0,
