@@ -102,6 +102,7 @@ fn a_session_file_naming_an_untrusted_host_is_refused_and_the_host_never_contact
         recent_msg_ids: Vec::new(),
         session_started_unix_s: None,
         push_host: None,
+        stable_names: Default::default(),
     };
     let dir = state_dir("host");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod dir");

@@ -6,13 +6,14 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::time::Instant;
 
+use super::book_updates::AskedMembers;
 use super::core::{Core, Outcome};
 use super::session::{Next, Session};
 use super::triage::{Verdict, verdict};
 use super::{ContactsStep, Event, Phase, ProblemKind, Purpose};
 use crate::Endpoint;
 use crate::build;
-use crate::model::Contact;
+use crate::model::{Contact, Upsert};
 use crate::parse::{parse_batch_get_contact, parse_get_contact};
 
 /// At most this many contact pages are fetched (the official client stops after 16 extra).
@@ -34,6 +35,8 @@ pub(super) struct ContactLoader {
     queue: VecDeque<String>,
     /// `Ready` was emitted.
     ready_sent: bool,
+    /// Group members asked about (fetched once when a message came from them).
+    pub(super) asked: AskedMembers,
 }
 
 impl ContactLoader {
@@ -97,7 +100,7 @@ impl Session {
                         self.loader.failures = 0;
                         self.loader.pages += 1;
                         for c in page.member_list {
-                            self.contacts.insert(c.user_name.clone(), Contact::from(c));
+                            self.book.upsert(Contact::from(c));
                         }
                         for bad in page.bad_contacts {
                             core.problem(ProblemKind::MalformedContact(bad), kind, None);
@@ -134,10 +137,14 @@ impl Session {
                         for bad in r.bad_contacts {
                             core.problem(ProblemKind::MalformedContact(bad), kind, None);
                         }
-                        let changed: Vec<Contact> =
-                            r.contact_list.into_iter().map(Contact::from).collect();
-                        for c in &changed {
-                            self.contacts.insert(c.user_name.clone(), c.clone());
+                        let mut changed: Vec<Contact> = Vec::new();
+                        for c in r.contact_list.into_iter().map(Contact::from) {
+                            let name = c.user_name.clone();
+                            if self.book.upsert(c) != Upsert::Unchanged
+                                && let Some(merged) = self.book.get(&name)
+                            {
+                                changed.push(merged.clone());
+                            }
                         }
                         if self.loader.ready_sent && !changed.is_empty() {
                             core.emit(Event::ContactsChanged(changed));
@@ -183,10 +190,12 @@ impl Session {
     }
 
     fn queue_groups_without_members(&mut self) {
+        // No members, or fewer than the count says (the real webwxinit lists a 14-member
+        // group with one member).
         let missing: Vec<String> = self
-            .contacts
-            .values()
-            .filter(|c| c.is_group() && c.group.members.is_empty())
+            .book
+            .groups()
+            .filter(|c| c.group.members.is_empty() || self.book.members_incomplete(&c.user_name))
             .map(|c| c.user_name.clone())
             .collect();
         for name in missing {
@@ -201,9 +210,9 @@ impl Session {
             return;
         }
         self.loader.ready_sent = true;
-        let groups = self.contacts.values().filter(|c| c.is_group()).count();
+        let groups = self.book.groups().count();
         core.emit(Event::Ready {
-            contacts: self.contacts.len(),
+            contacts: self.book.len(),
             groups,
         });
     }
@@ -211,7 +220,7 @@ impl Session {
     /// Queues a batch fetch of a chat the client does not know yet (a message from a new
     /// group or stranger).
     pub(super) fn learn_unknown_chat(&mut self, core: &mut Core, name: &str, now: Instant) {
-        if self.contacts.contains_key(name) {
+        if self.book.get(name).is_some() {
             return;
         }
         self.refresh_contact(core, name, now);

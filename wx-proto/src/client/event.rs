@@ -139,6 +139,9 @@ pub enum SnapshotReason {
     SkeyRotated,
     /// The sync keys advanced (reported at most once per `Config::snapshot_interval`).
     SyncKey,
+    /// The recent-chat list paired new stable names with UserNames (the snapshot keeps
+    /// them for [`ContactKey`](crate::model::ContactKey)s).
+    StableNames,
 }
 
 /// A trouble the core recovers from.

@@ -12,6 +12,7 @@
 //! that asked for it.
 
 mod base64;
+mod book_updates;
 mod command;
 mod config;
 mod contacts;
@@ -56,7 +57,7 @@ pub use trust::UntrustedHost;
 
 use std::time::{Instant, SystemTime};
 
-use crate::model::Contact;
+use crate::model::{Contact, ContactBook};
 use core::{Core, Outcome};
 use login::Login;
 use ops::Ops;
@@ -164,33 +165,33 @@ impl Client {
         self.session.as_ref().and_then(|s| s.me.as_ref())
     }
 
+    /// The contact book of the session (empty before a login): every known contact and
+    /// group, their members, stable names and keys.
+    pub fn book(&self) -> &ContactBook {
+        static EMPTY: ContactBook = ContactBook::EMPTY;
+        self.session.as_ref().map_or(&EMPTY, |s| &s.book)
+    }
+
     /// A known contact or group by UserName.
     pub fn contact(&self, user_name: &str) -> Option<&Contact> {
-        self.session.as_ref()?.contacts.get(user_name)
+        self.book().get(user_name)
     }
 
     /// Every known contact and group, by UserName.
     pub fn contacts(&self) -> impl Iterator<Item = &Contact> {
-        self.session.iter().flat_map(|s| s.contacts.values())
+        self.book().iter()
     }
 
     /// Your own name in `group`: your display name there, else your nickname (what others
     /// write after `@` to mention you). `None` when the group or you in it are unknown.
     pub fn my_name_in(&self, group: &str) -> Option<String> {
-        let me = self.me()?;
-        let member = self.contact(group)?.member(&me.user_name)?;
-        let name = if member.display_name.is_empty() {
-            &me.nick_name
-        } else {
-            &member.display_name
-        };
-        Some(crate::model::decode_display_text(name).into_owned())
+        self.book().my_name_in(group, self.me()?)
     }
 
     /// The one contact or group whose UserName, remark, nickname or alias is `query`
     /// (exact, then ignoring case; see [`crate::model::find_contact`]).
     pub fn find(&self, query: &str) -> Result<&Contact, crate::model::LookupError> {
-        crate::model::find_contact(self.contacts(), query)
+        self.book().find(query)
     }
 
     /// The hosts in use.

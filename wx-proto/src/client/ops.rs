@@ -158,14 +158,9 @@ impl Client {
     /// Runs `f` with an op's context at `now`.
     fn with_cx<T>(&mut self, now: Instant, f: impl FnOnce(&mut OpCx<'_>) -> T) -> T {
         let wall_ms = self.core.wall_ms(now);
-        static EMPTY: BTreeMap<String, crate::model::Contact> = BTreeMap::new();
+        static EMPTY: crate::model::ContactBook = crate::model::ContactBook::EMPTY;
         let (creds, me, book, invite_start_count) = match &self.session {
-            Some(s) => (
-                Some(&s.creds),
-                s.me_name(),
-                &s.contacts,
-                s.invite_start_count,
-            ),
+            Some(s) => (Some(&s.creds), s.me_name(), &s.book, s.invite_start_count),
             None => (None, "", &EMPTY, 0),
         };
         let core = &mut self.core;

@@ -4,7 +4,6 @@
 //! webwxstatusnotify Code 3. The sync loop is in `sync_loop`, the contact loader in
 //! `contacts`. Flows take the `Core` they send through and answer the engine with [`Next`].
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::contacts::ContactLoader;
@@ -16,7 +15,7 @@ use super::{Event, Hosts, Lane, LogoutReason, Phase, ProblemKind, Purpose};
 use crate::Endpoint;
 use crate::build::{self, Creds};
 use crate::error::{ErrorKind, Format, ParseError};
-use crate::model::Contact;
+use crate::model::{Contact, ContactBook};
 use crate::parse::{SyncKey, parse_init};
 
 /// What a session flow asks of the engine when it returns.
@@ -70,8 +69,8 @@ pub(super) struct Session {
     pub(super) creds: Creds,
     /// Yourself, from webwxinit.
     pub(super) me: Option<Contact>,
-    /// Every known contact and group, by UserName.
-    pub(super) contacts: BTreeMap<String, Contact>,
+    /// Every known contact and group, by UserName, and their stable names.
+    pub(super) book: ContactBook,
     pub(super) keys: Keys,
     /// When the session first logged in (Unix seconds; 0 until webwxinit).
     pub(super) start_s: i64,
@@ -93,7 +92,7 @@ impl Session {
         Self {
             creds,
             me: None,
-            contacts: BTreeMap::new(),
+            book: ContactBook::new(),
             invite_start_count: DEFAULT_INVITE_START_COUNT,
             keys: Keys::default(),
             start_s: 0,
@@ -187,8 +186,10 @@ impl Session {
         if init.invite_start_count > 0 {
             self.invite_start_count = init.invite_start_count;
         }
+        // Groups not saved to contacts come only from here (and from their messages):
+        // they are merged like any other source.
         for c in init.contact_list {
-            self.contacts.insert(c.user_name.clone(), Contact::from(c));
+            self.book.upsert(Contact::from(c));
         }
         for bad in init.bad_contacts {
             core.problem(ProblemKind::MalformedContact(bad), Endpoint::Init, None);

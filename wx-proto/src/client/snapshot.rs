@@ -11,6 +11,7 @@
 //! the wire object; an older file's `me` is read as the wire object and converted. Every
 //! credential is a [`Secret`] or a [`Uin`], so `Debug` shows none.
 
+use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,13 @@ pub struct Snapshot {
     /// after a 1100 on the first synccheck; version 2).
     #[serde(default)]
     pub push_host: Option<String>,
+    /// UserName → stable name (`wxid_…`, `…@chatroom`) pairs of the recent-chat list
+    /// (MsgType 51, code 4): a restored session is not sent that list again, and
+    /// [`ContactKey`](crate::model::ContactKey)s need it. Absent in files written before it
+    /// was added (an optional field: no format version change, so older builds still read
+    /// newer files).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stable_names: BTreeMap<String, String>,
 }
 
 /// Why a snapshot cannot be used.
@@ -177,6 +185,7 @@ impl Client {
             recent_msg_ids: core.account.seen.recent(SNAPSHOT_MSG_IDS),
             session_started_unix_s: (s.start_s > 0).then_some(s.start_s),
             push_host: (s.push.host != core.hosts.push).then(|| s.push.host.clone()),
+            stable_names: s.book.stable_names().clone(),
         })
     }
 
@@ -223,6 +232,7 @@ impl Client {
             check: snapshot.sync_check_key,
         };
         session.me = snapshot.me;
+        session.book.restore_stable_names(snapshot.stable_names);
         session.resuming = true;
         session.verifying = true;
         core.jar = snapshot.cookies;

@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use super::book_updates::ContactChanges;
 use super::core::{Core, Outcome};
 use super::session::{Next, Session};
 use super::triage::{Verdict, verdict};
@@ -13,7 +14,7 @@ use crate::Endpoint;
 use crate::build;
 use crate::client::config::HistoryPolicy;
 use crate::client::event::SnapshotReason;
-use crate::model::{self, Contact, decode_display_text};
+use crate::model::{self, decode_display_text};
 use crate::parse::{SyncResponse, parse_sync, parse_synccheck};
 use crate::ret_code::RetCode;
 
@@ -274,36 +275,13 @@ impl Session {
                 });
             }
         }
-        if !sync.del_contact_list.is_empty() {
-            let names: Vec<String> = sync
-                .del_contact_list
-                .into_iter()
-                .map(|d| d.user_name)
-                .collect();
-            for n in &names {
-                news |= self.contacts.remove(n).is_some();
-            }
-            core.emit(Event::ContactsDeleted(names));
-        }
-        let mut changed = Vec::new();
-        for c in sync.mod_contact_list {
-            match c.map(Contact::from) {
-                // A contact the server repeats unchanged is no news.
-                Ok(c) if self.contacts.get(&c.user_name) == Some(&c) => {}
-                Ok(c) => {
-                    news = true;
-                    self.contacts.insert(c.user_name.clone(), c.clone());
-                    changed.push(c);
-                }
-                Err(e) => core.problem(ProblemKind::MalformedContact(e), Endpoint::Sync, None),
-            }
-        }
-        for e in sync.bad_del_contacts {
-            core.problem(ProblemKind::MalformedContact(e), Endpoint::Sync, None);
-        }
-        if !changed.is_empty() {
-            core.emit(Event::ContactsChanged(changed));
-        }
+        let changes = ContactChanges {
+            deleted: sync.del_contact_list,
+            bad_deleted: sync.bad_del_contacts,
+            changed: sync.mod_contact_list,
+            members_changed: sync.mod_chat_room_member_list,
+        };
+        news |= self.apply_contact_changes(core, changes, now);
         let me = self.me_name().to_owned();
         for raw in sync.add_msg_list {
             let raw = match raw {
@@ -332,12 +310,11 @@ impl Session {
                 continue;
             }
             let message = model::decode(raw, &me);
-            let chat = message.chat.clone();
+            self.learn_from_message(core, &message, now);
             core.emit(Event::Message {
                 message: Box::new(message),
                 history,
             });
-            self.learn_unknown_chat(core, &chat, now);
         }
         news
     }

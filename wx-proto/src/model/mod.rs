@@ -8,14 +8,17 @@
 //! The content helpers are public and pure: [`split_group_prefix`], [`unescape_content`],
 //! [`decode_display_text`] (for names too), [`html_unescape`], [`br_to_newline`],
 //! [`decode_emoji`], [`mentions`], [`is_mentioned`] and [`tagged_mentions`]. [`room_event`]
-//! reads a group's join, invite, removal, rename and leave notices.
+//! reads a group's join, invite, removal, rename and leave notices. [`ContactBook`] keeps
+//! the contacts and groups of a session, with [`ContactKey`] naming one across logins.
 
 mod app;
+mod book;
 mod contact;
 mod contact_msg;
 mod dispatch;
 mod emoji;
 mod file_name;
+mod key;
 mod kind;
 mod location;
 mod lookup;
@@ -30,9 +33,11 @@ mod text;
 pub(crate) mod xml;
 
 pub use app::{AppAttach, AppDetail, AppMessage, FileAttachment, PayInfo};
+pub use book::{ContactBook, MAX_STABLE_NAMES, Upsert};
 pub use contact::{Contact, GroupInfo, Member, Region};
 pub use contact_msg::{Card, FriendRequest};
 pub use file_name::{MAX_FILE_NAME_BYTES, safe_file_name};
+pub use key::{ContactKey, KeySource};
 pub use kind::{Emoticon, Image, MessageKind, Text, Video, Voice, Voip};
 pub use location::Location;
 pub use lookup::{LookupError, display_name, find_contact, find_member, member_name};

@@ -15,7 +15,6 @@ mod message;
 mod one_request;
 mod upload;
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::command::{Command, OpError, OpOutput, UsageError};
@@ -26,7 +25,7 @@ use super::triage::{Verdict, verdict};
 use crate::Endpoint;
 use crate::build::{Creds, Ctx};
 use crate::error::ParseError;
-use crate::model::Contact;
+use crate::model::ContactBook;
 use crate::parse::BaseResponse;
 
 /// What an op asks the engine to do, in order.
@@ -85,7 +84,7 @@ pub(super) struct OpCx<'a> {
     /// The input's time.
     pub(super) now: Instant,
     /// The contact book (empty before a login).
-    pub(super) book: &'a BTreeMap<String, Contact>,
+    pub(super) book: &'a ContactBook,
     /// webwxinit's `InviteStartCount`.
     pub(super) invite_start_count: u32,
 }

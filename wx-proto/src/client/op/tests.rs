@@ -40,7 +40,7 @@ fn with_cx<R>(logged_in: bool, f: impl FnOnce(&mut OpCx<'_>) -> R) -> R {
         uploads: &mut 0,
         data_ticket: "T+1",
         now: Instant::now(),
-        book: &std::collections::BTreeMap::new(),
+        book: &crate::model::ContactBook::EMPTY,
         invite_start_count: 40,
     };
     f(&mut cx)

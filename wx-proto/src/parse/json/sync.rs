@@ -90,6 +90,8 @@ struct Envelope<M, C, D> {
     mod_contact_list: Option<Vec<C>>,
     #[serde(default = "absent")]
     del_contact_list: Option<Vec<D>>,
+    #[serde(default = "absent")]
+    mod_chat_room_member_list: Option<Vec<C>>,
     #[serde(default)]
     profile: Option<Profile>,
     #[serde(default, deserialize_with = "lenient::i64")]
@@ -112,7 +114,7 @@ impl<M, C, D> Envelope<M, C, D> {
     fn into_response(
         self,
         msg: impl FnMut(M) -> Result<RawMessage, BadElement>,
-        contact: impl FnMut(C) -> Result<Contact, BadElement>,
+        mut contact: impl FnMut(C) -> Result<Contact, BadElement>,
         del: impl FnMut(D) -> Result<DelContact, BadElement>,
     ) -> SyncResponse {
         let (del_contact_list, bad_del_contacts) = super::tolerant::partition(
@@ -134,7 +136,13 @@ impl<M, C, D> Envelope<M, C, D> {
                 .mod_contact_list
                 .unwrap_or_default()
                 .into_iter()
-                .map(contact)
+                .map(&mut contact)
+                .collect(),
+            mod_chat_room_member_list: self
+                .mod_chat_room_member_list
+                .unwrap_or_default()
+                .into_iter()
+                .map(&mut contact)
                 .collect(),
             del_contact_list,
             bad_del_contacts,
@@ -158,6 +166,11 @@ pub struct SyncResponse {
     /// Added or changed contacts; a malformed element is an `Err` with its `UserName` when
     /// readable.
     pub mod_contact_list: Vec<Result<Contact, BadElement>>,
+    /// `ModChatRoomMemberList`: groups whose members changed, read as contacts (a group
+    /// with its `MemberList`). protocol.md has never seen it non-empty and gives no shape;
+    /// the contact shape is this crate's reading, and the book merges it like a partial
+    /// `ModContactList` group.
+    pub mod_chat_room_member_list: Vec<Result<Contact, BadElement>>,
     /// Deleted contacts (the well-formed elements, in order).
     pub del_contact_list: Vec<DelContact>,
     /// The malformed `DelContactList` elements, in order, each with its `UserName` when
@@ -181,7 +194,7 @@ pub struct SyncResponse {
 /// truncated body, a structural fault outside strings), `BaseResponse` is missing or
 /// malformed, `SyncKey` is malformed (the keys could not advance: the batch cannot be
 /// acknowledged), or one of these or a list appears twice. A malformed element of
-/// `AddMsgList`, `ModContactList` or `DelContactList` costs only itself (a
+/// `AddMsgList`, `ModContactList`, `ModChatRoomMemberList` or `DelContactList` costs only itself (a
 /// [`BadElement`]); a malformed `Profile`, `ContinueFlag`, `SyncCheckKey` or `SKey` is
 /// dropped (absent, 0, absent, absent); unknown members are never read. When no reading
 /// succeeds, the error is the per-element reading's (serde's first fault in the body).

@@ -20,6 +20,7 @@ const NAMES: &[&str] = &[
     "AddMsgList",
     "ModContactList",
     "DelContactList",
+    "ModChatRoomMemberList",
     "Profile",
     "ContinueFlag",
     "SyncKey",
@@ -42,10 +43,12 @@ pub(crate) fn parse(body: &[u8]) -> Result<SyncResponse, ParseError> {
     let mod_contact_list = m.list("ModContactList", contact, "UserName")?;
     let (del_contact_list, bad_del_contacts) =
         partition(m.list("DelContactList", contact, "UserName")?);
+    let mod_chat_room_member_list = m.list("ModChatRoomMemberList", contact, "UserName")?;
     Ok(SyncResponse {
         base_response,
         add_msg_list,
         mod_contact_list,
+        mod_chat_room_member_list,
         del_contact_list,
         bad_del_contacts,
         profile: m.optional::<Option<Profile>>("Profile").flatten(),
