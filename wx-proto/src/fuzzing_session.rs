@@ -289,6 +289,14 @@ pub(super) fn run(data: &[u8]) -> (usize, usize) {
                         msg_id: "1".into(),
                         size: ImageSize::Big,
                     }),
+                    7 => Command::FetchMembers {
+                        group: "@@g".into(),
+                        members: if arg % 24 < 12 {
+                            Vec::new()
+                        } else {
+                            vec!["@a".into()]
+                        },
+                    },
                     8 => Command::CreateGroup {
                         topic: "t".into(),
                         members: vec!["@a".into(), "@b".into()],

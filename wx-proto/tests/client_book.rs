@@ -353,3 +353,116 @@ fn the_real_partial_mod_contact_merges_into_the_known_members() {
     );
     assert!(!unknown.is_empty());
 }
+
+// ----- member profiles (webwxbatchgetcontact with the group as EncryChatRoomId) -----
+
+fn run(p: &mut Pair, command: Command) -> Result<OpOutput, OpError> {
+    let op = p.client.submit(command, p.now).unwrap();
+    let done = |p: &Pair| {
+        p.events
+            .iter()
+            .any(|e| matches!(e, Event::OpDone { op: o, .. } if *o == op))
+    };
+    assert!(
+        p.run_until(Duration::from_secs(60), done),
+        "the op never ended"
+    );
+    p.events
+        .iter()
+        .find_map(|e| match e {
+            Event::OpDone { op: o, result } if *o == op => Some(result.clone()),
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn member_profiles_come_fifty_a_request_with_the_group_as_room() {
+    let mut p = Pair::with_world(WorldSpec {
+        members_per_group: 60,
+        ..world(3, 1)
+    });
+    p.login();
+    p.settle();
+    let group = sim_groups(&p)[0].clone();
+    let me = p.client.me().unwrap().user_name.clone();
+    let others = p.client.contact(&group).unwrap().group.members.len() - 1;
+    assert!(others > 50, "{others}");
+    let before = batches(&p);
+    let out = run(
+        &mut p,
+        Command::FetchMembers {
+            group: group.clone(),
+            members: Vec::new(),
+        },
+    );
+    let Ok(OpOutput::Profiles(profiles)) = out else {
+        panic!("{out:?}");
+    };
+    assert_eq!(batches(&p), before + 2, "{others} members in two requests");
+    assert_eq!(profiles.len(), others);
+    assert!(profiles.iter().all(|c| c.user_name != me));
+    // The simulator marks a profile fetched with a room: the request named the group.
+    let strangers: Vec<&Contact> = profiles.iter().filter(|c| !c.is_friend()).collect();
+    assert!(!strangers.is_empty());
+    for c in strangers {
+        let url = c.head_img_url.expose();
+        assert!(url.contains(&format!("chatroomid={group}")), "{url}");
+        assert!(!c.nick_name.is_empty());
+    }
+    // Named members only.
+    let two: Vec<String> = profiles
+        .iter()
+        .take(2)
+        .map(|c| c.user_name.clone())
+        .collect();
+    let out = run(
+        &mut p,
+        Command::FetchMembers {
+            group: group.clone(),
+            members: two.clone(),
+        },
+    );
+    let Ok(OpOutput::Profiles(profiles)) = out else {
+        panic!("{out:?}");
+    };
+    let got: Vec<String> = profiles.into_iter().map(|c| c.user_name).collect();
+    assert_eq!(got, two);
+}
+
+#[test]
+fn member_profiles_of_an_unknown_group_or_a_failed_answer_are_typed_errors() {
+    let mut p = logged_in();
+    let out = run(
+        &mut p,
+        Command::FetchMembers {
+            group: "@@nope".into(),
+            members: Vec::new(),
+        },
+    );
+    assert_eq!(out, Err(OpError::UnknownChat));
+    assert_eq!(
+        p.client.submit(
+            Command::FetchMembers {
+                group: String::new(),
+                members: Vec::new()
+            },
+            p.now
+        ),
+        Err(UsageError::InvalidArgument("group"))
+    );
+    let group = sim_groups(&p)[0].clone();
+    p.sim.inject(wx_sim::FaultRule {
+        endpoint: Some("webwxbatchgetcontact".into()),
+        fault: wx_sim::Fault::Status { code: 500 },
+        times: 1,
+    });
+    let out = run(
+        &mut p,
+        Command::FetchMembers {
+            group,
+            members: Vec::new(),
+        },
+    );
+    assert_eq!(out, Err(OpError::HttpStatus(500)));
+}

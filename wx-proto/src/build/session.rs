@@ -52,12 +52,29 @@ pub(crate) fn get_contact(ctx: &Ctx<'_>, creds: &Creds, seq: u64) -> http::Reque
     ctx.get(url(&ctx.hosts.main, Endpoint::GetContact, &q))
 }
 
-/// `POST {main}/…/webwxbatchgetcontact?type=ex&r=…` for at most 50 UserNames.
+/// `POST {main}/…/webwxbatchgetcontact?type=ex&r=…` for at most 50 UserNames (contacts,
+/// groups: `EncryChatRoomId` empty).
 pub(crate) fn batch_get_contact(
     ctx: &Ctx<'_>,
     creds: &Creds,
     names: &[String],
 ) -> http::Request<Vec<u8>> {
+    batch_get(ctx, creds, names, "")
+}
+
+/// webwxbatchgetcontact for at most 50 members of `room`, each entry with the group's
+/// UserName as `EncryChatRoomId`: the official client's form (`addBatchgetChatroomMembersContact`;
+/// itchat sends the group's `@hex` EncryChatRoomId instead, protocol.md §13 item 13).
+pub(crate) fn batch_get_members(
+    ctx: &Ctx<'_>,
+    creds: &Creds,
+    room: &str,
+    members: &[String],
+) -> http::Request<Vec<u8>> {
+    batch_get(ctx, creds, members, room)
+}
+
+fn batch_get(ctx: &Ctx<'_>, creds: &Creds, names: &[String], room: &str) -> http::Request<Vec<u8>> {
     let q = query(&[
         ("type", "ex"),
         ("r", &ctx.wall_ms.to_string()),
@@ -66,7 +83,7 @@ pub(crate) fn batch_get_contact(
     ]);
     let list: Vec<_> = names
         .iter()
-        .map(|n| json!({ "UserName": n, "EncryChatRoomId": "" }))
+        .map(|n| json!({ "UserName": n, "EncryChatRoomId": room }))
         .collect();
     let body = json!({
         "BaseRequest": creds.base_request(),

@@ -140,6 +140,15 @@ pub enum Command {
         /// Pin (`true`) or unpin.
         pinned: bool,
     },
+    /// Fetch group members' full profiles (webwxbatchgetcontact with the group as
+    /// `EncryChatRoomId`, 50 a request): nicknames the member list lacks fill the book, and
+    /// the op ends `Profiles`. No members named: every known member but you.
+    FetchMembers {
+        /// The group (`@@…`).
+        group: String,
+        /// The members' UserNames (empty: all known members).
+        members: Vec<String>,
+    },
     /// Download a message's media or an avatar. The body goes to the driver's writer as it
     /// arrives (the request's `sink` names the op); the op ends `Downloaded`.
     Download(Download),
@@ -189,6 +198,10 @@ pub enum OpOutput {
         /// The server was asked to invite (an invitation card) rather than add.
         invited: bool,
     },
+    /// Group members' profiles (`Command::FetchMembers`), as the server gave them: only
+    /// members asked about, in the server's order; a member it did not answer for is
+    /// missing.
+    Profiles(Vec<crate::model::Contact>),
     /// A download ended: its body went to the driver's writer.
     Downloaded {
         /// Bytes written.
@@ -244,6 +257,9 @@ pub enum OpError {
     /// The driver could not read the file to upload (or it changed size).
     #[error("the file to upload could not be read")]
     DataUnavailable,
+    /// The command names a group or contact the book does not hold.
+    #[error("not in the contact book")]
+    UnknownChat,
     /// `Client::cancel` ended the operation.
     #[error("cancelled")]
     Cancelled,

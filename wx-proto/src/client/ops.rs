@@ -245,6 +245,14 @@ impl Client {
                         session.refresh_contact(&mut self.core, &name, now);
                     }
                 }
+                Step::Profiles(group, profiles) => {
+                    if let Some(session) = self.session.as_mut()
+                        && session.book.learn_profiles(&group, &profiles)
+                        && let Some(g) = session.book.get(&group)
+                    {
+                        self.core.emit(Event::ContactsChanged(vec![g.clone()]));
+                    }
+                }
                 Step::BeginLogout => {
                     // Stop everything else: the lane and contact loading end here.
                     self.core.timers.clear();

@@ -244,6 +244,29 @@ impl ContactBook {
         g.group.members != before
     }
 
+    /// Fills members' nicknames from their profiles (`Command::FetchMembers`), where the
+    /// member list has none or an older one; display names in the group are not touched.
+    /// Returns whether anything changed.
+    pub fn learn_profiles(&mut self, group: &str, profiles: &[Contact]) -> bool {
+        let Some(g) = self.contacts.get_mut(group) else {
+            return false;
+        };
+        let mut changed = false;
+        for p in profiles.iter().filter(|p| !p.nick_name.is_empty()) {
+            if let Some(m) = g
+                .group
+                .members
+                .iter_mut()
+                .find(|m| m.user_name == p.user_name)
+                && m.nick_name != p.nick_name
+            {
+                m.nick_name = p.nick_name.clone();
+                changed = true;
+            }
+        }
+        changed
+    }
+
     /// Learns from a status notification: the code-4 list pairs each UserName with its
     /// stable name. Returns the UserNames it names that the book does not hold (chats worth
     /// one batch fetch: groups not saved to contacts come back only this way or with their

@@ -297,3 +297,31 @@ fn a_key_finds_the_same_person_after_a_new_login() {
     };
     assert_eq!(second.by_key(&gone), None);
 }
+
+#[test]
+fn profiles_fill_nicknames_and_leave_display_names() {
+    let mut book = ContactBook::new();
+    book.upsert(group(
+        "@@g",
+        "G",
+        2,
+        vec![member("@a", "", "Al"), member("@b", "Bob", "")],
+    ));
+    let profiles = [
+        person("@a", "Alice"),
+        person("@b", "Bob"),
+        person("@x", "Stranger"),
+    ];
+    assert!(book.learn_profiles("@@g", &profiles));
+    let a = book.member("@@g", "@a").expect("member");
+    assert_eq!(
+        (a.nick_name.as_str(), a.display_name.as_str()),
+        ("Alice", "Al")
+    );
+    assert!(!book.knows_member("@@g", "@x"), "a profile adds no member");
+    assert!(
+        !book.learn_profiles("@@g", &profiles),
+        "nothing new the second time"
+    );
+    assert!(!book.learn_profiles("@@nope", &profiles));
+}

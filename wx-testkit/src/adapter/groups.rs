@@ -1,6 +1,6 @@
 //! The group and friend operations over real HTTP, shared by both adapters: create a group
 //! (it joins the book), add a member, a -2013 partial success naming who failed, a gone
-//! group (1201 → `GroupGone`), remove, pin, accept a friend request (the friend joins the
+//! group (1201 → `GroupGone`), remove, members' profiles (and an unknown group), pin, accept a friend request (the friend joins the
 //! book), leave the group.
 
 use std::time::Duration;
@@ -91,6 +91,38 @@ pub fn run_group_ops(start: &Start) {
         matches!(&removed, Ok(OpOutput::Members { done, .. }) if *done == [friends[2].clone()]),
         "{removed:?}"
     );
+    // Member profiles of the world's group, asked with the group as the room.
+    let room = env.sim(|sim, _| {
+        sim.world().accounts[0]
+            .groups()
+            .next()
+            .map(|g| g.user_name.clone())
+    });
+    let room = room.expect("the world's group");
+    let profiles = (s.submit)(Command::FetchMembers {
+        group: room.clone(),
+        members: Vec::new(),
+    });
+    let Ok(OpOutput::Profiles(profiles)) = profiles else {
+        panic!("{profiles:?}");
+    };
+    assert!(!profiles.is_empty());
+    assert!(
+        profiles.iter().filter(|c| !c.is_friend()).all(|c| c
+            .head_img_url
+            .expose()
+            .contains(&format!("chatroomid={room}"))),
+        "{profiles:?}"
+    );
+    let unknown = (s.submit)(Command::FetchMembers {
+        group: "@@unknown".into(),
+        members: Vec::new(),
+    });
+    assert!(
+        matches!(&unknown, Err(SubmitError::Other(e)) if e.contains("not in the contact book")),
+        "{unknown:?}"
+    );
+
     let pinned = (s.submit)(Command::Pin {
         user: friends[0].clone(),
         pinned: true,

@@ -57,6 +57,10 @@ pub(super) fn check(command: &Command) -> Result<(), UsageError> {
             members.iter().try_for_each(|m| member(m))
         }
         Command::QuitGroup { group } => filled(group, "group"),
+        Command::FetchMembers { group, members } => {
+            filled(group, "group")?;
+            members.iter().try_for_each(|m| filled(m, "members"))
+        }
         Command::AcceptFriend { user_name, ticket } => {
             filled(user_name, "user_name")?;
             filled(ticket, "ticket")

@@ -11,6 +11,7 @@ mod download;
 mod forward;
 mod group;
 mod logout;
+mod members;
 mod message;
 mod one_request;
 mod upload;
@@ -25,7 +26,7 @@ use super::triage::{Verdict, verdict};
 use crate::Endpoint;
 use crate::build::{Creds, Ctx};
 use crate::error::ParseError;
-use crate::model::ContactBook;
+use crate::model::{Contact, ContactBook};
 use crate::parse::BaseResponse;
 
 /// What an op asks the engine to do, in order.
@@ -60,6 +61,8 @@ pub(super) enum Step {
     OwnMessage(String),
     /// Fetch this contact or group again (webwxbatchgetcontact): it changed.
     Refresh(String),
+    /// Profiles of members of this group came: their nicknames fill the book.
+    Profiles(String, Vec<Contact>),
     /// Logout begins: the lane and the contact loader stop, other answers are ignored.
     BeginLogout,
     /// The op ended with this result (exactly once per op).
@@ -114,6 +117,8 @@ pub(super) enum OpState {
     Download(download::GetMedia),
     /// Creating a group, or changing its members.
     Group(group::GroupOp),
+    /// Fetching members' profiles.
+    Members(members::FetchMembers),
 }
 
 impl OpState {
@@ -163,6 +168,9 @@ impl OpState {
                 OpState::Group(group::GroupOp::remove(group, members))
             }
             Command::QuitGroup { group } => OpState::Group(group::GroupOp::quit(group)),
+            Command::FetchMembers { group, members } => {
+                OpState::Members(members::FetchMembers::new(group, members))
+            }
             other => OpState::OneRequest(one_request::OneRequest::new(other)),
         })
     }
@@ -192,6 +200,7 @@ impl OpState {
             OpState::Forward(op) => op.start(cx),
             OpState::Download(op) => op.start(cx),
             OpState::Group(op) => op.start(cx),
+            OpState::Members(op) => op.start(cx),
         }
     }
 
@@ -210,6 +219,7 @@ impl OpState {
             OpState::Forward(op) => op.on_response(endpoint, outcome),
             OpState::Download(op) => op.on_response(cx, endpoint, outcome),
             OpState::Group(op) => op.on_response(endpoint, outcome),
+            OpState::Members(op) => op.on_response(cx, endpoint, outcome),
         }
     }
 
