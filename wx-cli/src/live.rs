@@ -133,6 +133,19 @@ impl Live {
         Ok(matches!(out, Outcome::Matched(_)))
     }
 
+    /// Runs (at most `max`) until the recent-chat list that follows a login has paired
+    /// UserNames with stable names, so contact keys hold them (and the saved session keeps
+    /// them). Returns at once when the book has them already.
+    pub async fn until_recent_chats(&mut self, max: std::time::Duration) -> CliResult<()> {
+        if !self.client.book().stable_names().is_empty() {
+            return Ok(());
+        }
+        let known = |l: &mut Self, _: &Event| !l.client.book().stable_names().is_empty();
+        // A server that sends no list costs `max`, nothing more.
+        let _ = tokio::time::timeout(max, self.until(known)).await;
+        Ok(())
+    }
+
     /// Logs out (when running) and runs until the session has ended, printing the reason.
     pub async fn logout(&mut self) -> CliResult {
         if self.client.phase() == Phase::LoggedOut {

@@ -1,9 +1,7 @@
 //! Display names: a contact's remark, nickname or id, and finding a contact by any of them.
 
 use wx_proto::client::Client;
-use wx_proto::model::{
-    Contact, LookupError, Member, decode_display_text, display_name, find_contact,
-};
+use wx_proto::model::{Contact, LookupError, Member, display_name, find_contact};
 
 /// The best name for `user_name`: remark, nickname, a group member's display name or
 /// nickname (when `group` is given), else the id itself.
@@ -14,17 +12,8 @@ pub fn of(client: &Client, user_name: &str, group: Option<&str>) -> String {
     if client.me().is_some_and(|me| me.user_name == user_name) {
         return "me".to_owned();
     }
-    if let Some(g) = group.and_then(|g| client.contact(g))
-        && let Some(m) = g.member(user_name)
-    {
-        let name = if m.display_name.is_empty() {
-            &m.nick_name
-        } else {
-            &m.display_name
-        };
-        if !name.is_empty() {
-            return decode_display_text(name).into_owned();
-        }
+    if let Some(name) = group.and_then(|g| client.book().name_in(g, user_name)) {
+        return name;
     }
     user_name.to_owned()
 }

@@ -142,3 +142,46 @@ fn the_latest_friend_request_is_accepted() {
         "the new friend is a contact: {stdout}"
     );
 }
+
+#[test]
+fn contacts_json_gives_keys_that_survive_a_new_login() {
+    let sim = sim();
+    let p = Profile::new(&sim, "keys");
+    login(&p);
+    let keys = |p: &Profile| -> Vec<(String, String)> {
+        let (code, stdout, stderr) = p.run("contacts", &["--json"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|c| {
+                Some((
+                    c["user_name"].as_str()?.to_owned(),
+                    c["key"].as_str()?.to_owned(),
+                ))
+            })
+            .collect()
+    };
+    let first = keys(&p);
+    assert!(
+        first
+            .iter()
+            .any(|(u, k)| u.starts_with("@@") && k.starts_with("stable:")),
+        "the group has its stable name: {first:?}"
+    );
+    // A new login (the saved session dropped): new UserNames, the same keys.
+    let (code, _, stderr) = p.run("logout", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    login(&p);
+    let second = keys(&p);
+    let (old_group, group_key) = first
+        .iter()
+        .find(|(u, _)| u.starts_with("@@"))
+        .cloned()
+        .unwrap_or_default();
+    let again = second.iter().find(|(_, k)| *k == group_key);
+    assert!(
+        again.is_some_and(|(u, _)| *u != old_group),
+        "{group_key}: {second:?}"
+    );
+}

@@ -39,18 +39,23 @@ pub async fn run(args: ContactsArgs) -> CliResult {
     if matches!(ready, crate::live::Outcome::Stopped) {
         return Err(crate::error::CliError::runtime("interrupted"));
     }
+    live.until_recent_chats(crate::cmd::login::RECENT_CHATS_WAIT)
+        .await?;
     let mut list: Vec<_> = live
         .client
         .contacts()
         .filter(|c| !args.groups || c.is_group())
         .collect();
     list.sort_by_key(|c| names::label(c).to_lowercase());
+    let keys = live.client.book().keys();
     for c in &list {
         if args.json {
             let mut v = serde_json::json!({
                 "name": names::label(c), "user_name": c.user_name, "nick_name": c.nick_name, "remark_name": c.remark_name,
                 "is_group": c.is_group(), "member_count": c.group.member_count,
                 "official": c.is_official_account(),
+                // A best-effort name across logins (`stable:`, `alias:` or `fp:`).
+                "key": keys.get(&c.user_name).map(|k| k.to_string()),
             });
             if c.is_group() {
                 // The members known so far (for `wx avatar MEMBER --group GROUP`).

@@ -10,12 +10,17 @@ use crate::live::{Live, Voice};
 use crate::recent;
 use crate::style::Style;
 
+/// How long `wx login` and `wx contacts` wait for the recent-chat list after a login (the
+/// stable names of contact keys).
+pub const RECENT_CHATS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Runs `wx login`.
 pub async fn login(args: LoginArgs) -> CliResult {
     let mut live = open(&args.conn)?;
     if !live.until_ready().await? {
         return Err(CliError::runtime("interrupted before the login completed"));
     }
+    live.until_recent_chats(RECENT_CHATS_WAIT).await?;
     if !live.saved() {
         live.conn
             .as_ref()
