@@ -6,7 +6,8 @@
 //! [`Event`]s. Every request names its [`Endpoint`] (the one list of the protocol's
 //! endpoints: name, path, long poll or not, default timeout). Then the pure parsers for
 //! every wire format the web client reads ([`parse`]), the domain model the engine hands
-//! out ([`model`]: messages decoded by kind, contacts with decoded names), and credentials
+//! out ([`model`]: messages decoded by kind, contacts with decoded names, the contact book
+//! [`model::ContactBook`] the engine keeps, [`Client::book`]), and credentials
 //! that never print ([`Secret`]). Out of scope: sockets, clocks, randomness, threads. The
 //! transports (`wx-tokio`, `wx-blocking`) do the I/O; this crate only turns bytes into
 //! values and values into requests.
