@@ -9,7 +9,9 @@
 //! variables, and a proxy's refusal ([`proxy`]); media: which op has which reader or
 //! writer attached and the events that belong to it ([`Attachments`], driven by
 //! [`Pump`] as [`Step::Read`] and [`Step::Stream`]), what a remote media command carries,
-//! and the pure half of sending a file by its path ([`media`]). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
+//! and the pure half of sending a file by its path ([`media`]); the bot layer's builder,
+//! handlers and session policy ([`bot`]; its session file is the one file this crate
+//! reads and writes, through `wx-store`). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
 //! its own waiting (`select!` or `recv_timeout`), its HTTP and its reply channel type `W`.
 //!
 //! ```text
@@ -21,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod attach;
+pub mod bot;
 mod error;
 mod feed;
 mod inbox;
