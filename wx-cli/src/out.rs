@@ -20,13 +20,13 @@ pub fn line(args: fmt::Arguments<'_>) -> CliResult {
         })
 }
 
-/// Like [`line`] for status text that must not stop the command (the demo's transcript,
+/// Like [`line()`] for status text that must not stop the command (the demo's transcript,
 /// the simulator's banner): a failed write is ignored.
 pub fn line_lossy(args: fmt::Arguments<'_>) {
     let _ = line(args);
 }
 
-/// `outln!("…", args)`: [`line`] with `format!` arguments; evaluates to a [`CliResult`].
+/// `outln!("…", args)`: [`line()`] with `format!` arguments; evaluates to a [`CliResult`].
 #[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => {
