@@ -17,9 +17,6 @@ pub struct Cli {
     /// never printed). `RUST_LOG` (e.g. `wx_proto=trace`) takes precedence.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
-    /// The proxy.
-    #[command(flatten)]
-    pub proxy: ProxyArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Cmd,
@@ -105,9 +102,13 @@ pub struct Connection {
     /// Also write the QR code as a PNG image.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
-    /// The global proxy flags, copied here by `main`.
-    #[arg(skip)]
+    /// The proxy (`--proxy`, `--no-proxy`).
+    #[command(flatten)]
     pub proxy: ProxyArgs,
+    /// Set by `main`: the command gives up after a few failed tries to reach the server
+    /// (a one-shot command) instead of retrying until stopped.
+    #[arg(skip)]
+    pub one_shot: bool,
 }
 
 impl Cmd {
@@ -125,6 +126,35 @@ impl Cmd {
             Cmd::Logout(a) => Some(&mut a.conn),
             Cmd::Demo(_) | Cmd::Decode(_) | Cmd::Sim(_) => None,
         }
+    }
+
+    /// Whether the command works on a saved session (all session commands but `wx login`,
+    /// which makes one).
+    pub fn needs_saved_session(&self) -> bool {
+        !matches!(self, Cmd::Login(_)) && self.is_session()
+    }
+
+    fn is_session(&self) -> bool {
+        !matches!(self, Cmd::Demo(_) | Cmd::Decode(_) | Cmd::Sim(_))
+    }
+
+    /// Whether the command is one-shot (it gives up when the server cannot be reached)
+    /// rather than long-running (`wx listen`, and `wx login` once logged in, keep retrying).
+    pub fn is_one_shot(&self) -> bool {
+        !matches!(self, Cmd::Listen(_) | Cmd::Login(_)) && self.is_session()
+    }
+
+    /// The checks of the arguments that clap cannot express, run before any network.
+    pub fn validate(&self) -> crate::error::CliResult {
+        if let Cmd::Send(args) = self
+            && let Some(text) = &args.text
+            && text.trim().is_empty()
+        {
+            return Err(crate::error::CliError::usage(
+                "nothing to send: the text is empty (give a text, `-` for stdin, or --file)",
+            ));
+        }
+        Ok(())
     }
 }
 

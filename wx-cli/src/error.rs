@@ -14,6 +14,8 @@ pub enum CliError {
     Usage(String),
     /// The command ran and failed (exit 1).
     Runtime(String),
+    /// Whoever read stdout has gone (`| head -1`): the command ends quietly (exit 0).
+    StdoutClosed,
 }
 
 impl CliError {
@@ -32,6 +34,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Runtime(_) => EXIT_RUNTIME,
+            CliError::StdoutClosed => 0,
         }
     }
 }
@@ -40,6 +43,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Usage(m) | CliError::Runtime(m) => f.write_str(m),
+            CliError::StdoutClosed => f.write_str("stdout was closed"),
         }
     }
 }

@@ -11,8 +11,8 @@ use wx_tokio::Driver;
 
 use crate::cli::Connection;
 use crate::error::{CliError, CliResult};
-use crate::qr;
 use crate::stop::Stop;
+use crate::{problem, qr};
 
 /// Where status lines go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,10 @@ pub struct Live {
     png: Option<PathBuf>,
     start: Instant,
     saved: bool,
+    /// Consecutive failed tries to use the server (reset by progress).
+    failures: u32,
+    /// Give up after this many consecutive failures (`None`: keep retrying).
+    give_up_after: Option<u32>,
 }
 
 /// What `until` saw.
@@ -72,7 +76,15 @@ impl Live {
             png,
             start: Instant::now(),
             saved: false,
+            failures: 0,
+            give_up_after: None,
         }
+    }
+
+    /// One-shot commands give up after `tries` consecutive failures to use the server,
+    /// with one line naming the URL and the cause; `None` keeps retrying (saying so).
+    pub fn give_up_after(&mut self, tries: Option<u32>) {
+        self.give_up_after = tries;
     }
 
     /// Draws QR codes for light terminals.
@@ -87,7 +99,7 @@ impl Live {
         match self.voice {
             Voice::Transcript => {
                 let t = self.start.elapsed().as_secs_f64();
-                println!("[{t:5.1}s] {line}");
+                crate::out::line_lossy(format_args!("[{t:5.1}s] {line}"));
             }
             Voice::Status => eprintln!("{line}"),
         }
@@ -175,7 +187,7 @@ impl Live {
                     "scan this QR code with WeChat on your phone ({qr_text}):"
                 ));
                 match self.voice {
-                    Voice::Transcript => println!("{art}"),
+                    Voice::Transcript => crate::out::line_lossy(format_args!("{art}")),
                     Voice::Status => eprintln!("{art}"),
                 }
                 if let Some(path) = &self.png {
@@ -192,7 +204,11 @@ impl Live {
                 "the server refused the login ({}): {message}",
                 code.raw()
             )),
-            Event::LoginPath(LoginPath::Hot) => self.say("resuming the saved session"),
+            // A one-shot command prints only its result (and why it failed).
+            Event::LoginPath(LoginPath::Hot) if self.give_up_after.is_none() => {
+                self.say("resuming the saved session")
+            }
+            Event::LoginPath(LoginPath::Hot) => {}
             Event::LoginPath(LoginPath::Push) => {
                 self.say("the saved session has ended; asking the phone to confirm a new login")
             }
@@ -209,27 +225,58 @@ impl Live {
                 if let Some(refusal) = self.http.proxy_error() {
                     return Err(CliError::runtime(refusal.to_string()));
                 }
-                self.say_problem(p);
+                self.on_problem(p)?;
             }
-            Event::Problem(p) => self.say_problem(p),
+            Event::Problem(p) => self.on_problem(p)?,
             _ => {}
+        }
+        if !matches!(
+            event,
+            Event::Problem(_) | Event::LoginPath(_) | Event::SnapshotChanged(_)
+        ) {
+            // The server answered something useful: the failures so far were passing.
+            self.failures = 0;
         }
         Ok(())
     }
 
-    fn say_problem(&self, p: &Problem) {
+    /// Says what went wrong and that the core retries, or gives up (a one-shot command
+    /// after [`Live::give_up_after`] failures in a row).
+    fn on_problem(&mut self, p: &Problem) -> CliResult {
+        let url = problem::url_of(self.client.hosts(), p.request).to_owned();
+        let proxy = self.proxy_address();
+        if problem::is_failure(&p.kind)
+            && let Some(limit) = self.give_up_after
+        {
+            self.failures += 1;
+            if self.failures >= limit || p.retry_in.is_none() {
+                tracing::debug!(failures = self.failures, "giving up");
+                return Err(CliError::runtime(problem::describe(
+                    p,
+                    &url,
+                    proxy.as_deref(),
+                    true,
+                )));
+            }
+            // Retried in silence: said once, if it comes to giving up.
+            return Ok(());
+        }
+        let line = problem::describe(p, &url, proxy.as_deref(), true);
         let retry = p.retry_in.map_or(String::new(), |d| {
             format!("; retrying in {:.1} s", d.as_secs_f64())
         });
-        let line = match &p.kind {
-            // The server spins the sync loop; the core now paces it: say so in words.
-            ProblemKind::Stalled(stall) => {
-                format!("the server misbehaves: {}; slowing down", stall.describe())
-            }
-            ProblemKind::Cookie(c) => format!("the server's cookies: {}", c.describe()),
-            kind => format!("problem on {:?}: {kind:?}", p.request),
-        };
         self.say(&format!("{line}{retry}"));
+        Ok(())
+    }
+
+    /// The proxy's `host:port` when the session goes through one.
+    fn proxy_address(&self) -> Option<String> {
+        let conn = self.conn.as_ref()?;
+        let url = conn
+            .proxy
+            .resolve(conn.base_url.as_deref(), |n| std::env::var(n).ok())
+            .ok()??;
+        Some(url.address())
     }
 }
 
@@ -249,6 +296,6 @@ pub fn reason_text(reason: &LogoutReason) -> String {
         LogoutReason::UntrustedHost(why) => {
             format!("login refused for safety: the server redirected it to {why}")
         }
-        other => format!("{other:?}"),
+        _ => "the session ended".into(),
     }
 }

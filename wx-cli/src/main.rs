@@ -10,6 +10,8 @@ mod describe;
 mod error;
 mod live;
 mod names;
+mod out;
+mod problem;
 mod proxy;
 mod qr;
 mod recent;
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| eprintln!("wx: internal error: {info}")));
     let cli = Cli::parse();
     match trace::init(cli.verbose).and_then(|()| run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,
         Err(e) => {
             // The message may quote server text (a contact's name): one safe line.
             eprintln!("wx: {}", terminal_safe_line(&e.to_string()));
@@ -41,9 +43,18 @@ fn main() -> ExitCode {
 }
 
 fn run(mut cli: Cli) -> CliResult {
-    cli.proxy.validate()?;
+    // Everything that can be known without the network fails first: the flags, then
+    // whether there is a session to use.
+    let needs_saved = cli.command.needs_saved_session();
+    let one_shot = cli.command.is_one_shot();
+    cli.command.validate()?;
     if let Some(conn) = cli.command.connection_mut() {
-        conn.proxy = cli.proxy.clone();
+        conn.proxy.validate()?;
+        conn.validate_base_url()?;
+        conn.one_shot = one_shot;
+        if needs_saved {
+            conn.require_saved()?;
+        }
     }
     let runtime = || {
         tokio::runtime::Builder::new_multi_thread()

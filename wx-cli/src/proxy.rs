@@ -9,7 +9,7 @@ use wx_tokio::ProxyUrl;
 
 use crate::error::{CliError, CliResult};
 
-/// The proxy flags (global: accepted before or after the command).
+/// The proxy flags of the session commands.
 #[derive(Clone, Default, Args)]
 pub struct ProxyArgs {
     /// Tunnel every connection through this HTTP proxy (CONNECT), with optional Basic
@@ -17,10 +17,10 @@ pub struct ProxyArgs {
     /// Without it, HTTPS_PROXY or https_proxy, then ALL_PROXY or all_proxy are used
     /// (HTTP_PROXY or http_proxy first for an http:// --base-url), unless NO_PROXY or
     /// no_proxy (hosts, .domains, IP addresses, *) matches the server's host.
-    #[arg(long, global = true, value_name = "URL", conflicts_with = "no_proxy")]
+    #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
     pub proxy: Option<String>,
     /// Connect directly: ignore the proxy environment variables.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_proxy: bool,
 }
 

@@ -38,6 +38,50 @@ impl Connection {
         config
     }
 
+    /// Checks `--base-url` before anything else runs: `http://` or `https://` and a host.
+    pub fn validate_base_url(&self) -> CliResult {
+        let Some(url) = &self.base_url else {
+            return Ok(());
+        };
+        let shown = wx_proto::model::terminal_safe_line(url).into_owned();
+        let bad = |why: &str| {
+            Err(CliError::usage(format!(
+                "--base-url {shown:?}: {why} (e.g. http://127.0.0.1:8080)"
+            )))
+        };
+        let Ok(uri) = url.trim().parse::<http::Uri>() else {
+            return bad("not a URL");
+        };
+        match uri.scheme_str() {
+            Some("http" | "https") => {}
+            Some(other) => return bad(&format!("the scheme must be http or https, not {other}")),
+            None => return bad("the URL needs http:// or https://"),
+        }
+        if uri.host().is_none_or(str::is_empty) {
+            return bad("the URL needs a host");
+        }
+        if uri.query().is_some() {
+            return bad("the URL must not have a query");
+        }
+        Ok(())
+    }
+
+    /// Fails at once, before any network, when the profile has no saved session (every
+    /// session command but `wx login` needs one).
+    pub fn require_saved(&self) -> CliResult {
+        if self.snapshot_path()?.exists() {
+            return Ok(());
+        }
+        Err(CliError::runtime(if self.profile == "default" {
+            "no saved session (run wx login)".to_owned()
+        } else {
+            format!(
+                "no saved session for profile {} (run wx login --profile {})",
+                self.profile, self.profile
+            )
+        }))
+    }
+
     /// The HTTP client, trusting `--ca-cert` on top of the built-in roots, through the
     /// proxy of `--proxy` or the environment (see [`crate::proxy`]).
     pub fn http(&self) -> CliResult<wx_tokio::HttpClient> {

@@ -365,7 +365,7 @@ fn storm_500() -> Measured {
     run(
         "storm_500",
         r#"{"kind":"fault","endpoints":["synccheck"],"fault":{"kind":"status","code":500}}"#,
-        "HttpStatus(500)",
+        "it answered HTTP 500 to synccheck",
         Until::Requests("synccheck", 4),
     )
 }

@@ -170,13 +170,13 @@ fn login_and_contacts_go_through_the_proxy_of_the_flag() {
     assert_eq!(login.code, Some(0), "{}", login.stderr);
     login.assert_no_credentials();
     let tunnels = proxy.seen().tunnels;
-    // The flag also goes before the command.
+    // A session command's flag (not global: demo, decode and sim have no proxy).
     let mut c = Command::new(env!("CARGO_BIN_EXE_wx"));
     c.args([
         "-vv",
+        "contacts",
         "--proxy",
         &url,
-        "contacts",
         "--base-url",
         &sim.url,
         "--state-dir",
@@ -290,6 +290,24 @@ type Case = (
     &'static [(&'static str, &'static str)],
     &'static str,
 );
+
+#[test]
+fn the_proxy_flags_belong_to_the_session_commands_only() {
+    for args in [
+        &["--proxy", "http://127.0.0.1:1", "contacts"][..],
+        &["decode", "--no-proxy", "x.json"][..],
+        &["demo", "--proxy", "http://127.0.0.1:1"][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wx"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run wx");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("unexpected argument"), "{stderr}");
+    }
+}
 
 #[test]
 fn a_bad_proxy_url_is_a_one_line_usage_error() {

@@ -514,7 +514,9 @@ fn contacts_reading(parse: Page) -> impl Fn(&[u8], &Spans) -> Option<Reading> {
 
 #[test]
 fn every_real_webwxsync_sample_survives_a_poisoned_string_in_any_one_element() {
-    let shared = common::shared_dir();
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
     let mut tried = 0;
     for path in common::files(&shared, "webwxsync") {
         let body = common::read(&path);
@@ -527,7 +529,9 @@ fn every_real_webwxsync_sample_survives_a_poisoned_string_in_any_one_element() {
 
 #[test]
 fn every_real_contact_page_survives_a_poisoned_string_in_any_one_contact() {
-    let shared = common::shared_dir();
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
     let pages: [(&str, &str, Page); 3] = [
         ("webwxgetcontact", "MemberList", |b| {
             parse_get_contact(b)

@@ -14,21 +14,10 @@ const ME: &str = "@0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
 const PEER: &str = "@1a2b3c4d5e6f708192a3b4c5d6e7f809";
 const GROUP: &str = "@@9e8d7c6b5a4938271605f4e3d2c1b0a9";
 
-/// The shared real samples, or `None` (and a note) when they are not on this machine.
+/// The shared real samples, or `None` (said once) when they are not on this machine;
+/// `WX_REQUIRE_FIXTURES=1` panics instead (see `wx_testkit::fixtures`).
 fn shared_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("WX_SHARED_FIXTURES") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
-    };
-    if dir.join("content").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: the shared real-server fixtures are not at {} (set WX_SHARED_FIXTURES)",
-            dir.display()
-        );
-        None
-    }
+    wx_testkit::fixtures::shared_dir()
 }
 
 fn own(name: &str) -> String {

@@ -22,7 +22,7 @@ fn is_structured(kind: BodyKind) -> bool {
 
 fn samples() -> Vec<(BodyKind, std::path::PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
-    for dir in [common::shared_dir(), common::own_dir()] {
+    for dir in common::shared_dir().into_iter().chain([common::own_dir()]) {
         for (sub, path) in common::all_files(&dir) {
             let Some(kind) = kind_of(&sub) else { continue };
             let mut body = common::read(&path);

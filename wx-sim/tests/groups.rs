@@ -415,6 +415,9 @@ fn pin_sets_the_top_bit_in_mod_contact() {
 
 #[test]
 fn a_revoke_comes_back_as_the_10002_sysmsg() {
+    if !common::fixtures_present() {
+        return;
+    }
     let mut t = T::new();
     let f = t.friends(1);
     let v = t.post(

@@ -6,6 +6,8 @@
 //!   handle, and the shared runs (the scenario table, commands beside a held synccheck,
 //!   faults, a front-end restart, many sessions) that `adapter_tests!` (same feature)
 //!   instantiates for a driver.
+//! - [`fixtures`]: where the real-server samples are, and the one skip line when they are
+//!   not on this machine (`WX_REQUIRE_FIXTURES=1` makes that a failure).
 //! - [`proxy`]: a CONNECT proxy on loopback that wants Basic credentials (std threads), for
 //!   the proxy tests of both adapters and of the `wx` binary.
 //! - [`load`]: what the `load_one` examples of wx-tokio and wx-blocking share (the peers
@@ -14,6 +16,7 @@
 
 #[cfg(feature = "adapters")]
 pub mod adapter;
+pub mod fixtures;
 pub mod load;
 pub mod pair;
 pub mod proxy;

@@ -66,7 +66,7 @@ pub async fn run(args: ContactsArgs) -> CliResult {
                     .map(|m| serde_json::json!({"user_name": m.user_name, "nick_name": m.nick_name, "display_name": m.display_name}))
                     .collect();
             }
-            println!("{v}");
+            crate::outln!("{v}")?;
         } else {
             let kind = if c.is_group() {
                 format!("group, {} members", c.group.member_count)
@@ -75,11 +75,11 @@ pub async fn run(args: ContactsArgs) -> CliResult {
             } else {
                 "friend".to_owned()
             };
-            println!(
+            crate::outln!(
                 "{}\t{}\t({kind})",
                 terminal_safe_line(&names::label(c)),
                 terminal_safe_line(&c.user_name)
-            );
+            )?;
         }
     }
     if let Some(conn) = &live.conn {

@@ -223,10 +223,10 @@ async fn session(server: &wx_sim::Server, light: bool) -> CliResult {
     live.say("logging out");
     live.logout().await?;
     let served = server.with_sim(|sim, _| sim.served());
-    println!(
+    crate::out::line_lossy(format_args!(
         "\n{served} requests served by the simulator over loopback HTTP; {} messages received, {} replies sent, 1 revoked",
         bot.seen.len(),
         bot.sent.len()
-    );
+    ));
     Ok(())
 }

@@ -42,7 +42,7 @@ pub async fn run(cmd: FriendCmd) -> CliResult {
             };
             let who = terminal_safe_line(&request.nick_name).into_owned();
             match run_op(&mut live, command, "accept the request").await? {
-                Ok(_) => println!("accepted {who}"),
+                Ok(_) => crate::outln!("accepted {who}")?,
                 Err(e) => {
                     return Err(CliError::runtime(format!("accepting {who} failed: {e}")));
                 }
@@ -74,7 +74,7 @@ pub async fn run(cmd: FriendCmd) -> CliResult {
             };
             match run_op(&mut live, command, "send the request").await? {
                 Ok(OpOutput::Done) | Ok(_) => {
-                    println!("request sent to {}", terminal_safe_line(&who));
+                    crate::outln!("request sent to {}", terminal_safe_line(&who))?;
                 }
                 Err(e) => return Err(CliError::runtime(format!("the request failed: {e}"))),
             }

@@ -27,7 +27,7 @@ pub async fn run(cmd: GroupCmd) -> CliResult {
             };
             match run_op(&mut live, command, "create the group").await? {
                 Ok(OpOutput::GroupCreated { group, failed }) => {
-                    println!("created {} ({})", safe(&name), terminal_safe_line(&group));
+                    crate::outln!("created {} ({})", safe(&name), terminal_safe_line(&group))?;
                     report_failed(&live, &failed);
                 }
                 Ok(_) => {}
@@ -79,7 +79,9 @@ pub async fn run(cmd: GroupCmd) -> CliResult {
                 topic: name.clone(),
             };
             match run_op(&mut live, command, "rename the group").await? {
-                Ok(_) => println!("renamed {} to {}", safe(&names::label(&group)), safe(&name)),
+                Ok(_) => {
+                    crate::outln!("renamed {} to {}", safe(&names::label(&group)), safe(&name))?
+                }
                 Err(e) => return Err(CliError::runtime(format!("renaming failed: {e}"))),
             }
             save(&live)
@@ -96,9 +98,9 @@ pub async fn run(cmd: GroupCmd) -> CliResult {
                         "display_name": m.display_name,
                         "name": shown,
                     });
-                    println!("{v}");
+                    crate::outln!("{v}")?;
                 } else {
-                    println!("{}\t{}", safe(&shown), terminal_safe_line(&m.user_name));
+                    crate::outln!("{}\t{}", safe(&shown), terminal_safe_line(&m.user_name))?;
                 }
             }
             save(&live)
@@ -144,11 +146,11 @@ fn members_result(
         }) => {
             let verb = if invited { "invited" } else { verb };
             for m in &done {
-                println!(
+                crate::outln!(
                     "{verb} {} ({})",
                     safe(&names::of(&live.client, m, Some(&group.user_name))),
                     safe(&names::label(group))
-                );
+                )?;
             }
             report_failed(live, &failed);
             if done.is_empty() && !failed.is_empty() {

@@ -7,6 +7,7 @@ use crate::cli::{Connection, ListenArgs, LoginArgs};
 use crate::describe;
 use crate::error::{CliError, CliResult};
 use crate::live::{Live, Voice};
+use crate::problem::ONE_SHOT_TRIES;
 use crate::recent;
 use crate::style::Style;
 
@@ -17,9 +18,13 @@ pub const RECENT_CHATS_WAIT: std::time::Duration = std::time::Duration::from_sec
 /// Runs `wx login`.
 pub async fn login(args: LoginArgs) -> CliResult {
     let mut live = open(&args.conn)?;
+    // A server that cannot be used at all (a wrong --base-url, no network) ends the login;
+    // once logged in, listening keeps retrying.
+    live.give_up_after(Some(ONE_SHOT_TRIES));
     if !live.until_ready().await? {
         return Err(CliError::runtime("interrupted before the login completed"));
     }
+    live.give_up_after(None);
     live.until_recent_chats(RECENT_CHATS_WAIT).await?;
     if !live.saved() {
         live.conn
@@ -45,7 +50,9 @@ pub async fn listen(args: ListenArgs) -> CliResult {
 pub fn open(conn: &Connection) -> CliResult<Live> {
     let http = conn.http()?;
     let (client, _) = conn.open()?;
-    Ok(Live::new(client, http, Some(conn.clone()), Voice::Status))
+    let mut live = Live::new(client, http, Some(conn.clone()), Voice::Status);
+    live.give_up_after(conn.one_shot.then_some(ONE_SHOT_TRIES));
+    Ok(live)
 }
 
 async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliResult {
@@ -58,6 +65,8 @@ async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliRe
         .and_then(|c| c.snapshot_path().ok())
         .map(|p| (recent::path_for(&p), recent::requests_path_for(&p)));
     live.say("listening (Ctrl-C to stop)");
+    // A reader that went away (`| head -1`) ends the listening like Ctrl-C, quietly.
+    let mut closed = false;
     loop {
         let mut stop = live.stop.clone();
         let event = tokio::select! {
@@ -77,10 +86,17 @@ async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliRe
                 if !describe::is_chat(&message) {
                     continue;
                 }
-                if json {
-                    println!("{}", describe::json(&live.client, &message, history));
+                let shown = if json {
+                    crate::outln!("{}", describe::json(&live.client, &message, history))
                 } else {
-                    println!("{}", describe::line(&live.client, &message, style));
+                    crate::outln!("{}", describe::line(&live.client, &message, style))
+                };
+                match shown {
+                    Err(CliError::StdoutClosed) => {
+                        closed = true;
+                        break;
+                    }
+                    other => other?,
                 }
             }
             Some(Event::Ready { contacts, groups }) => {
@@ -98,7 +114,9 @@ async fn listen_loop(live: &mut Live, json: bool, logout_on_exit: bool) -> CliRe
             return Ok(());
         }
         conn.save(&live.client)?;
-        live.say("stopped; the session stays saved (`wx logout` ends it)");
+        if !closed {
+            live.say("stopped; the session stays saved (`wx logout` ends it)");
+        }
     }
     Ok(())
 }

@@ -9,14 +9,8 @@ use crate::live::Outcome;
 
 /// Runs `wx logout`.
 pub async fn run(args: LogoutArgs) -> CliResult {
+    // `main` made sure there is one (`Connection::require_saved`).
     let path = args.conn.snapshot_path()?;
-    if !path.exists() {
-        return Err(CliError::runtime(format!(
-            "no saved session for profile {:?} ({})",
-            args.conn.profile,
-            path.display()
-        )));
-    }
     let mut live = open(&args.conn)?;
     // Resume only to log out: if the saved session is gone, there is nothing to end.
     let out = live

@@ -42,11 +42,11 @@ pub async fn send_file(
         .map_err(|e| CliError::usage(format!("cannot send {}: {e}", path.display())))?;
     match wait(live, op).await? {
         Ok(OpOutput::Sent { msg_id, .. }) => {
-            println!(
+            crate::outln!(
                 "sent {} to {label} (MsgID {})",
                 terminal_safe_line(&path.display().to_string()),
                 terminal_safe_line(&msg_id)
-            );
+            )?;
             Ok(())
         }
         Ok(_) => Ok(()),
@@ -92,7 +92,7 @@ pub async fn download(args: DownloadArgs) -> CliResult {
     };
     let dest = free_name(&args.out, &safe_file_name(&name));
     rename(&part, &dest)?;
-    println!("saved {}", terminal_safe_line(&dest.display().to_string()));
+    crate::outln!("saved {}", terminal_safe_line(&dest.display().to_string()))?;
     save(&live)
 }
 
@@ -134,10 +134,10 @@ pub async fn avatar(args: AvatarArgs) -> CliResult {
         .await
         .map_err(|e| CliError::runtime(format!("the avatar of {label}: {e}")))?;
     rename(&part, &args.out)?;
-    println!(
+    crate::outln!(
         "saved {}",
         terminal_safe_line(&args.out.display().to_string())
-    );
+    )?;
     save(&live)
 }
 

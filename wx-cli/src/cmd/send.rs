@@ -58,13 +58,13 @@ pub async fn run(args: SendArgs) -> CliResult {
                 result: Ok(OpOutput::Sent { msg_id, .. }),
                 ..
             }) => {
-                println!("sent to {label} (MsgID {})", terminal_safe_line(&msg_id));
+                crate::outln!("sent to {label} (MsgID {})", terminal_safe_line(&msg_id))?;
             }
             Outcome::Matched(Event::OpDone { result: Err(e), .. }) => {
                 return Err(CliError::runtime(format!("sending to {label} failed: {e}")));
             }
             Outcome::Stopped => return Err(CliError::runtime("interrupted")),
-            _ => println!("sent to {label}"),
+            _ => crate::outln!("sent to {label}")?,
         }
     }
     if let Some(conn) = &live.conn {

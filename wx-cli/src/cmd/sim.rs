@@ -65,9 +65,9 @@ pub async fn run(args: SimArgs) -> CliResult {
         .await
         .map_err(|e| CliError::runtime(format!("cannot serve on {addr}: {e}")))?;
     if let Some(p) = server.cert_path() {
-        println!("wx-sim certificate {}", p.display());
+        crate::out::line_lossy(format_args!("wx-sim certificate {}", p.display()));
     }
-    println!("wx-sim listening on {}", server.base_url());
+    crate::out::line_lossy(format_args!("wx-sim listening on {}", server.base_url()));
     eprintln!(
         "control API: {}/__sim/state (GET), /__sim/scan, /__sim/confirm, /__sim/push (POST); Ctrl-C stops",
         server.base_url()

@@ -22,7 +22,7 @@ use crate::error::{CliError, CliResult};
 pub fn run(args: DecodeArgs) -> CliResult {
     if args.list_kinds {
         for k in Kind::all() {
-            println!("{}", k.name());
+            crate::outln!("{}", k.name())?;
         }
         return Ok(());
     }
@@ -45,7 +45,7 @@ pub fn run(args: DecodeArgs) -> CliResult {
     } else {
         serde_json::to_string_pretty(&value)
     };
-    println!("{}", text.map_err(|e| CliError::runtime(e.to_string()))?);
+    crate::outln!("{}", text.map_err(|e| CliError::runtime(e.to_string()))?)?;
     Ok(())
 }
 

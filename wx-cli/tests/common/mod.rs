@@ -33,6 +33,37 @@ pub fn wx(args: &[&str]) -> Output {
     out
 }
 
+/// Runs `wx` like [`wx`], killed after `limit` (a hang fails the test): the output and
+/// how long it took.
+pub fn wx_within(args: &[&str], limit: std::time::Duration) -> (Output, std::time::Duration) {
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wx"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wx");
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("wait for wx");
+            panic!(
+                "wx {args:?} still ran after {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("wait for wx");
+    (out, start.elapsed())
+}
+
 /// Decodes a QR code drawn with half blocks for a dark terminal (inverted colours: a full
 /// block is two light modules) and returns its text.
 pub fn decode_qr_art(lines: &[&str]) -> Option<String> {

@@ -4,18 +4,10 @@
 use std::path::{Path, PathBuf};
 
 /// The real-server samples (third-party data, read in place): `$WX_SHARED_FIXTURES`, or
-/// `../shared/fixtures` beside the checkout. Panics with a clear message when missing.
-pub fn shared_dir() -> PathBuf {
-    let dir = match std::env::var_os("WX_SHARED_FIXTURES") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
-    };
-    assert!(
-        dir.join("SOURCES.md").is_file(),
-        "the shared real-server fixtures are missing at {} (set WX_SHARED_FIXTURES)",
-        dir.display()
-    );
-    dir
+/// `../shared/fixtures` beside the checkout; `None` when missing (the tests that need them
+/// skip, said once; `WX_REQUIRE_FIXTURES=1` panics instead): see `wx_testkit::fixtures`.
+pub fn shared_dir() -> Option<PathBuf> {
+    wx_testkit::fixtures::shared_dir()
 }
 
 /// The project's own samples (`fixtures/` at the workspace root).

@@ -7,18 +7,10 @@ use wx_proto::model::{Message, decode};
 use wx_proto::parse::{RawMessage, parse_message, parse_sync};
 
 /// The real-server samples, read in place: `$WX_SHARED_FIXTURES`, else
-/// `<CARGO_MANIFEST_DIR>/../../shared/fixtures`. Panics when the directory is missing.
-pub fn shared_dir() -> PathBuf {
-    let dir = match std::env::var_os("WX_SHARED_FIXTURES") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
-    };
-    assert!(
-        dir.join("addmsg").is_dir() && dir.join("content").is_dir(),
-        "the shared real-server fixtures are missing at {} (set WX_SHARED_FIXTURES)",
-        dir.display()
-    );
-    dir
+/// `<CARGO_MANIFEST_DIR>/../../shared/fixtures`; `None` when missing (skipped, said once;
+/// `WX_REQUIRE_FIXTURES=1` panics instead): see `wx_testkit::fixtures`.
+pub fn shared_dir() -> Option<PathBuf> {
+    wx_testkit::fixtures::shared_dir()
 }
 
 /// The project's own samples (`fixtures/` at the workspace root).

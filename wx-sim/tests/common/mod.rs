@@ -237,6 +237,34 @@ pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
 }
 
+/// Whether the real-server samples are on this machine. Without them (a fresh clone) the
+/// comparisons with them are skipped, said once per test binary, unless
+/// `WX_REQUIRE_FIXTURES=1` makes that a failure. The same rule as `wx_testkit::fixtures`
+/// (wx-testkit depends on wx-sim: it cannot be a dev-dependency here).
+pub fn fixtures_present() -> bool {
+    let dir = fixtures_dir();
+    if dir.join("SOURCES.md").is_file() {
+        return true;
+    }
+    let required = std::env::var("WX_REQUIRE_FIXTURES").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "the shared real-server fixtures are missing at {} (WX_REQUIRE_FIXTURES=1; set WX_SHARED_FIXTURES)",
+        dir.display()
+    );
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: the real-server sample tests (no fixtures at {}; set WX_SHARED_FIXTURES, or WX_REQUIRE_FIXTURES=1 to fail)",
+            dir.display()
+        );
+    });
+    false
+}
+
 pub fn fixture_text(rel: &str) -> String {
     let p = fixtures_dir().join(rel);
     std::fs::read_to_string(&p)
@@ -314,6 +342,9 @@ pub fn shape_diff(fixture: &Value, ours: &Value, path: &str, out: &mut Vec<Strin
 }
 
 pub fn assert_shape(fixture_rel: &str, ours: &Value) {
+    if !fixtures_present() {
+        return;
+    }
     let f = fixture_json(fixture_rel);
     let mut diffs = Vec::new();
     shape_diff(&f, ours, "$", &mut diffs);
