@@ -268,19 +268,7 @@ fn a_restored_session_keeps_its_stable_names() {
 // ----- the real server's shapes -----
 
 fn shared() -> Option<std::path::PathBuf> {
-    let dir = match std::env::var_os("WX_SHARED_FIXTURES") {
-        Some(d) => std::path::PathBuf::from(d),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
-    };
-    if dir.join("SOURCES.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: the shared real-server fixtures are not at {} (set WX_SHARED_FIXTURES)",
-            dir.display()
-        );
-        None
-    }
+    wx_testkit::fixtures::shared_dir()
 }
 
 #[test]
