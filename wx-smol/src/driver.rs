@@ -1,0 +1,255 @@
+//! [`Driver`]: owns one session's in-flight requests (tasks on smol's global executor),
+//! its timer and the waiting of its [`Remote`]s. What to do next is `wx-driver`'s
+//! [`Pump`]; this file spawns the requests, downloads and upload reads, and waits on a
+//! completion channel, a wake channel and an `async-io` timer.
+//!
+//! Cancel-safety: every wait on I/O runs in a task the driver owns (the writer or reader
+//! lent to it comes back with its result through the channel); `next_event` only waits
+//! on channels and a timer, so dropping its future loses nothing.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
+
+use smol::channel::{Receiver, Sender};
+use smol::future::FutureExt;
+use smol::stream::Stream;
+use wx_driver::{Pump, Read, RemoteResult, Step};
+use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request, RequestId};
+
+use crate::http_client::HttpClient;
+use crate::media::{Sink, Source, read_at};
+use crate::remote::{Remote, Waiter};
+
+/// What a task ends with.
+enum Completion {
+    Request(RequestId, wx_driver::Outcome),
+    Streamed(RequestId, OpId, Option<Sink>, wx_driver::media::Streamed),
+    Read(OpId, u64, Source, std::io::Result<Vec<u8>>),
+}
+
+/// What a task is, to report it when it panicked or was cancelled.
+#[derive(Clone, Copy)]
+enum Kind {
+    Request(RequestId),
+    Stream(RequestId, OpId),
+    Read(OpId, u64),
+}
+
+/// A finished task: its key, and its completion (or its kind, when it panicked).
+type Done = (u64, Result<Completion, Kind>);
+
+/// What ended a wait.
+enum Woke {
+    Done(Done),
+    Queued,
+    Timer,
+}
+
+/// Runs one [`Client`] over an [`HttpClient`]. The caller keeps the client; the driver
+/// keeps what is in flight.
+pub struct Driver {
+    http: HttpClient,
+    tasks: HashMap<u64, (smol::Task<()>, Kind)>,
+    next_key: u64,
+    done: (Sender<Done>, Receiver<Done>),
+    pub(crate) pump: Pump<Waiter, Source, Sink>,
+    /// A one-permit channel a [`Remote`] rings after it queued a command.
+    queued: (Sender<()>, Receiver<()>),
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("in_flight", &self.tasks.len())
+            .field("waiting_remotes", &self.pump.waiting())
+            .field("attached", &self.pump.attached())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Driver {
+    /// A driver for one session, sending through `http` (clone one client for many drivers).
+    pub fn new(http: HttpClient) -> Self {
+        Self {
+            http,
+            tasks: HashMap::new(),
+            next_key: 0,
+            done: smol::channel::unbounded(),
+            pump: Pump::default(),
+            queued: smol::channel::bounded(1),
+        }
+    }
+
+    /// A handle for other tasks to submit commands.
+    pub fn remote(&self) -> Remote {
+        Remote::new(self.pump.inbox(), self.queued.0.clone())
+    }
+
+    /// Requests in flight (and upload reads in progress).
+    pub fn in_flight(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Runs I/O until the client has an event, and returns it; `None` once the session has
+    /// ended and every request is over. Cancel-safe: dropping the future (in a race with
+    /// another one) loses nothing, the requests keep running in the driver's tasks.
+    pub async fn next_event(&mut self, client: &mut Client) -> Option<Event> {
+        self.pump.begin(client);
+        loop {
+            match self.pump.step(client, Instant::now) {
+                Step::Send(request) => self.start(request, None),
+                Step::Stream { request, op, sink } => self.start(request, Some((op, sink))),
+                Step::Read(read) => self.start_read(read),
+                Step::Event(event) => return Some(event),
+                Step::Reply(waiter, result) => answer([(waiter, result)]),
+                Step::Ended => {
+                    self.finish(client).await;
+                    return None;
+                }
+                Step::Wait => self.wait(client).await,
+            }
+        }
+    }
+
+    /// Waits for a task to end, a [`Remote`] command, or the client's timer.
+    async fn wait(&mut self, client: &mut Client) {
+        let wake = client
+            .poll_timeout()
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let done = async { self.done.1.recv().await.map_or(Woke::Queued, Woke::Done) };
+        let queued = async {
+            let _ = self.queued.1.recv().await;
+            Woke::Queued
+        };
+        let timer = async {
+            smol::Timer::at(wake).await;
+            Woke::Timer
+        };
+        match done.or(queued).or(timer).await {
+            Woke::Done((key, done)) => {
+                self.tasks.remove(&key);
+                self.complete(client, done);
+            }
+            Woke::Queued => {}
+            Woke::Timer => client.handle_timeout(Instant::now()),
+        }
+    }
+
+    /// The events of `client` as a stream, ending when the session does. Submit commands
+    /// through a [`Remote`] taken before.
+    pub fn into_stream(self, client: Client) -> impl Stream<Item = Event> + Send {
+        smol::stream::unfold((self, client), |(mut driver, mut client)| async move {
+            let event = driver.next_event(&mut client).await?;
+            Some((event, (driver, client)))
+        })
+    }
+
+    /// Ends the session gracefully: logs out (when a session is running), runs until the
+    /// logout is done and every request has ended, and drops the events on the way.
+    pub async fn shutdown(&mut self, client: &mut Client) {
+        if client.phase() != Phase::LoggedOut {
+            let _ = client.logout(Instant::now());
+        }
+        while self.next_event(client).await.is_some() {}
+    }
+
+    fn spawn(&mut self, kind: Kind, work: impl Future<Output = Completion> + Send + 'static) {
+        let key = self.next_key;
+        self.next_key += 1;
+        let tx = self.done.0.clone();
+        let task = smol::spawn(async move {
+            let completion = AssertUnwindSafe(work).catch_unwind().await;
+            let _ = tx.try_send((key, completion.map_err(|_| kind)));
+        });
+        self.tasks.insert(key, (task, kind));
+    }
+
+    fn start(&mut self, request: Request, download: Option<(OpId, Option<Sink>)>) {
+        let http = self.http.clone();
+        let Request {
+            id, timeout, http: req, ..
+        } = request;
+        tracing::trace!(id = id.0, "request started");
+        match download {
+            None => self.spawn(Kind::Request(id), async move {
+                Completion::Request(id, http.execute(req, timeout).await)
+            }),
+            Some((op, mut sink)) => self.spawn(Kind::Stream(id, op), async move {
+                let outcome = http.stream(req, timeout, sink.as_mut()).await;
+                Completion::Streamed(id, op, sink, outcome)
+            }),
+        }
+    }
+
+    fn start_read(&mut self, read: Read<Source>) {
+        let Read {
+            op,
+            offset,
+            len,
+            mut reader,
+        } = read;
+        self.spawn(Kind::Read(op, offset), async move {
+            let bytes = read_at(&mut reader, offset, len).await;
+            Completion::Read(op, offset, reader, bytes)
+        });
+    }
+
+    fn complete(&mut self, client: &mut Client, done: Result<Completion, Kind>) {
+        let now = Instant::now();
+        match done {
+            Ok(Completion::Request(id, outcome)) => wx_driver::feed(client, id, outcome, now),
+            Ok(Completion::Streamed(id, op, sink, outcome)) => {
+                self.pump.streamed(client, id, op, sink, outcome, now);
+            }
+            Ok(Completion::Read(op, offset, reader, bytes)) => {
+                self.pump
+                    .read_done(client, op, offset, Some(reader), bytes, now);
+            }
+            Err(kind) => self.lost(client, kind, Failure::Io),
+        }
+    }
+
+    /// Reports a task that ended without its completion (panicked or cancelled).
+    fn lost(&mut self, client: &mut Client, kind: Kind, failure: Failure) {
+        let now = Instant::now();
+        match kind {
+            Kind::Request(id) => wx_driver::feed(client, id, Err(failure), now),
+            Kind::Stream(id, op) => self.pump.streamed(client, id, op, None, Err(failure), now),
+            Kind::Read(op, offset) => {
+                let lost = std::io::Error::other("the read's task ended");
+                self.pump
+                    .read_done(client, op, offset, None, Err(lost), now);
+            }
+        }
+    }
+
+    /// The session is over: cancel what is still in flight (reporting each exactly once),
+    /// then answer the remote callers (results due, `Ended`, or the refusal).
+    async fn finish(&mut self, client: &mut Client) {
+        for (_, (task, kind)) in std::mem::take(&mut self.tasks) {
+            // A task that had finished left its completion in the channel.
+            if task.cancel().await.is_none() {
+                self.lost(client, kind, Failure::Cancelled);
+            }
+        }
+        while let Ok((_, done)) = self.done.1.try_recv() {
+            self.complete(client, done);
+        }
+        answer(self.pump.end(client));
+    }
+}
+
+/// Sends each remote caller its result (a caller that stopped waiting is skipped).
+fn answer(answers: impl IntoIterator<Item = (Waiter, RemoteResult)>) {
+    for (waiter, result) in answers {
+        let _ = waiter.try_send(result);
+    }
+}
+
+impl Drop for Driver {
+    /// Remotes still waiting get `Closed`, and later ones are refused at once.
+    fn drop(&mut self) {
+        answer(self.pump.close());
+    }
+}
