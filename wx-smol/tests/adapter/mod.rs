@@ -237,3 +237,15 @@ pub mod media_harness {
         }
     }
 }
+
+/// `f`'s output, or `Err(())` once `limit` has passed (smol's answer to tokio's `timeout`;
+/// `f` is dropped then).
+pub async fn timeout<T>(limit: std::time::Duration, f: impl Future<Output = T>) -> Result<T, ()> {
+    use smol::future::FutureExt;
+    async { Ok(f.await) }
+        .or(async {
+            smol::Timer::after(limit).await;
+            Err(())
+        })
+        .await
+}
