@@ -7,11 +7,10 @@
 //! lent to it comes back with its result through the channel); `next_event` only waits
 //! on channels and a timer, so dropping its future loses nothing.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
-use smol::channel::{Receiver, Sender};
+use smol::channel::{Receiver, Sender, bounded, unbounded};
 use smol::future::FutureExt;
 use smol::stream::Stream;
 use wx_driver::{Pump, Read, RemoteResult, Step};
@@ -25,10 +24,10 @@ use crate::remote::{Remote, Waiter};
 enum Completion {
     Request(RequestId, wx_driver::Outcome),
     Streamed(RequestId, OpId, Option<Sink>, wx_driver::media::Streamed),
-    Read(OpId, u64, Source, std::io::Result<Vec<u8>>),
+    Read(OpId, u64, Option<Source>, std::io::Result<Vec<u8>>),
 }
 
-/// What a task is, to report it when it panicked or was cancelled.
+/// What a task is: its completion when it panicked or was cancelled.
 #[derive(Clone, Copy)]
 enum Kind {
     Request(RequestId),
@@ -36,12 +35,22 @@ enum Kind {
     Read(OpId, u64),
 }
 
-/// A finished task: its key, and its completion (or its kind, when it panicked).
-type Done = (u64, Result<Completion, Kind>);
+impl Kind {
+    fn failed(self, failure: Failure) -> Completion {
+        match self {
+            Kind::Request(id) => Completion::Request(id, Err(failure)),
+            Kind::Stream(id, op) => Completion::Streamed(id, op, None, Err(failure)),
+            Kind::Read(op, offset) => {
+                let lost = std::io::Error::other("the read's task ended");
+                Completion::Read(op, offset, None, Err(lost))
+            }
+        }
+    }
+}
 
 /// What ended a wait.
 enum Woke {
-    Done(Done),
+    Done(Completion),
     Queued,
     Timer,
 }
@@ -50,9 +59,11 @@ enum Woke {
 /// keeps what is in flight.
 pub struct Driver {
     http: HttpClient,
-    tasks: HashMap<u64, (smol::Task<()>, Kind)>,
-    next_key: u64,
-    done: (Sender<Done>, Receiver<Done>),
+    /// Tasks spawned and not yet received from `done`.
+    in_flight: usize,
+    done: (Sender<Completion>, Receiver<Completion>),
+    /// Closed to cancel the tasks in flight (at the end of a session, or on drop).
+    cancel: (Sender<()>, Receiver<()>),
     pub(crate) pump: Pump<Waiter, Source, Sink>,
     /// A one-permit channel a [`Remote`] rings after it queued a command.
     queued: (Sender<()>, Receiver<()>),
@@ -61,7 +72,7 @@ pub struct Driver {
 impl std::fmt::Debug for Driver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Driver")
-            .field("in_flight", &self.tasks.len())
+            .field("in_flight", &self.in_flight)
             .field("waiting_remotes", &self.pump.waiting())
             .field("attached", &self.pump.attached())
             .finish_non_exhaustive()
@@ -73,11 +84,11 @@ impl Driver {
     pub fn new(http: HttpClient) -> Self {
         Self {
             http,
-            tasks: HashMap::new(),
-            next_key: 0,
-            done: smol::channel::unbounded(),
+            in_flight: 0,
+            done: unbounded(),
+            cancel: bounded(1),
             pump: Pump::default(),
-            queued: smol::channel::bounded(1),
+            queued: bounded(1),
         }
     }
 
@@ -88,7 +99,7 @@ impl Driver {
 
     /// Requests in flight (and upload reads in progress).
     pub fn in_flight(&self) -> usize {
-        self.tasks.len()
+        self.in_flight
     }
 
     /// Runs I/O until the client has an event, and returns it; `None` once the session has
@@ -127,10 +138,7 @@ impl Driver {
             Woke::Timer
         };
         match done.or(queued).or(timer).await {
-            Woke::Done((key, done)) => {
-                self.tasks.remove(&key);
-                self.complete(client, done);
-            }
+            Woke::Done(done) => self.complete(client, done),
             Woke::Queued => {}
             Woke::Timer => client.handle_timeout(Instant::now()),
         }
@@ -155,20 +163,32 @@ impl Driver {
     }
 
     fn spawn(&mut self, kind: Kind, work: impl Future<Output = Completion> + Send + 'static) {
-        let key = self.next_key;
-        self.next_key += 1;
-        let tx = self.done.0.clone();
-        let task = smol::spawn(async move {
-            let completion = AssertUnwindSafe(work).catch_unwind().await;
-            let _ = tx.try_send((key, completion.map_err(|_| kind)));
-        });
-        self.tasks.insert(key, (task, kind));
+        let (done, cancel) = (self.done.0.clone(), self.cancel.1.clone());
+        self.in_flight += 1;
+        let work = async {
+            AssertUnwindSafe(work)
+                .catch_unwind()
+                .await
+                .map_err(|_| Failure::Io)
+        };
+        let cancelled = async move {
+            let _ = cancel.recv().await;
+            Err(Failure::Cancelled)
+        };
+        smol::spawn(async move {
+            let completion = work.or(cancelled).await.unwrap_or_else(|f| kind.failed(f));
+            let _ = done.try_send(completion);
+        })
+        .detach();
     }
 
     fn start(&mut self, request: Request, download: Option<(OpId, Option<Sink>)>) {
         let http = self.http.clone();
         let Request {
-            id, timeout, http: req, ..
+            id,
+            timeout,
+            http: req,
+            ..
         } = request;
         tracing::trace!(id = id.0, "request started");
         match download {
@@ -191,51 +211,35 @@ impl Driver {
         } = read;
         self.spawn(Kind::Read(op, offset), async move {
             let bytes = read_at(&mut reader, offset, len).await;
-            Completion::Read(op, offset, reader, bytes)
+            Completion::Read(op, offset, Some(reader), bytes)
         });
     }
 
-    fn complete(&mut self, client: &mut Client, done: Result<Completion, Kind>) {
+    fn complete(&mut self, client: &mut Client, done: Completion) {
+        self.in_flight -= 1;
         let now = Instant::now();
         match done {
-            Ok(Completion::Request(id, outcome)) => wx_driver::feed(client, id, outcome, now),
-            Ok(Completion::Streamed(id, op, sink, outcome)) => {
+            Completion::Request(id, outcome) => wx_driver::feed(client, id, outcome, now),
+            Completion::Streamed(id, op, sink, outcome) => {
                 self.pump.streamed(client, id, op, sink, outcome, now);
             }
-            Ok(Completion::Read(op, offset, reader, bytes)) => {
-                self.pump
-                    .read_done(client, op, offset, Some(reader), bytes, now);
-            }
-            Err(kind) => self.lost(client, kind, Failure::Io),
-        }
-    }
-
-    /// Reports a task that ended without its completion (panicked or cancelled).
-    fn lost(&mut self, client: &mut Client, kind: Kind, failure: Failure) {
-        let now = Instant::now();
-        match kind {
-            Kind::Request(id) => wx_driver::feed(client, id, Err(failure), now),
-            Kind::Stream(id, op) => self.pump.streamed(client, id, op, None, Err(failure), now),
-            Kind::Read(op, offset) => {
-                let lost = std::io::Error::other("the read's task ended");
-                self.pump
-                    .read_done(client, op, offset, None, Err(lost), now);
+            Completion::Read(op, offset, reader, bytes) => {
+                self.pump.read_done(client, op, offset, reader, bytes, now);
             }
         }
     }
 
-    /// The session is over: cancel what is still in flight (reporting each exactly once),
-    /// then answer the remote callers (results due, `Ended`, or the refusal).
+    /// The session is over: cancel what is still in flight (feeding each to the client
+    /// exactly once), then answer the remote callers (results due, `Ended`, or the refusal).
     async fn finish(&mut self, client: &mut Client) {
-        for (_, (task, kind)) in std::mem::take(&mut self.tasks) {
-            // A task that had finished left its completion in the channel.
-            if task.cancel().await.is_none() {
-                self.lost(client, kind, Failure::Cancelled);
-            }
-        }
-        while let Ok((_, done)) = self.done.1.try_recv() {
+        self.cancel.0.close();
+        while self.in_flight > 0 {
+            let Ok(done) = self.done.1.recv().await else {
+                break;
+            };
             self.complete(client, done);
         }
+        self.cancel = bounded(1);
         answer(self.pump.end(client));
     }
 }
@@ -248,8 +252,10 @@ fn answer(answers: impl IntoIterator<Item = (Waiter, RemoteResult)>) {
 }
 
 impl Drop for Driver {
-    /// Remotes still waiting get `Closed`, and later ones are refused at once.
+    /// Cancels the tasks in flight; remotes still waiting get `Closed`, later ones are
+    /// refused at once.
     fn drop(&mut self) {
+        self.cancel.0.close();
         answer(self.pump.close());
     }
 }

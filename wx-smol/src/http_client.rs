@@ -19,8 +19,8 @@ use smol::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use smol::net::TcpStream;
 use smol_hyper::rt::FuturesIo;
 use wx_driver::media::{BodyGate, Piece, Streamed};
-use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
 use wx_driver::options;
+use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
 use wx_proto::client::Failure;
 
 /// How to build an [`HttpClient`] (the same fields and defaults as `wx-tokio`'s).
@@ -130,7 +130,10 @@ impl HttpClient {
             .with_safe_default_protocol_versions()?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        let report = options.proxy.as_ref().map(|u| ProxyReport::new(u.address()));
+        let report = options
+            .proxy
+            .as_ref()
+            .map(|u| ProxyReport::new(u.address()));
         Ok(Self(Arc::new(Shared {
             options,
             tls: TlsConnector::from(Arc::new(tls)),
@@ -159,11 +162,11 @@ impl HttpClient {
             let (response, conn) = self.send(request).await?;
             let (mut parts, body) = response.into_parts();
             let max = self.0.options.max_body;
-            let body = Limited::new(body, max).collect().await.map_err(|e| {
-                match e.downcast_ref::<LengthLimitError>() {
-                    Some(_) => Failure::BodyTooLarge,
-                    None => Failure::Io,
-                }
+            let body = Limited::new(body, max).collect().await.map_err(|e| match e
+                .downcast_ref::<LengthLimitError>()
+            {
+                Some(_) => Failure::BodyTooLarge,
+                None => Failure::Io,
             })?;
             self.check_in(conn);
             let body = decode_body(&mut parts.headers, body.to_bytes().to_vec(), max)?;
@@ -223,9 +226,15 @@ impl HttpClient {
             _ => return Err(Failure::Connect),
         };
         let port = parts.uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        if let Some(authority) = parts.uri.authority().filter(|_| !parts.headers.contains_key(HOST)) {
+        if let Some(authority) = parts
+            .uri
+            .authority()
+            .filter(|_| !parts.headers.contains_key(HOST))
+        {
             let host = authority.as_str().rsplit('@').next().unwrap_or_default();
-            parts.headers.insert(HOST, host.parse().map_err(|_| Failure::Connect)?);
+            parts
+                .headers
+                .insert(HOST, host.parse().map_err(|_| Failure::Connect)?);
         }
         let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         parts.uri = target.parse().map_err(|_| Failure::Connect)?;
@@ -254,7 +263,9 @@ impl HttpClient {
 
     /// Keeps a connection whose response has been read whole, for the next request.
     fn check_in(&self, (origin, conn): (Origin, Sender)) {
-        let Ok(mut idle) = self.0.idle.lock() else { return };
+        let Ok(mut idle) = self.0.idle.lock() else {
+            return;
+        };
         let list = idle.entry(origin).or_default();
         list.retain(|(c, t)| !c.is_closed() && t.elapsed() < self.0.options.idle_timeout);
         list.push((conn, Instant::now()));
@@ -267,7 +278,10 @@ impl HttpClient {
         if !tls {
             return self.handshake(tcp).await;
         }
-        let name = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let name = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
         let name = ServerName::try_from(name).map_err(|_| Failure::Connect)?;
         match self.0.tls.connect(name, tcp).await {
             Ok(stream) => self.handshake(stream).await,
@@ -306,15 +320,22 @@ impl HttpClient {
         };
         let mut s = dial(url.host(), url.port()).await?;
         let mut head = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n");
-        if let Some(auth) = url.basic_authorization().and_then(|v| v.to_str().ok().map(str::to_owned)) {
+        if let Some(auth) = url
+            .basic_authorization()
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+        {
             head = format!("{head}Proxy-Authorization: {auth}\r\n");
         }
-        s.write_all(format!("{head}\r\n").as_bytes()).await.map_err(|_| Failure::Connect)?;
+        s.write_all(format!("{head}\r\n").as_bytes())
+            .await
+            .map_err(|_| Failure::Connect)?;
         // The answer's head, byte by byte: what follows it is the tunnel's.
         let mut answer = Vec::new();
         while !answer.ends_with(b"\r\n\r\n") && answer.len() < 8192 {
             let mut byte = [0];
-            s.read_exact(&mut byte).await.map_err(|_| Failure::Connect)?;
+            s.read_exact(&mut byte)
+                .await
+                .map_err(|_| Failure::Connect)?;
             answer.push(byte[0]);
         }
         let status = String::from_utf8_lossy(&answer);
@@ -333,7 +354,11 @@ impl HttpClient {
 
 /// Decodes a `Content-Encoding: gzip` body under `cap` (dropping the encoding headers);
 /// other bodies pass unchanged. Past `cap` is `BodyTooLarge`, corrupt gzip `Io`.
-fn decode_body(headers: &mut http::HeaderMap, body: Vec<u8>, cap: usize) -> Result<Vec<u8>, Failure> {
+fn decode_body(
+    headers: &mut http::HeaderMap,
+    body: Vec<u8>,
+    cap: usize,
+) -> Result<Vec<u8>, Failure> {
     let encoding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok());
     if !encoding.is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip")) {
         return Ok(body);
@@ -356,7 +381,9 @@ fn decode_body(headers: &mut http::HeaderMap, body: Vec<u8>, cap: usize) -> Resu
 fn has_tls_error(e: &(dyn StdError + 'static)) -> bool {
     let mut next = Some(e);
     while let Some(err) = next {
-        let io = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        let io = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
         if err.is::<rustls::Error>() || io.is_some_and(|inner| has_tls_error(inner)) {
             return true;
         }

@@ -53,6 +53,7 @@ mod remote;
 
 pub use driver::Driver;
 pub use http_client::{HttpClient, HttpError, HttpOptions};
+pub use media::{AsyncSink, AsyncSource};
 pub use remote::Remote;
 /// Why a command submitted through a [`Remote`] did not succeed (`wx-driver`'s).
 pub use wx_driver::RemoteError;

@@ -1,10 +1,11 @@
-//! Media on smol (futures-io traits): the reader and writer types a driver attaches to an op, the reads of an
-//! upload (seek, then exactly one chunk), opening a file to send, and the [`Driver`]'s
-//! media methods. Which op has what attached, and which events are whose, is
-//! `wx-driver`'s `Attachments` (inside the `Pump`).
+//! Media on smol (futures-io's traits): the readers and writers a driver attaches to an
+//! op, the reads of an upload (seek, then exactly one chunk), opening a file to send, and
+//! the [`Driver`]'s media methods. Which op has what attached, and which events are whose,
+//! is `wx-driver`'s `Attachments` (inside the `Pump`).
 
 use std::io::SeekFrom;
 use std::path::Path;
+use std::time::Instant;
 
 use smol::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite};
 use wx_driver::Io;
@@ -13,17 +14,21 @@ use wx_proto::client::{Client, Command, Download, MediaKind, OpId, Upload, Usage
 
 use crate::Driver;
 
-/// A reader an upload can read from: any `AsyncRead + AsyncSeek`.
-pub(crate) trait AsyncSource: AsyncRead + AsyncSeek + Send + Unpin {}
-impl<T: AsyncRead + AsyncSeek + Send + Unpin> AsyncSource for T {}
+/// What an upload reads from: any futures-io `AsyncRead + AsyncSeek` (`smol::fs::File`,
+/// `smol::io::Cursor`, async-std's `File`) that is `Send + Unpin + 'static`.
+pub trait AsyncSource: AsyncRead + AsyncSeek + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncSeek + Send + Unpin + 'static> AsyncSource for T {}
+
+/// What a download writes to: any futures-io `AsyncWrite + Send + Unpin + 'static`.
+pub trait AsyncSink: AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncWrite + Send + Unpin + 'static> AsyncSink for T {}
 
 /// An upload's reader, boxed.
 pub(crate) type Source = Box<dyn AsyncSource>;
 /// A download's writer, boxed.
-pub(crate) type Sink = Box<dyn AsyncWrite + Send + Unpin>;
+pub(crate) type Sink = Box<dyn AsyncSink>;
 
-/// Reads exactly `len` bytes at `offset` (one chunk: the core never asks for more than
-/// 512 KiB at once).
+/// Reads exactly `len` bytes at `offset` (one chunk: at most 512 KiB).
 pub(crate) async fn read_at(
     reader: &mut Source,
     offset: u64,
@@ -56,21 +61,17 @@ pub(crate) async fn open(
 }
 
 impl Driver {
-    /// Attaches the file of upload `op` (submitted with `client.submit`): the driver then
+    /// Attaches the reader of upload `op` (submitted with `client.submit`): the driver then
     /// answers its `DataWanted` itself, reading one chunk at a time where asked (the event
     /// is not returned); its `Progress` and `OpDone` still are. Dropped when the op ends.
-    pub fn attach_source(
-        &mut self,
-        op: OpId,
-        reader: impl AsyncRead + AsyncSeek + Send + Unpin + 'static,
-    ) {
+    pub fn attach_source(&mut self, op: OpId, reader: impl AsyncSource) {
         self.pump.attach(op, Io::Source(Box::new(reader)));
     }
 
     /// Attaches the writer of download `op` (submitted with `client.submit`): its bodies
     /// are written there as they arrive, flushed at the end of each. Dropped when the op
     /// ends. A download with no writer attached has its body counted and dropped.
-    pub fn attach_sink(&mut self, op: OpId, writer: impl AsyncWrite + Send + Unpin + 'static) {
+    pub fn attach_sink(&mut self, op: OpId, writer: impl AsyncSink) {
         self.pump.attach(op, Io::Sink(Box::new(writer)));
     }
 
@@ -86,11 +87,13 @@ impl Driver {
         kind: Option<MediaKind>,
     ) -> Result<OpId, SendFileError> {
         let (upload, file) = open(path.as_ref(), kind).await?;
-        let command = Command::SendMedia {
-            to: to.into(),
-            upload,
-        };
-        let op = client.submit(command, std::time::Instant::now())?;
+        let op = client.submit(
+            Command::SendMedia {
+                to: to.into(),
+                upload,
+            },
+            Instant::now(),
+        )?;
         self.attach_source(op, file);
         Ok(op)
     }
@@ -100,9 +103,9 @@ impl Driver {
         &mut self,
         client: &mut Client,
         download: Download,
-        writer: impl AsyncWrite + Send + Unpin + 'static,
+        writer: impl AsyncSink,
     ) -> Result<OpId, UsageError> {
-        let op = client.submit(Command::Download(download), std::time::Instant::now())?;
+        let op = client.submit(Command::Download(download), Instant::now())?;
         self.attach_sink(op, writer);
         Ok(op)
     }

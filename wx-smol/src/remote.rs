@@ -6,19 +6,19 @@
 use std::path::Path;
 
 use smol::channel::Sender;
-use smol::io::{AsyncRead, AsyncSeek, AsyncWrite};
 use wx_driver::media::{Extra, OnProgress};
 use wx_driver::{Inbox, RemoteError, RemoteResult};
 use wx_proto::client::{Command, Download, MediaKind, OpOutput, Upload};
 
-use crate::media::{Sink, Source, open};
+use crate::media::{AsyncSink, AsyncSource, Sink, Source, open};
 
 /// Where a remote command's result goes.
 pub(crate) type Waiter = Sender<RemoteResult>;
+type Output = Result<OpOutput, RemoteError>;
 
-/// Submits commands to one session from any task. The driver runs them the next time it
-/// is polled; their results come back here instead of as `OpDone` events, and the
-/// progress of a media command only to its callback.
+/// Submits commands to one session from any task (on any executor). The driver runs them
+/// the next time it is polled; their results come back here instead of as `OpDone`
+/// events, and the progress of a media command only to its callback.
 #[derive(Clone)]
 pub struct Remote {
     inbox: Inbox<Waiter, Source, Sink>,
@@ -38,19 +38,15 @@ impl Remote {
     }
 
     /// Submits `command` and waits for its result. Resolves while the driver is being
-    /// polled (`next_event`, the stream, or `shutdown`), on any executor; at once with
+    /// polled (`next_event`, the stream, or `shutdown`); at once with
     /// `Usage(SessionEnded)` once its session has ended, and with `Closed` once the driver
     /// is dropped. A media command is refused here (`InvalidArgument`): use
     /// [`send_reader`](Self::send_reader) or [`download`](Self::download).
-    pub async fn submit(&self, command: Command) -> Result<OpOutput, RemoteError> {
-        self.submit_with(command, Extra::default()).await
+    pub async fn submit(&self, command: Command) -> Output {
+        self.submit_with((command, Extra::default())).await
     }
 
-    async fn submit_with(
-        &self,
-        command: Command,
-        extra: Extra<Source, Sink>,
-    ) -> Result<OpOutput, RemoteError> {
+    async fn submit_with(&self, (command, extra): (Command, Extra<Source, Sink>)) -> Output {
         let (reply, rx) = smol::channel::bounded(1);
         self.inbox.push_with(command, reply, extra)?;
         let _ = self.queued.try_send(());
@@ -65,9 +61,8 @@ impl Remote {
         to: impl Into<String>,
         path: impl AsRef<Path>,
         kind: Option<MediaKind>,
-    ) -> Result<OpOutput, RemoteError> {
-        self.send_file_inner(to.into(), path.as_ref(), kind, None)
-            .await
+    ) -> Output {
+        self.send_path(to.into(), path.as_ref(), kind, None).await
     }
 
     /// [`send_file`](Self::send_file), calling `progress(done, total)` as the upload
@@ -78,20 +73,22 @@ impl Remote {
         path: impl AsRef<Path>,
         kind: Option<MediaKind>,
         progress: impl FnMut(u64, u64) + Send + 'static,
-    ) -> Result<OpOutput, RemoteError> {
-        self.send_file_inner(to.into(), path.as_ref(), kind, Some(Box::new(progress)))
+    ) -> Output {
+        let progress = Some(Box::new(progress) as OnProgress);
+        self.send_path(to.into(), path.as_ref(), kind, progress)
             .await
     }
 
-    async fn send_file_inner(
+    async fn send_path(
         &self,
         to: String,
         path: &Path,
         kind: Option<MediaKind>,
         progress: Option<OnProgress>,
-    ) -> Result<OpOutput, RemoteError> {
+    ) -> Output {
         let (upload, file) = open(path, kind).await.map_err(RemoteError::File)?;
-        self.upload(to, upload, Box::new(file), progress).await
+        self.submit_with(Extra::upload(to, upload, Box::new(file), progress))
+            .await
     }
 
     /// Sends `upload`'s bytes, read from `reader` one chunk at a time where the upload
@@ -100,9 +97,10 @@ impl Remote {
         &self,
         to: impl Into<String>,
         upload: Upload,
-        reader: impl AsyncRead + AsyncSeek + Send + Unpin + 'static,
-    ) -> Result<OpOutput, RemoteError> {
-        self.upload(to.into(), upload, Box::new(reader), None).await
+        reader: impl AsyncSource,
+    ) -> Output {
+        self.submit_with(Extra::upload(to.into(), upload, Box::new(reader), None))
+            .await
     }
 
     /// [`send_reader`](Self::send_reader), calling `progress(done, total)` as the upload
@@ -111,57 +109,37 @@ impl Remote {
         &self,
         to: impl Into<String>,
         upload: Upload,
-        reader: impl AsyncRead + AsyncSeek + Send + Unpin + 'static,
+        reader: impl AsyncSource,
         progress: impl FnMut(u64, u64) + Send + 'static,
-    ) -> Result<OpOutput, RemoteError> {
-        self.upload(
+    ) -> Output {
+        let extra = Extra::upload(
             to.into(),
             upload,
-            Box::new(reader),
+            Box::new(reader) as Source,
             Some(Box::new(progress)),
-        )
-        .await
-    }
-
-    async fn upload(
-        &self,
-        to: String,
-        upload: Upload,
-        reader: Source,
-        progress: Option<OnProgress>,
-    ) -> Result<OpOutput, RemoteError> {
-        let (command, extra) = Extra::upload(to, upload, reader, progress);
-        self.submit_with(command, extra).await
+        );
+        self.submit_with(extra).await
     }
 
     /// Downloads `download` into `writer` (written as the body arrives, flushed at the
     /// end); the result is `Downloaded` with the byte count.
-    pub async fn download(
-        &self,
-        download: Download,
-        writer: impl AsyncWrite + Send + Unpin + 'static,
-    ) -> Result<OpOutput, RemoteError> {
-        self.download_inner(download, Box::new(writer), None).await
+    pub async fn download(&self, download: Download, writer: impl AsyncSink) -> Output {
+        self.submit_with(Extra::download(download, Box::new(writer), None))
+            .await
     }
 
     /// [`download`](Self::download), calling `progress(done, total)` as it advances.
     pub async fn download_with_progress(
         &self,
         download: Download,
-        writer: impl AsyncWrite + Send + Unpin + 'static,
+        writer: impl AsyncSink,
         progress: impl FnMut(u64, u64) + Send + 'static,
-    ) -> Result<OpOutput, RemoteError> {
-        self.download_inner(download, Box::new(writer), Some(Box::new(progress)))
-            .await
-    }
-
-    async fn download_inner(
-        &self,
-        download: Download,
-        writer: Sink,
-        progress: Option<OnProgress>,
-    ) -> Result<OpOutput, RemoteError> {
-        let (command, extra) = Extra::download(download, writer, progress);
-        self.submit_with(command, extra).await
+    ) -> Output {
+        let extra = Extra::download(
+            download,
+            Box::new(writer) as Sink,
+            Some(Box::new(progress) as OnProgress),
+        );
+        self.submit_with(extra).await
     }
 }

@@ -60,8 +60,13 @@ fn next_event_is_cancel_safe_in_a_race() {
                     events.push(e);
                     if ready {
                         for i in 0..30 {
-                            let body = Body::Text { text: format!("c{i}") };
-                            pushed.push(env.sim(|sim, now| sim.push(&Push::default(), &body, now)).unwrap());
+                            let body = Body::Text {
+                                text: format!("c{i}"),
+                            };
+                            pushed.push(
+                                env.sim(|sim, now| sim.push(&Push::default(), &body, now))
+                                    .unwrap(),
+                            );
                         }
                     }
                 }

@@ -23,9 +23,7 @@ fn http() -> HttpClient {
 
 /// Submits a command over and over until the session refuses it as ended or gone; `Err`
 /// if one submit was never answered.
-fn submit_until_refused(
-    remote: wx_smol::Remote,
-) -> std::thread::JoinHandle<Result<usize, String>> {
+fn submit_until_refused(remote: wx_smol::Remote) -> std::thread::JoinHandle<Result<usize, String>> {
     std::thread::spawn(move || {
         let mut answered = 0;
         loop {
