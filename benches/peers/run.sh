@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The peers benchmark (issue 8, item 5): one account, one wx-sim world (200 contacts, 3 groups),
-# M texts pushed at once after login, driven through wx-tokio, wx-blocking, itchat 1.3.10 (PyPI)
+# M texts pushed at once after login, driven through wx-tokio, wx-blocking, wx-smol, itchat 1.3.10 (PyPI)
 # and wechat4u 0.7.14 (npm), K runs each on a fresh simulator. Prints messages per second and
 # resident memory of each client process, writes benches/results/peers.txt (raw, one JSON line
 # per run) and benches/results/peers.md (the table). Measuring is done by measure.py.
@@ -8,7 +8,7 @@
 #   PEERS_MESSAGES=5000   texts per run (M)
 #   PEERS_RUNS=3          runs per client (K); the table shows medians
 #   PEERS_TIMEOUT=300     seconds a client gets to receive the M texts
-#   PEERS_CLIENTS="wx-tokio wx-blocking itchat wechat4u"   which clients (the first is the reference)
+#   PEERS_CLIENTS="wx-tokio wx-blocking wx-smol itchat wechat4u"   which clients (the first is the reference)
 #   PEERS_STEADY_MS=1     then a steady load: the simulator's own --rate-ms (one text every N ms);
 #                         0 skips it
 #   PEERS_STEADY_MESSAGES=10000   texts each client counts under the steady load
@@ -21,7 +21,7 @@ root="$(cd "$here/../.." && pwd)"
 messages="${PEERS_MESSAGES:-5000}"
 runs="${PEERS_RUNS:-3}"
 timeout_s="${PEERS_TIMEOUT:-300}"
-clients="${PEERS_CLIENTS:-wx-tokio wx-blocking itchat wechat4u}"
+clients="${PEERS_CLIENTS:-wx-tokio wx-blocking wx-smol itchat wechat4u}"
 steady_ms="${PEERS_STEADY_MS:-1}"
 steady_messages="${PEERS_STEADY_MESSAGES:-10000}"
 dir="${WX_INTEROP_DIR:-${TMPDIR:-/tmp}/wx-sim-interop}"
@@ -32,6 +32,7 @@ mkdir -p "$dir" "$root/benches/results"
 (cd "$root" && cargo build -q --release -p wx-sim --bin wx-sim)
 (cd "$root" && cargo build -q --release -p wx-tokio --example load_one)
 (cd "$root" && cargo build -q --release -p wx-blocking --example load_one_blocking)
+(cd "$root" && cargo build -q --release -p wx-smol --example load_one_smol)
 
 work="$(mktemp -d "$dir/peers.XXXXXX")"
 mpid=""
@@ -46,6 +47,8 @@ for c in $clients; do
       specs+=("wx-tokio=$target/release/examples/load_one {base} {count} {hold} {timeout} {prefix}") ;;
     wx-blocking)
       specs+=("wx-blocking=$target/release/examples/load_one_blocking {base} {count} {hold} {timeout} {prefix}") ;;
+    wx-smol)
+      specs+=("wx-smol=$target/release/examples/load_one_smol {base} {count} {hold} {timeout} {prefix}") ;;
     itchat)
       # The install of wx-sim/interop/run.sh: a venv, or a private --target directory.
       venv="$dir/itchat-venv"
