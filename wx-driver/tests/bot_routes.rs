@@ -220,3 +220,36 @@ fn the_session_file_is_saved_and_a_logout_forgets_it() {
     assert_eq!(effects, [Effect::End]);
     assert!(!path.exists(), "forgotten after the logout");
 }
+
+#[test]
+fn a_kick_logs_in_again_when_asked_and_ends_the_bot_otherwise() {
+    for relogin in [true, false] {
+        let builder = BotBuilder::<Capture>::new()
+            .relogin_after_kick(relogin)
+            .on_text(|_, t| t.to_owned());
+        let mut h = Harness::new(builder, if relogin { "kick-a" } else { "kick-b" });
+        h.pair.sim.kick(0);
+        h.pair.run_for(Duration::from_secs(10));
+        let effects = h.feed();
+        let logins = |h: &Harness| {
+            h.pair
+                .events
+                .iter()
+                .filter(|e| matches!(e, Event::LoggedIn { .. }))
+                .count()
+        };
+        if relogin {
+            assert!(effects.is_empty(), "{effects:?}");
+            h.pair.run_for(Duration::from_secs(30));
+            h.feed();
+            assert_eq!(logins(&h), 2, "logged in again");
+            // And it still answers.
+            h.say(false, text("again"));
+            assert!(h.sent().iter().any(|(_, c)| c == "again"));
+        } else {
+            assert_eq!(effects, [Effect::End]);
+            assert_eq!(logins(&h), 1);
+            assert!(h.bot.session_path().exists(), "a kick keeps the file");
+        }
+    }
+}
