@@ -253,3 +253,21 @@ fn a_kick_logs_in_again_when_asked_and_ends_the_bot_otherwise() {
         }
     }
 }
+
+#[test]
+fn the_logins_own_status_notification_reaches_no_handler() {
+    let count = Arc::new(Mutex::new(0));
+    let c = count.clone();
+    let builder = BotBuilder::<Capture>::new().on_message(move |_| {
+        *c.lock().unwrap() += 1;
+    });
+    let mut h = Harness::new(builder, "quiet");
+    // The login's recent-chat list (MsgType 51) went by in Harness::new.
+    assert!(h.pair.events.iter().any(|e| matches!(
+        e,
+        Event::Message { message, .. } if matches!(message.kind, wx_proto::model::MessageKind::StatusNotify(_))
+    )));
+    assert_eq!(*count.lock().unwrap(), 0);
+    h.say(false, text("counted"));
+    assert_eq!(*count.lock().unwrap(), 1);
+}
