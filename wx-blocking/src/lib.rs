@@ -1,6 +1,21 @@
 //! wx-blocking: runs a [`wx_proto::client::Client`] on blocking std threads, with ureq 3
 //! and rustls (ring). No async runtime anywhere in its dependency tree.
 //!
+//! A bot in a few lines ([`Bot`]): log in (the saved session, else a QR code drawn in the
+//! terminal), answer every text with itself, log out on Ctrl-C:
+//!
+//! ```no_run
+//! fn main() -> Result<(), wx_blocking::BotError> {
+//!     wx_blocking::Bot::builder()
+//!         .profile("echo")
+//!         .on_text(|_, text| text.to_owned())
+//!         .run()
+//! }
+//! ```
+//!
+//! The handlers and their [`Context`] are the same as in `wx-tokio` (`wx-driver`'s bot
+//! layer). The low-level run loop follows.
+//!
 //! In scope: the HTTP executor ([`HttpClient`], a ureq agent shareable by many sessions),
 //! a bounded pool of worker threads per session, the timer, and a cloneable [`Remote`] for
 //! other threads. Out of scope: everything protocol-shaped. The driver never parses,
@@ -56,12 +71,14 @@
 
 #![forbid(unsafe_code)]
 
+mod bot;
 mod driver;
 mod http_client;
 mod media;
 mod remote;
 mod workers;
 
+pub use bot::Bot;
 pub use driver::{Driver, Events};
 pub use http_client::{HttpClient, HttpError, HttpOptions};
 pub use remote::Remote;
@@ -71,6 +88,8 @@ pub use wx_driver::RemoteError;
 /// Why a file could not be sent by its path: the same type in `wx-tokio` (both re-export
 /// `wx-driver`'s).
 pub use wx_driver::SendFileError;
+/// The bot layer's builder, handler context, replies and errors (shared with `wx-tokio`).
+pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply};
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal: the same types in
 /// `wx-tokio` (both re-export `wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};

@@ -3,21 +3,15 @@
 use std::path::Path;
 
 use qrcode::QrCode;
-use qrcode::render::unicode::Dense1x2;
 
 use crate::error::{CliError, CliResult};
 
-/// The QR code of `text` as terminal lines (two modules per character cell). `invert` suits
-/// dark terminals (light modules drawn as blocks); without it, light terminals.
+/// The QR code of `text` as terminal lines (the bot layer's renderer: two modules per
+/// character cell). `invert` suits dark terminals (light modules drawn as blocks); without
+/// it, light terminals.
 pub fn to_terminal(text: &str, invert: bool) -> CliResult<String> {
-    let code = QrCode::new(text.as_bytes())
-        .map_err(|e| CliError::runtime(format!("cannot draw the QR code: {e}")))?;
-    let mut r = code.render::<Dense1x2>();
-    r.quiet_zone(true);
-    if invert {
-        r.dark_color(Dense1x2::Light).light_color(Dense1x2::Dark);
-    }
-    Ok(r.build())
+    wx_driver::bot::terminal_qr(text, !invert)
+        .ok_or_else(|| CliError::runtime("cannot draw the QR code: the text is too long"))
 }
 
 /// Writes the QR code of `text` as a greyscale PNG (8 pixels a module, 4-module margin).

@@ -55,6 +55,47 @@ impl Sim {
         group_index(acc, group).ok_or(SimError::NoContact)
     }
 
+    /// Group `group` of `account` and the index of its member `member` (a UserName, ours
+    /// only when `allow_me`, or an index among the members other than us).
+    fn member_at(
+        &mut self,
+        account: usize,
+        group: &str,
+        member: &str,
+        allow_me: bool,
+    ) -> Result<(&mut Contact, usize), SimError> {
+        let gi = self.group_at(account, group)?;
+        let acc = self
+            .world
+            .accounts
+            .get_mut(account)
+            .ok_or(SimError::NoAccount)?;
+        let me = acc.me.user_name.clone();
+        let g = acc.contacts.get_mut(gi).ok_or(SimError::NoContact)?;
+        let k = member_index(g, &me, member, allow_me).ok_or(SimError::NoContact)?;
+        Ok((g, k))
+    }
+
+    /// Tells every live session of `account`: a ModContactList entry for `room` with only
+    /// `members` in its MemberList, then the 10000 `note` from the group (when there is one).
+    fn announce(
+        &mut self,
+        account: usize,
+        room: &str,
+        members: Vec<String>,
+        note: Option<&str>,
+        now: Instant,
+    ) {
+        let event = Event::ModGroup {
+            group: room.to_owned(),
+            members: Some(members),
+        };
+        self.deliver(account, event, now);
+        if let Some(note) = note {
+            self.system_note(account, room, note, now);
+        }
+    }
+
     /// A new person (fresh `@…` UserName, a stable name `wxid_…`, nickname `nick`) added to
     /// group `gi` of `account` (and to the account's strangers, so batchgetcontact knows them).
     /// Returns the UserName.
@@ -119,15 +160,7 @@ impl Sim {
             Some(who) => format!("\"{who}\"邀请\"{nick}\"加入了群聊"),
             None => format!("你邀请\"{nick}\"加入了群聊  "),
         };
-        self.deliver(
-            account,
-            Event::ModGroup {
-                group: room.clone(),
-                members: Some(vec![user_name.clone()]),
-            },
-            now,
-        );
-        self.system_note(account, &room, &note, now);
+        self.announce(account, &room, vec![user_name.clone()], Some(&note), now);
         Ok(user_name)
     }
 
@@ -144,28 +177,12 @@ impl Sim {
         member: &str,
         now: Instant,
     ) -> Result<(), SimError> {
-        let gi = self.group_at(account, group)?;
-        let acc = self
-            .world
-            .accounts
-            .get_mut(account)
-            .ok_or(SimError::NoAccount)?;
-        let me = acc.me.user_name.clone();
-        let g = acc.contacts.get_mut(gi).ok_or(SimError::NoContact)?;
-        let k = member_index(g, &me, member, false).ok_or(SimError::NoContact)?;
+        let (g, k) = self.member_at(account, group, member, false)?;
         let gone = g.member_list.remove(k);
         g.member_count = g.member_list.len() as u32;
         let room = g.user_name.clone();
         let note = format!("你将\"{}\"移出了群聊", gone.nick_name);
-        self.deliver(
-            account,
-            Event::ModGroup {
-                group: room.clone(),
-                members: Some(Vec::new()),
-            },
-            now,
-        );
-        self.system_note(account, &room, &note, now);
+        self.announce(account, &room, Vec::new(), Some(&note), now);
         Ok(())
     }
 
@@ -183,15 +200,7 @@ impl Sim {
         topic: &str,
         now: Instant,
     ) -> Result<(), SimError> {
-        let gi = self.group_at(account, group)?;
-        let acc = self
-            .world
-            .accounts
-            .get_mut(account)
-            .ok_or(SimError::NoAccount)?;
-        let me = acc.me.user_name.clone();
-        let g = acc.contacts.get_mut(gi).ok_or(SimError::NoContact)?;
-        let k = member_index(g, &me, member, false).ok_or(SimError::NoContact)?;
+        let (g, k) = self.member_at(account, group, member, false)?;
         let who = g
             .member_list
             .get(k)
@@ -200,15 +209,7 @@ impl Sim {
         g.nick_name = topic.to_string();
         let room = g.user_name.clone();
         let note = format!("\"{who}\"修改群名为“{topic}”");
-        self.deliver(
-            account,
-            Event::ModGroup {
-                group: room.clone(),
-                members: Some(Vec::new()),
-            },
-            now,
-        );
-        self.system_note(account, &room, &note, now);
+        self.announce(account, &room, Vec::new(), Some(&note), now);
         Ok(())
     }
 
@@ -225,27 +226,12 @@ impl Sim {
         display: &str,
         now: Instant,
     ) -> Result<(), SimError> {
-        let gi = self.group_at(account, group)?;
-        let acc = self
-            .world
-            .accounts
-            .get_mut(account)
-            .ok_or(SimError::NoAccount)?;
-        let me = acc.me.user_name.clone();
-        let g = acc.contacts.get_mut(gi).ok_or(SimError::NoContact)?;
-        let k = member_index(g, &me, member, true).ok_or(SimError::NoContact)?;
+        let (g, k) = self.member_at(account, group, member, true)?;
+        let room = g.user_name.clone();
         let m: &mut Member = g.member_list.get_mut(k).ok_or(SimError::NoContact)?;
         m.display_name = display.to_string();
         let name = m.user_name.clone();
-        let room = g.user_name.clone();
-        self.deliver(
-            account,
-            Event::ModGroup {
-                group: room,
-                members: Some(vec![name]),
-            },
-            now,
-        );
+        self.announce(account, &room, vec![name], None, now);
         Ok(())
     }
 

@@ -1,5 +1,24 @@
 //! wx-tokio: runs a [`wx_proto::client::Client`] on tokio, with hyper 1 and rustls (ring).
 //!
+//! A bot in a few lines ([`Bot`]): log in (the saved session, else a QR code drawn in the
+//! terminal), answer every text with itself, log out on Ctrl-C:
+//!
+//! ```no_run
+//! #[tokio::main]
+//! async fn main() -> Result<(), wx_tokio::BotError> {
+//!     wx_tokio::Bot::builder()
+//!         .profile("echo")
+//!         .on_text(|_, text| text.to_owned())
+//!         .run()
+//!         .await
+//! }
+//! ```
+//!
+//! Handlers by kind and chat (`on_text`, `on_friend`, `on_group`, `on_mention`,
+//! `on_official`, `on_room_event`, `on_friend_request`, `on_message`, `on_event`) answer
+//! with a [`Reply`] or act through their [`Context`] (send elsewhere, send files, look
+//! people up in the contact book, submit any command). The low-level run loop follows.
+//!
 //! In scope: the HTTP executor ([`HttpClient`], shareable by many sessions), the in-flight
 //! requests and the timer of one session ([`Driver`]), a cloneable [`Remote`] for other
 //! tasks. Out of scope: everything protocol-shaped. The driver never parses, retries,
@@ -55,12 +74,14 @@
 
 #![forbid(unsafe_code)]
 
+mod bot;
 mod decode;
 mod driver;
 mod http_client;
 mod media;
 mod remote;
 
+pub use bot::Bot;
 pub use driver::Driver;
 pub use http_client::{HttpClient, HttpError, HttpOptions};
 pub use remote::Remote;
@@ -70,6 +91,8 @@ pub use wx_driver::RemoteError;
 /// Why a file could not be sent by its path: the same type in `wx-blocking` (both
 /// re-export `wx-driver`'s).
 pub use wx_driver::SendFileError;
+/// The bot layer's builder, handler context, replies and errors (shared with `wx-blocking`).
+pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply};
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal: the same types in
 /// `wx-blocking` (both re-export `wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};

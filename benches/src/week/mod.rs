@@ -195,6 +195,7 @@ impl Week {
                 members_per_group: 5,
                 official_accounts: 0,
                 seed: cfg.seed,
+                ..WorldSpec::default()
             },
             login: LoginPolicy::EachAccount {
                 scan_after: Duration::from_secs(2),

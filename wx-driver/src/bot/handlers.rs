@@ -1,6 +1,6 @@
 //! The handlers a bot was built with, and which one a message goes to: the first, in the
 //! order they were added, whose kind matches (so add `on_mention` before `on_group` to give
-//! mentions their own answer).
+//! mentions their own answer). Status notifications (MsgType 51) go to none.
 
 use wx_proto::client::{Client, Command, Event};
 use wx_proto::model::{FriendRequest, MessageKind, RoomEvent};
@@ -45,8 +45,12 @@ pub(super) struct Handlers {
 impl Handlers {
     /// Runs the first handler that takes the context's message; its reply.
     pub(super) fn dispatch(&mut self, cx: &mut Context<'_>) -> Reply {
-        let kind = cx.chat_kind();
         let message = cx.message;
+        // Status notifications (MsgType 51) are the client's bookkeeping, not chat.
+        if matches!(message.kind, MessageKind::StatusNotify(_)) {
+            return Reply::Nothing;
+        }
+        let kind = cx.chat_kind();
         for route in &mut self.routes {
             let reply = match route {
                 Route::Text(f) => match message.text() {

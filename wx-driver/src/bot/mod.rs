@@ -53,6 +53,9 @@ pub struct BotSetup {
     pub relogin: bool,
     /// No status lines on stderr (the QR code is still shown).
     pub quiet: bool,
+    /// On Ctrl-C or SIGTERM, stop without logging out: the saved session resumes at the
+    /// next start without a scan (hot reload). Otherwise the bot logs out first.
+    pub keep_session: bool,
     /// The QR code's display.
     pub qr: QrDisplay,
     /// PEM certificates to trust besides the built-in roots (a simulator over HTTPS).
@@ -94,6 +97,7 @@ impl<R: Runtime> BotBuilder<R> {
                 base_url: env("WX_BASE_URL"),
                 relogin: false,
                 quiet: false,
+                keep_session: false,
                 qr: QrDisplay::Terminal { light: false },
                 extra_root_pem: Vec::new(),
                 handlers: Handlers::default(),
@@ -129,6 +133,13 @@ impl<R: Runtime> BotBuilder<R> {
     /// Log in again after the server ended the session (a kick, the phone logging out).
     pub fn relogin_after_kick(mut self, yes: bool) -> Self {
         self.setup.relogin = yes;
+        self
+    }
+
+    /// Stop without logging out on Ctrl-C or SIGTERM: the next start resumes the saved
+    /// session without a scan (hot reload).
+    pub fn keep_session_on_exit(mut self) -> Self {
+        self.setup.keep_session = true;
         self
     }
 

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-use wx_proto::client::{Client, Command, Config, Event, LogoutReason, SnapshotError};
+use wx_proto::client::{Client, Command, Config, Event, LoginPath, LogoutReason, SnapshotError};
 
 use super::context::{Action, Context};
 use super::handlers::Handlers;
@@ -64,6 +64,7 @@ pub struct BotSession {
     qr: QrDisplay,
     quiet: bool,
     relogin: bool,
+    keep_session: bool,
     actions: Vec<Action>,
 }
 
@@ -103,6 +104,7 @@ impl BotSession {
             qr: setup.qr,
             quiet: setup.quiet,
             relogin: setup.relogin,
+            keep_session: setup.keep_session,
             actions: Vec::new(),
         })
     }
@@ -120,6 +122,8 @@ impl BotSession {
         let mut effects = Vec::new();
         match event {
             Event::QrCode { qr_text, .. } => self.show_qr(qr_text),
+            Event::LoginPath(LoginPath::Hot) => self.say("resuming the saved session"),
+            Event::LoginPath(LoginPath::Push) => self.say("confirm the login on the phone"),
             Event::Scanned { .. } => self.say("scanned: confirm on the phone"),
             Event::LoggedIn { nick_name, .. } => self.say(&format!("logged in as {nick_name}")),
             Event::Ready { contacts, groups } => {
@@ -163,9 +167,21 @@ impl BotSession {
         effects
     }
 
-    /// The bot was asked to stop and the adapter logged out: the session file goes.
-    pub fn logged_out_on_exit(&mut self) {
-        self.forget();
+    /// Whether a stop (Ctrl-C, SIGTERM) keeps the session for the next start instead of
+    /// logging out.
+    pub fn keeps_session(&self) -> bool {
+        self.keep_session
+    }
+
+    /// The bot was asked to stop: with `keep_session`, says the session stays saved;
+    /// otherwise (the adapter has logged out) the session file goes.
+    pub fn stopped(&mut self) {
+        if self.keep_session {
+            self.say("stopped; the session stays saved for the next start");
+        } else {
+            self.forget();
+            self.say("stopped and logged out");
+        }
     }
 
     /// A line of status on stderr (unless quiet).

@@ -3,6 +3,7 @@
 //! behind a small adapter-neutral handle, and the runs (scenario table, operations, faults,
 //! many accounts).
 
+pub mod bots;
 pub mod groups;
 pub mod media;
 pub mod raw;

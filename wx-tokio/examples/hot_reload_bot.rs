@@ -1,0 +1,13 @@
+//! Hot-reload bot: Ctrl-C stops it without logging out, and the next start resumes the
+//! saved session without a scan. Answers "ping" with "pong".
+//! `WX_BASE_URL=http://127.0.0.1:8080` points it at `wx sim`.
+
+#[tokio::main]
+async fn main() -> Result<(), wx_tokio::BotError> {
+    wx_tokio::Bot::builder()
+        .profile("hot")
+        .keep_session_on_exit()
+        .on_text(|_, text| (text == "ping").then_some("pong"))
+        .run()
+        .await
+}
