@@ -1,5 +1,16 @@
 //! wx-smol: runs a [`wx_proto::client::Client`] on smol 2, with hyper 1 and rustls (ring).
 //!
+//! A bot in a few lines ([`Bot`], the bot layer `wx-tokio` and `wx-blocking` have too): log
+//! in (the saved session, else a QR code drawn in the terminal), answer every text with
+//! itself, log out on Ctrl-C or SIGTERM:
+//!
+//! ```no_run
+//! fn main() -> Result<(), wx_smol::BotError> {
+//!     let bot = wx_smol::Bot::builder().profile("echo").on_text(|_, text| text.to_owned());
+//!     smol::block_on(bot.run())
+//! }
+//! ```
+//!
 //! The same shape as `wx-tokio`: an [`HttpClient`] (shareable by many sessions), a
 //! [`Driver`] owning one session's in-flight requests and timer, with a cancel-safe
 //! [`Driver::next_event`], and a cloneable [`Remote`] for other tasks. The driver logic
@@ -46,11 +57,13 @@
 
 #![forbid(unsafe_code)]
 
+mod bot;
 mod driver;
 mod http_client;
 mod media;
 mod remote;
 
+pub use bot::Bot;
 pub use driver::Driver;
 pub use http_client::{HttpClient, HttpError, HttpOptions};
 pub use media::{AsyncSink, AsyncSource};
@@ -59,6 +72,8 @@ pub use remote::Remote;
 pub use wx_driver::RemoteError;
 /// Why a file could not be sent by its path (`wx-driver`'s).
 pub use wx_driver::SendFileError;
+/// The bot layer's builder, handler context, replies and errors (`wx-driver`'s).
+pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply};
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal (`wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};
 /// Saving and loading session snapshots, for `Client::restore`: see the `wx-store` crate.
