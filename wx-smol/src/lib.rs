@@ -19,7 +19,8 @@
 //! keeps only its HTTP (hyper's HTTP/1 over async-net and futures-rustls, with a small
 //! pool and its own CONNECT handshake) and its waiting (channels and an async-io timer).
 //! Requests, downloads and upload reads run as tasks of smol's global executor
-//! (`SMOL_THREADS` threads, 1 by default); there is no tokio in its dependency tree.
+//! (`SMOL_THREADS` threads, 1 by default). No tokio runtime, reactor or timer is in its
+//! dependency tree: hyper 1 links only tokio's `sync` channels (`.ci/run` checks it).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), wx_smol::HttpError> {
