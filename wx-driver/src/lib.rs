@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod attach;
+pub mod body;
 pub mod bot;
 mod error;
 mod feed;

@@ -3,13 +3,11 @@
 //! a body-size cap and gzip decoding. Cheap to clone; one can serve every session.
 
 use std::collections::HashMap;
-use std::error::Error as StdError;
-use std::io::Read as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_rustls::TlsConnector;
-use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, HOST};
+use http::header::{ACCEPT_ENCODING, HOST};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::client::conn::http1::{Builder, SendRequest};
@@ -18,6 +16,7 @@ use smol::future::FutureExt;
 use smol::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use smol::net::TcpStream;
 use smol_hyper::rt::FuturesIo;
+use wx_driver::body::{chain_has, decode_body};
 use wx_driver::media::{BodyGate, Piece, Streamed};
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
@@ -246,7 +245,7 @@ impl HttpClient {
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         match conn.send_request(request).await {
             Ok(response) => Ok((response, (origin, conn))),
-            Err(e) if has_tls_error(&e) => Err(Failure::Tls),
+            Err(e) if chain_has::<rustls::Error>(&e) => Err(Failure::Tls),
             Err(_) => Err(Failure::Io),
         }
     }
@@ -285,7 +284,7 @@ impl HttpClient {
         let name = ServerName::try_from(name).map_err(|_| Failure::Connect)?;
         match self.0.tls.connect(name, tcp).await {
             Ok(stream) => self.handshake(stream).await,
-            Err(e) if has_tls_error(&e) => Err(Failure::Tls),
+            Err(e) if chain_has::<rustls::Error>(&e) => Err(Failure::Tls),
             Err(_) => Err(Failure::Connect),
         }
     }
@@ -350,44 +349,4 @@ impl HttpClient {
         }
         refusal.map_or(Ok(s), |_| Err(Failure::Connect))
     }
-}
-
-/// Decodes a `Content-Encoding: gzip` body under `cap` (dropping the encoding headers);
-/// other bodies pass unchanged. Past `cap` is `BodyTooLarge`, corrupt gzip `Io`.
-fn decode_body(
-    headers: &mut http::HeaderMap,
-    body: Vec<u8>,
-    cap: usize,
-) -> Result<Vec<u8>, Failure> {
-    let encoding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok());
-    if !encoding.is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip")) {
-        return Ok(body);
-    }
-    let mut out = Vec::new();
-    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
-    flate2::read::MultiGzDecoder::new(body.as_slice())
-        .take(limit)
-        .read_to_end(&mut out)
-        .map_err(|_| Failure::Io)?;
-    if out.len() > cap {
-        return Err(Failure::BodyTooLarge);
-    }
-    headers.remove(CONTENT_ENCODING);
-    headers.remove(CONTENT_LENGTH);
-    Ok(out)
-}
-
-/// Whether a rustls error is in the chain (looking inside `io::Error`s too).
-fn has_tls_error(e: &(dyn StdError + 'static)) -> bool {
-    let mut next = Some(e);
-    while let Some(err) = next {
-        let io = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref());
-        if err.is::<rustls::Error>() || io.is_some_and(|inner| has_tls_error(inner)) {
-            return true;
-        }
-        next = err.source();
-    }
-    false
 }

@@ -21,7 +21,7 @@ use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
 use wx_proto::client::Failure;
 
-use crate::decode::decode_body;
+use wx_driver::body::{chain_has, decode_body};
 
 /// How to build an [`HttpClient`].
 #[derive(Debug, Clone)]
@@ -278,7 +278,7 @@ impl HttpClient {
             }
         }
         response.map_err(|e| {
-            let tls = has_tls_error(&e);
+            let tls = chain_has::<rustls::Error>(&e);
             if tls {
                 Failure::Tls
             } else if e.is_connect() {
@@ -302,25 +302,6 @@ fn tunnel_refusal(e: &(dyn StdError + 'static)) -> Option<Refusal> {
         }
     }
     None
-}
-
-/// Whether a rustls error is somewhere in the chain (io::Error hides its inner error from
-/// `source()`, so look inside it too).
-fn has_tls_error(e: &(dyn StdError + 'static)) -> bool {
-    let mut next: Option<&(dyn StdError + 'static)> = Some(e);
-    while let Some(err) = next {
-        if err.is::<rustls::Error>() {
-            return true;
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && let Some(inner) = io.get_ref()
-            && has_tls_error(inner)
-        {
-            return true;
-        }
-        next = err.source();
-    }
-    false
 }
 
 #[cfg(test)]

@@ -75,7 +75,6 @@
 #![forbid(unsafe_code)]
 
 mod bot;
-mod decode;
 mod driver;
 mod http_client;
 mod media;

@@ -1,4 +1,5 @@
-//! Response bodies: gzip decoding under the size cap.
+//! Response bodies: gzip decoding under the size cap (the async adapters ask for gzip and
+//! decode here; ureq decodes its own), and finding the TLS error in a failure's chain.
 
 use std::io::Read;
 
@@ -7,7 +8,7 @@ use wx_proto::client::Failure;
 /// Decodes a `Content-Encoding: gzip` body (and drops the encoding headers, since the body
 /// handed on is the decoded one). Other bodies pass unchanged. A body that decodes past
 /// `cap` bytes is `BodyTooLarge`; a corrupt gzip stream is an I/O failure.
-pub(crate) fn decode_body(
+pub fn decode_body(
     headers: &mut http::HeaderMap,
     body: Vec<u8>,
     cap: usize,
@@ -33,6 +34,25 @@ pub(crate) fn decode_body(
     Ok(out)
 }
 
+/// Whether an error of type `E` is in the chain of `e`, looking inside `io::Error`s too
+/// (how a TLS failure is told from other transport faults: `E` is `rustls::Error`).
+pub fn chain_has<E: std::error::Error + 'static>(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if err.is::<E>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && chain_has::<E>(inner)
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -56,6 +76,19 @@ mod tests {
         let mut h = gzip_headers();
         assert_eq!(decode_body(&mut h, gz(b"hello"), 100).unwrap(), b"hello");
         assert!(h.get(http::header::CONTENT_ENCODING).is_none());
+    }
+
+    #[test]
+    fn an_error_is_found_through_sources_and_io_errors() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("deep")]
+        struct Deep;
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer")]
+        struct Outer(#[source] std::io::Error);
+        let wrapped = Outer(std::io::Error::other(Deep));
+        assert!(chain_has::<Deep>(&wrapped));
+        assert!(!chain_has::<Deep>(&Outer(std::io::Error::other("plain"))));
     }
 
     #[test]
