@@ -7,6 +7,8 @@ pub mod bots;
 pub mod groups;
 pub mod media;
 pub mod raw;
+pub mod redirect;
+pub mod restore;
 pub mod runs;
 pub mod table;
 
