@@ -7,13 +7,4 @@
 
 mod adapter;
 
-/// One request, as the driver sends it.
-fn execute(
-    http: &wx_smol::HttpClient,
-    request: wx_proto::http::Request<Vec<u8>>,
-    timeout: std::time::Duration,
-) -> Result<wx_proto::http::Response<Vec<u8>>, wx_proto::client::Failure> {
-    smol::block_on(http.execute(request, timeout))
-}
-
-wx_testkit::adapter_tests!(proxy, wx_smol, adapter::start_proxied, execute);
+wx_testkit::adapter_tests!(proxy, wx_smol, adapter::start_proxied, adapter::execute);

@@ -35,6 +35,13 @@ pub mod proxy;
 ///   `START_PROXIED` a `fn(String) -> adapter::Start`, `EXECUTE` a
 ///   `fn(&HttpClient, http::Request<Vec<u8>>, Duration) -> Result<http::Response<Vec<u8>>, Failure>`.
 ///
+/// - `adapter_tests!(transport, CRATE, EXECUTE, HTTP_FOR, START_PROXIED)`: the HTTP
+///   executor on loopback: redirects returned, cookies not kept, gzip decoded and asked
+///   for, the body cap, the timeout and a refused connection as their `Failure`, the extra
+///   CA as what makes the simulator trusted, a whole HTTPS session through a CONNECT proxy.
+///   `HTTP_FOR` is a `fn(&Env) -> HttpClient` trusting the simulator; the test crate needs
+///   `flate2` as a dev-dependency.
+///
 /// - `adapter_tests!(media, ADAPTER)`: files sent by kind and in chunks, downloads, empty
 ///   and too long answers, a failed read, a cancel, the memory bound, a remote caller's
 ///   progress. `ADAPTER` is a `fn() -> adapter::media::MediaAdapter`.
@@ -95,6 +102,131 @@ macro_rules! adapter_tests {
         fn the_server_front_end_restarting_mid_session_loses_nothing() {
             let (lost, dup) = $crate::adapter::runs::run_restart(&$start(None));
             assert_eq!((lost, dup), (0, 0), "lost, duplicated");
+        }
+    };
+    (transport, $krate:ident, $execute:path, $http_for:path, $start_proxied:path) => {
+        fn get(url: &str) -> wx_proto::http::Request<Vec<u8>> {
+            wx_proto::http::Request::get(url).body(Vec::new()).unwrap()
+        }
+
+        const T: std::time::Duration = std::time::Duration::from_secs(5);
+
+        #[test]
+        fn redirects_are_returned_and_cookies_not_kept() {
+            use $crate::adapter::raw::{canned, response};
+            let body = b"<error><ret>0</ret></error>";
+            let canned_301 = response(
+                "301 Moved Permanently",
+                &[
+                    ("Location", "http://127.0.0.1:1/elsewhere"),
+                    ("Set-Cookie", "wxsid=secret; Path=/"),
+                ],
+                body,
+            );
+            let (addr, heads) = canned(canned_301, std::time::Duration::ZERO);
+            let http = $krate::HttpClient::new($krate::HttpOptions::default()).unwrap();
+            let url = format!("http://{addr}/cgi-bin/mmwebwx-bin/webwxnewloginpage");
+            for _ in 0..2 {
+                let r = $execute(&http, get(&url), T).unwrap();
+                assert_eq!(r.status(), 301);
+                assert_eq!(r.body(), body);
+                assert!(
+                    r.headers().get("set-cookie").is_some(),
+                    "handed to the core"
+                );
+            }
+            let heads = heads.lock().unwrap();
+            assert_eq!(heads.len(), 2, "no redirect followed");
+            assert!(
+                heads
+                    .iter()
+                    .all(|h| !h.to_ascii_lowercase().contains("\ncookie:"))
+            );
+        }
+
+        #[test]
+        fn gzip_is_decoded_and_asked_for() {
+            use std::io::Write;
+            use $crate::adapter::raw::{canned, response};
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(b"window.QRLogin.code = 200;").unwrap();
+            let gz = e.finish().unwrap();
+            let (addr, heads) = canned(
+                response("200 OK", &[("Content-Encoding", "gzip")], &gz),
+                std::time::Duration::ZERO,
+            );
+            let http = $krate::HttpClient::new($krate::HttpOptions::default()).unwrap();
+            let r = $execute(&http, get(&format!("http://{addr}/jslogin")), T).unwrap();
+            assert_eq!(r.body(), b"window.QRLogin.code = 200;");
+            assert!(
+                heads.lock().unwrap()[0]
+                    .to_ascii_lowercase()
+                    .contains("accept-encoding: gzip")
+            );
+        }
+
+        #[test]
+        fn body_cap_timeout_and_refused_connections_are_categorised() {
+            use wx_proto::client::Failure;
+            use $crate::adapter::raw::{canned, response};
+            let (big, _) = canned(
+                response("200 OK", &[], &[b'x'; 5000]),
+                std::time::Duration::ZERO,
+            );
+            let (slow, _) = canned(
+                response("200 OK", &[], b"late"),
+                std::time::Duration::from_secs(3),
+            );
+            let refused = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap();
+            let http = $krate::HttpClient::new($krate::HttpOptions {
+                max_body: 1000,
+                ..$krate::HttpOptions::default()
+            })
+            .unwrap();
+            let r = $execute(&http, get(&format!("http://{big}/")), T);
+            assert_eq!(r.unwrap_err(), Failure::BodyTooLarge);
+            let short = std::time::Duration::from_millis(200);
+            let r = $execute(&http, get(&format!("http://{slow}/")), short);
+            assert_eq!(r.unwrap_err(), Failure::Timeout);
+            let r = $execute(&http, get(&format!("http://{refused}/")), T);
+            assert_eq!(r.unwrap_err(), Failure::Connect);
+        }
+
+        #[test]
+        fn the_extra_ca_is_what_makes_the_simulator_trusted() {
+            use wx_proto::client::Failure;
+            let env = $crate::adapter::Env::new(true, wx_sim::Config::default());
+            let url = format!("{}/jslogin?appid=wx782c26e4c19acffb&fun=new", env.base);
+            let plain = $krate::HttpClient::new($krate::HttpOptions::default()).unwrap();
+            let trusting = $http_for(&env);
+            let a = $execute(&plain, get(&url), T).map(|r| r.status());
+            let b = $execute(&trusting, get(&url), T).map(|r| r.status());
+            assert_eq!(a, Err(Failure::Tls));
+            assert_eq!(b, Ok(wx_proto::http::StatusCode::OK));
+            assert!(
+                $krate::HttpClient::new($krate::HttpOptions {
+                    extra_root_pem: vec!["not a pem".into()],
+                    ..$krate::HttpOptions::default()
+                })
+                .is_err()
+            );
+            assert!("socks5://x".parse::<$krate::ProxyUrl>().is_err());
+        }
+
+        #[test]
+        fn a_whole_https_session_runs_through_a_connect_proxy() {
+            let (proxy, tunnels) = $crate::adapter::raw::connect_proxy();
+            let start = $start_proxied(format!("http://{proxy}"));
+            let case = wx_sim::scenario::cases()
+                .into_iter()
+                .find(|c| c.name == "text_from_contact_and_group")
+                .unwrap();
+            let failed = $crate::adapter::table::run_case(&case, true, &start);
+            assert!(failed.is_empty(), "{failed:#?}");
+            assert!(tunnels.load(std::sync::atomic::Ordering::SeqCst) >= 1);
         }
     };
     (proxy, $krate:ident, $start_proxied:path, $execute:path) => {

@@ -7,17 +7,4 @@
 
 mod adapter;
 
-/// One request, as the driver sends it, on a runtime of its own.
-fn execute(
-    http: &wx_tokio::HttpClient,
-    request: wx_proto::http::Request<Vec<u8>>,
-    timeout: std::time::Duration,
-) -> Result<wx_proto::http::Response<Vec<u8>>, wx_proto::client::Failure> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(http.execute(request, timeout))
-}
-
-wx_testkit::adapter_tests!(proxy, wx_tokio, adapter::start_proxied, execute);
+wx_testkit::adapter_tests!(proxy, wx_tokio, adapter::start_proxied, adapter::execute);

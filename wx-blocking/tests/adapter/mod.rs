@@ -180,3 +180,12 @@ pub mod media_harness {
         }
     }
 }
+
+/// One request, as the driver sends it.
+pub fn execute(
+    http: &HttpClient,
+    request: wx_proto::http::Request<Vec<u8>>,
+    timeout: std::time::Duration,
+) -> Result<wx_proto::http::Response<Vec<u8>>, wx_proto::client::Failure> {
+    http.execute(request, timeout)
+}

@@ -249,3 +249,12 @@ pub async fn timeout<T>(limit: std::time::Duration, f: impl Future<Output = T>) 
         })
         .await
 }
+
+/// One request, as the driver sends it.
+pub fn execute(
+    http: &HttpClient,
+    request: wx_proto::http::Request<Vec<u8>>,
+    timeout: std::time::Duration,
+) -> Result<wx_proto::http::Response<Vec<u8>>, wx_proto::client::Failure> {
+    smol::block_on(http.execute(request, timeout))
+}

@@ -255,3 +255,21 @@ pub mod media_harness {
         }
     }
 }
+
+/// One request, as the driver sends it, on a runtime kept for these calls (so pooled
+/// connections stay usable from one call to the next).
+pub fn execute(
+    http: &HttpClient,
+    request: wx_proto::http::Request<Vec<u8>>,
+    timeout: std::time::Duration,
+) -> Result<wx_proto::http::Response<Vec<u8>>, wx_proto::client::Failure> {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let rt = RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    rt.block_on(http.execute(request, timeout))
+}
