@@ -45,19 +45,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The QR code as terminal text (two rows per character).
-fn qr(text: &str, light: bool) -> String {
-    use qrcode::render::unicode::Dense1x2;
-    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
-        return text.to_owned();
-    };
-    let mut r = code.render::<Dense1x2>();
-    if !light {
-        r.dark_color(Dense1x2::Light).light_color(Dense1x2::Dark);
-    }
-    r.build()
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     smol::block_on(run())
 }
@@ -106,7 +93,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             } => {
                 println!(
                     "{}\nscan with WeChat ({qr_text}), code #{renewal}",
-                    qr(&qr_text, args.light)
+                    wx_smol::terminal_qr(&qr_text, args.light).unwrap_or_else(|| qr_text.clone())
                 );
             }
             Event::Scanned { .. } => println!("scanned: confirm on the phone"),

@@ -74,7 +74,7 @@ pub use wx_driver::RemoteError;
 /// Why a file could not be sent by its path (`wx-driver`'s).
 pub use wx_driver::SendFileError;
 /// The bot layer's builder, handler context, replies and errors (`wx-driver`'s).
-pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply};
+pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply, terminal_qr};
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal (`wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};
 /// Saving and loading session snapshots, for `Client::restore`: see the `wx-store` crate.

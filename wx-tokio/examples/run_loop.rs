@@ -41,19 +41,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The QR code as terminal text (two rows per character).
-fn qr(text: &str, light: bool) -> String {
-    use qrcode::render::unicode::Dense1x2;
-    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
-        return text.to_owned();
-    };
-    let mut r = code.render::<Dense1x2>();
-    if !light {
-        r.dark_color(Dense1x2::Light).light_color(Dense1x2::Dark);
-    }
-    r.build()
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
@@ -96,7 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             } => {
                 println!(
                     "{}\nscan with WeChat ({qr_text}), code #{renewal}",
-                    qr(&qr_text, args.light)
+                    wx_tokio::terminal_qr(&qr_text, args.light).unwrap_or_else(|| qr_text.clone())
                 );
             }
             Event::Scanned { .. } => println!("scanned: confirm on the phone"),

@@ -91,7 +91,7 @@ pub use wx_driver::RemoteError;
 /// re-export `wx-driver`'s).
 pub use wx_driver::SendFileError;
 /// The bot layer's builder, handler context, replies and errors (shared with `wx-blocking`).
-pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply};
+pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply, terminal_qr};
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal: the same types in
 /// `wx-blocking` (both re-export `wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};

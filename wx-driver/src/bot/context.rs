@@ -49,16 +49,13 @@ impl Context<'_> {
     /// The name of who wrote it: their display name in the group, their remark or
     /// nickname, else their UserName.
     pub fn sender_name(&self) -> String {
-        let sender = &self.message.sender;
-        let book = self.client.book();
-        let in_group = self
-            .message
-            .is_group
-            .then(|| book.name_in(&self.message.chat, sender))
-            .flatten();
-        in_group
-            .or_else(|| book.get(sender).map(wx_proto::model::display_name))
-            .unwrap_or_else(|| sender.clone())
+        let (book, sender) = (self.client.book(), &self.message.sender);
+        let name = if self.message.is_group {
+            book.name_in(&self.message.chat, sender)
+        } else {
+            book.get(sender).map(wx_proto::model::display_name)
+        };
+        name.unwrap_or_else(|| sender.clone())
     }
 
     /// The chat's name (a group's name, a friend's remark or nickname).

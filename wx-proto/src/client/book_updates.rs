@@ -15,7 +15,7 @@ use super::core::Core;
 use super::event::SnapshotReason;
 use super::session::Session;
 use crate::Endpoint;
-use crate::model::{Contact, Message, MessageKind, Upsert};
+use crate::model::{Contact, ContactBook, Message, MessageKind, Upsert};
 use crate::parse::{BadElement, Contact as WireContact, DelContact};
 
 /// At most this many unknown chats of one recent-chat list are fetched (a hostile list
@@ -37,6 +37,16 @@ impl AskedMembers {
         }
         self.0.insert((group.to_owned(), member.to_owned()))
     }
+}
+
+/// Upserts `c` into `book`; the merged contact, when the upsert changed anything (what
+/// `ContactsChanged` carries).
+pub(super) fn upsert_changed(book: &mut ContactBook, c: Contact) -> Option<Contact> {
+    let name = c.user_name.clone();
+    if book.upsert(c) == Upsert::Unchanged {
+        return None;
+    }
+    book.get(&name).cloned()
 }
 
 /// The contact lists of one webwxsync answer.
@@ -71,20 +81,17 @@ impl Session {
         for c in changes.changed {
             match c.map(Contact::from) {
                 Ok(c) => {
-                    let name = c.user_name.clone();
                     // A contact the server repeats unchanged is no news.
-                    if self.book.upsert(c) == Upsert::Unchanged {
+                    let Some(merged) = upsert_changed(&mut self.book, c) else {
                         continue;
-                    }
+                    };
                     news = true;
-                    if let Some(merged) = self.book.get(&name) {
-                        changed.push(merged.clone());
-                    }
                     // A count the list does not match (a leave told by its count alone):
                     // one fetch of the whole group.
-                    if self.book.members_incomplete(&name) {
-                        self.refresh_contact(core, &name, now);
+                    if self.book.members_incomplete(&merged.user_name) {
+                        self.refresh_contact(core, &merged.user_name, now);
                     }
+                    changed.push(merged);
                 }
                 Err(e) => core.problem(ProblemKind::MalformedContact(e), Endpoint::Sync, None),
             }

@@ -6,14 +6,14 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::time::Instant;
 
-use super::book_updates::AskedMembers;
+use super::book_updates::{AskedMembers, upsert_changed};
 use super::core::{Core, Outcome};
 use super::session::{Next, Session};
 use super::triage::{Verdict, verdict};
 use super::{ContactsStep, Event, Phase, ProblemKind, Purpose};
 use crate::Endpoint;
 use crate::build;
-use crate::model::{Contact, Upsert};
+use crate::model::Contact;
 use crate::parse::{parse_batch_get_contact, parse_get_contact};
 
 /// At most this many contact pages are fetched (the official client stops after 16 extra).
@@ -137,15 +137,11 @@ impl Session {
                         for bad in r.bad_contacts {
                             core.problem(ProblemKind::MalformedContact(bad), kind, None);
                         }
-                        let mut changed: Vec<Contact> = Vec::new();
-                        for c in r.contact_list.into_iter().map(Contact::from) {
-                            let name = c.user_name.clone();
-                            if self.book.upsert(c) != Upsert::Unchanged
-                                && let Some(merged) = self.book.get(&name)
-                            {
-                                changed.push(merged.clone());
-                            }
-                        }
+                        let changed: Vec<Contact> = r
+                            .contact_list
+                            .into_iter()
+                            .filter_map(|c| upsert_changed(&mut self.book, Contact::from(c)))
+                            .collect();
                         if self.loader.ready_sent && !changed.is_empty() {
                             core.emit(Event::ContactsChanged(changed));
                         }

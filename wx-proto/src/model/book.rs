@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use super::contact::{Contact, Member};
 use super::key::{self, ContactKey, KeySource};
-use super::lookup::{LookupError, find_contact, find_member};
+use super::lookup::{LookupError, display_name, find_contact, find_member, member_name};
 use super::notice::{NotifyCode, StatusNotify};
 use super::text::decode_display_text;
 
@@ -117,12 +117,10 @@ impl ContactBook {
     /// How a member is called in `group`: the display name there, else the nickname, else
     /// their contact's name when they are a contact, else `None`.
     pub fn name_in(&self, group: &str, user_name: &str) -> Option<String> {
-        let from_member = self
-            .member(group, user_name)
-            .map(|m| m.label())
-            .filter(|l| !l.is_empty() && *l != user_name);
-        let name = from_member.or_else(|| self.get(user_name).map(Contact::label))?;
-        Some(decode_display_text(name).into_owned())
+        self.member(group, user_name)
+            .map(member_name)
+            .filter(|n| !n.is_empty() && n != user_name)
+            .or_else(|| self.get(user_name).map(display_name))
     }
 
     /// Your own name in `group` (what others write after `@` to mention you): your
@@ -159,7 +157,11 @@ impl ContactBook {
     /// [`ContactKey`] for which fields it uses and when it breaks.
     pub fn key(&self, user_name: &str) -> Option<ContactKey> {
         let c = self.get(user_name)?;
-        key::key_for(c, self.stable_name(user_name), self.contacts.values())
+        let shared = |fp| {
+            self.iter()
+                .any(|o| o.user_name != c.user_name && key::fingerprint(o) == Some(fp))
+        };
+        key::key_for(c, self.stable_name(user_name), shared)
     }
 
     /// Every contact's key, by UserName (one pass: cheaper than [`ContactBook::key`] for
@@ -169,12 +171,11 @@ impl ContactBook {
         for fp in self.iter().filter_map(key::fingerprint) {
             *seen.entry(fp).or_default() += 1;
         }
-        let unique = |c: &Contact| key::fingerprint(c).is_some_and(|fp| seen.get(&fp) == Some(&1));
+        let shared = |fp| seen.get(&fp).is_some_and(|n| *n > 1);
         self.iter()
             .filter_map(|c| {
-                let k = key::key_for(c, self.stable_name(&c.user_name), std::iter::empty())?;
-                let keep = k.source != KeySource::Fingerprint || unique(c);
-                keep.then(|| (c.user_name.clone(), k))
+                let k = key::key_for(c, self.stable_name(&c.user_name), shared)?;
+                Some((c.user_name.clone(), k))
             })
             .collect()
     }

@@ -52,12 +52,12 @@ impl fmt::Display for ContactKey {
     }
 }
 
-/// The key of `c`, given its stable name and every contact of the book (for the
-/// fingerprint's uniqueness).
-pub(crate) fn key_for<'a>(
+/// The key of `c`, given its stable name and whether another contact of the book shares
+/// a fingerprint (`shared`, asked only when the fingerprint is the key).
+pub(crate) fn key_for(
     c: &Contact,
     stable: Option<&str>,
-    all: impl Iterator<Item = &'a Contact>,
+    shared: impl FnOnce(u64) -> bool,
 ) -> Option<ContactKey> {
     if let Some(s) = stable.filter(|s| !s.is_empty()) {
         return Some(ContactKey {
@@ -72,10 +72,7 @@ pub(crate) fn key_for<'a>(
         });
     }
     let fp = fingerprint(c)?;
-    let shared = all
-        .filter(|o| o.user_name != c.user_name)
-        .any(|o| fingerprint(o) == Some(fp));
-    (!shared).then(|| ContactKey {
+    (!shared(fp)).then(|| ContactKey {
         source: KeySource::Fingerprint,
         value: hex(fp),
     })
