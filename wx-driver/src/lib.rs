@@ -1,4 +1,4 @@
-//! wx-driver: the driver logic `wx-tokio` and `wx-blocking` share, written once.
+//! wx-driver: the driver logic `wx-tokio`, `wx-smol` and `wx-blocking` share, written once.
 //!
 //! In scope: the inbox of commands that `Remote` handles submit, with its end-of-session
 //! refusal ([`Inbox`]); the callers waiting for the result of an operation ([`Waiters`]);
@@ -6,7 +6,8 @@
 //! outcome of a request ([`feed`]); the errors a remote
 //! caller sees ([`RemoteError`]); the option defaults both HTTP clients agree on
 //! ([`options`]); the proxy URL, its credentials, `NO_PROXY` and the proxy environment
-//! variables, and a proxy's refusal ([`proxy`]); media: which op has which reader or
+//! variables, the `CONNECT` request and a proxy's refusal ([`proxy`]); an HTTP/1.1 client
+//! codec for an adapter whose runtime has no HTTP client ([`h1`], used by `wx-smol`); media: which op has which reader or
 //! writer attached and the events that belong to it ([`Attachments`], driven by
 //! [`Pump`] as [`Step::Read`] and [`Step::Stream`]), what a remote media command carries,
 //! and the pure half of sending a file by its path ([`media`]); the bot layer's builder,
@@ -27,6 +28,7 @@ pub mod body;
 pub mod bot;
 mod error;
 mod feed;
+pub mod h1;
 mod inbox;
 pub mod media;
 pub mod options;

@@ -1,22 +1,20 @@
-//! [`HttpClient`]: hyper 1's HTTP/1 connections over async-net and futures-rustls (ring),
-//! pooled per origin, with an optional HTTP CONNECT proxy (Basic credentials), timeouts,
-//! a body-size cap and gzip decoding. Cheap to clone; one can serve every session.
+//! [`HttpClient`]: HTTP/1.1 over async-net and futures-rustls (ring), framed by
+//! `wx-driver`'s codec ([`wx_driver::h1`]): connections pooled per origin, an optional HTTP
+//! CONNECT proxy (Basic credentials), timeouts, a body-size cap and gzip decoding. Cheap
+//! to clone; one can serve every session.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_rustls::TlsConnector;
-use http::header::{ACCEPT_ENCODING, HOST};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::{Bytes, Incoming};
-use hyper::client::conn::http1::{Builder, SendRequest};
+use http::header::ACCEPT_ENCODING;
 use rustls_pki_types::{CertificateDer, ServerName, pem::PemObject};
-use smol::future::FutureExt;
+use smol::future::{FutureExt, poll_once};
 use smol::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use smol::net::TcpStream;
-use smol_hyper::rt::FuturesIo;
 use wx_driver::body::{chain_has, decode_body};
+use wx_driver::h1::{self, Body, MAX_HEAD};
 use wx_driver::media::{BodyGate, Piece, Streamed};
 use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
@@ -39,7 +37,8 @@ pub struct HttpOptions {
     pub connect_timeout: Duration,
     /// How long an idle pooled connection is kept.
     pub idle_timeout: Duration,
-    /// Exact size of each connection's read buffer; `None`: hyper's adaptive one.
+    /// Size of each read from a connection; `None`: 16 KiB. A response's head may take
+    /// several (up to 64 KiB).
     pub read_buffer: Option<usize>,
 }
 
@@ -69,9 +68,13 @@ pub enum HttpError {
     Tls(#[from] rustls::Error),
 }
 
+/// A connection's byte stream: TCP, or TLS over it.
+trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
+type Conn = Box<dyn Stream>;
+
 /// An origin: TLS or not, host, port.
 type Origin = (bool, String, u16);
-type Sender = SendRequest<Full<Bytes>>;
 
 /// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
 /// retries, and logs nothing of a request but its failure category.
@@ -82,7 +85,7 @@ struct Shared {
     options: HttpOptions,
     tls: TlsConnector,
     report: Option<ProxyReport>,
-    idle: Mutex<HashMap<Origin, Vec<(Sender, Instant)>>>,
+    idle: Mutex<HashMap<Origin, Vec<(Conn, Instant)>>>,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -96,6 +99,19 @@ impl std::fmt::Debug for HttpClient {
     }
 }
 
+/// A response whose head has been read: its body comes through [`Reply::data`].
+struct Reply {
+    head: http::Response<()>,
+    keep_alive: bool,
+    body: Body,
+    conn: Conn,
+    origin: Origin,
+    /// Bytes read from `conn`; `buf[start..end]` are not decoded yet.
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
 /// `f`, or `failure` once `limit` has passed.
 async fn within<T>(
     limit: Duration,
@@ -107,6 +123,15 @@ async fn within<T>(
         Err(failure)
     })
     .await
+}
+
+/// A broken read or write: TLS's own failure, or the connection's.
+fn broken(e: &std::io::Error) -> Failure {
+    if chain_has::<rustls::Error>(e) {
+        Failure::Tls
+    } else {
+        Failure::Io
+    }
 }
 
 impl HttpClient {
@@ -158,23 +183,23 @@ impl HttpClient {
         let gzip = http::HeaderValue::from_static("gzip");
         request.headers_mut().entry(ACCEPT_ENCODING).or_insert(gzip);
         within(timeout, Failure::Timeout, async {
-            let (response, conn) = self.send(request).await?;
-            let (mut parts, body) = response.into_parts();
+            let mut reply = self.send(request).await?;
             let max = self.0.options.max_body;
-            let body = Limited::new(body, max).collect().await.map_err(|e| match e
-                .downcast_ref::<LengthLimitError>()
-            {
-                Some(_) => Failure::BodyTooLarge,
-                None => Failure::Io,
-            })?;
-            self.check_in(conn);
-            let body = decode_body(&mut parts.headers, body.to_bytes().to_vec(), max)?;
+            let mut body = Vec::new();
+            while let Some(data) = reply.data().await? {
+                if body.len() + data.len() > max {
+                    return Err(Failure::BodyTooLarge);
+                }
+                body.extend_from_slice(data);
+            }
+            let (mut parts, ()) = self.check_in(reply).into_parts();
+            let body = decode_body(&mut parts.headers, body, max)?;
             Ok(http::Response::from_parts(parts, body))
         })
         .await
     }
 
-    /// Sends a download request within `timeout` and writes its body, frame by frame, to
+    /// Sends a download request within `timeout` and writes its body, as it arrives, to
     /// `sink` (flushed at the end) or drops it, as `wx-driver`'s [`BodyGate`] says. No
     /// gzip is asked for. Gives the head and the bytes written; a failed write is `Io`.
     pub(crate) async fn stream<W: AsyncWrite + Unpin + ?Sized>(
@@ -184,17 +209,12 @@ impl HttpClient {
         mut sink: Option<&mut W>,
     ) -> Streamed {
         within(timeout, Failure::Timeout, async {
-            let (response, conn) = self.send(request).await?;
-            let (parts, mut body) = response.into_parts();
-            let head = http::Response::from_parts(parts, ());
-            let mut gate = BodyGate::new(&head, self.0.options.max_download)?;
+            let mut reply = self.send(request).await?;
+            let mut gate = BodyGate::new(&reply.head, self.0.options.max_download)?;
             let mut whole = true;
-            while let Some(frame) = body.frame().await {
-                let Ok(data) = frame.map_err(|_| Failure::Io)?.into_data() else {
-                    continue;
-                };
+            while let Some(data) = reply.data().await? {
                 match (gate.next(data.len())?, sink.as_mut()) {
-                    (Piece::Write, Some(s)) => s.write_all(&data).await.map_err(|_| Failure::Io)?,
+                    (Piece::Write, Some(s)) => s.write_all(data).await.map_err(|_| Failure::Io)?,
                     (Piece::Stop, _) => {
                         whole = false;
                         break;
@@ -205,77 +225,88 @@ impl HttpClient {
             if let (true, Some(s)) = (gate.writes(), sink) {
                 s.flush().await.map_err(|_| Failure::Io)?;
             }
-            if whole {
-                self.check_in(conn);
-            }
-            Ok((head, gate.written()))
+            reply.keep_alive &= whole;
+            Ok((self.check_in(reply), gate.written()))
         })
         .await
     }
 
-    /// Sends `request` on an idle or a new connection: the response with its body still
-    /// to read, and the connection to check in once it is read.
-    async fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<(http::Response<Incoming>, (Origin, Sender)), Failure> {
-        let (mut parts, body) = request.into_parts();
+    /// Writes `request` on an idle or a new connection and reads its answer's head.
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Reply, Failure> {
+        let (parts, body) = request.into_parts();
         let (tls, host) = match (parts.uri.scheme_str(), parts.uri.host()) {
             (Some(s @ ("http" | "https")), Some(host)) => (s == "https", host.to_owned()),
             _ => return Err(Failure::Connect),
         };
         let port = parts.uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        if let Some(authority) = parts
-            .uri
-            .authority()
-            .filter(|_| !parts.headers.contains_key(HOST))
-        {
-            let host = authority.as_str().rsplit('@').next().unwrap_or_default();
-            parts
-                .headers
-                .insert(HOST, host.parse().map_err(|_| Failure::Connect)?);
-        }
-        let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        parts.uri = target.parse().map_err(|_| Failure::Connect)?;
+        let mut bytes = h1::encode_head(&parts, body.len()).map_err(|_| Failure::Connect)?;
+        bytes.extend_from_slice(&body);
         let origin = (tls, host, port);
         let mut conn = match self.check_out(&origin).await {
             Some(conn) => conn,
             None => self.connect(&origin).await?,
         };
-        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-        match conn.send_request(request).await {
-            Ok(response) => Ok((response, (origin, conn))),
-            Err(e) if chain_has::<rustls::Error>(&e) => Err(Failure::Tls),
-            Err(_) => Err(Failure::Io),
-        }
+        conn.write_all(&bytes).await.map_err(|e| broken(&e))?;
+        conn.flush().await.map_err(|e| broken(&e))?;
+        let mut buf = vec![0; self.0.options.read_buffer.unwrap_or(16 * 1024).max(1024)];
+        let mut end = 0;
+        let (start, head) = loop {
+            if let Some(parsed) =
+                h1::parse_head(&buf[..end], &parts.method).map_err(|_| Failure::Io)?
+            {
+                break parsed;
+            }
+            if end == buf.len() {
+                buf.resize((buf.len() * 2).min(MAX_HEAD + 1024), 0);
+            }
+            match conn.read(&mut buf[end..]).await.map_err(|e| broken(&e))? {
+                0 => return Err(Failure::Io),
+                n => end += n,
+            }
+        };
+        Ok(Reply {
+            head: head.response,
+            keep_alive: head.keep_alive,
+            body: Body::new(head.framing),
+            conn,
+            origin,
+            buf,
+            start,
+            end,
+        })
     }
 
-    /// An idle connection to `origin` that is still open and fresh.
-    async fn check_out(&self, origin: &Origin) -> Option<Sender> {
+    /// An idle connection to `origin` that is fresh and still open (a read that would not
+    /// wait has nothing to say on a connection between two answers).
+    async fn check_out(&self, origin: &Origin) -> Option<Conn> {
         loop {
             let (mut conn, since) = self.0.idle.lock().ok()?.get_mut(origin)?.pop()?;
-            if since.elapsed() < self.0.options.idle_timeout && conn.ready().await.is_ok() {
+            let mut probe = [0];
+            if since.elapsed() < self.0.options.idle_timeout
+                && poll_once(conn.read(&mut probe)).await.is_none()
+            {
                 return Some(conn);
             }
         }
     }
 
-    /// Keeps a connection whose response has been read whole, for the next request.
-    fn check_in(&self, (origin, conn): (Origin, Sender)) {
-        let Ok(mut idle) = self.0.idle.lock() else {
-            return;
-        };
-        let list = idle.entry(origin).or_default();
-        list.retain(|(c, t)| !c.is_closed() && t.elapsed() < self.0.options.idle_timeout);
-        list.push((conn, Instant::now()));
+    /// Keeps the connection of a reply read whole, for the next request; gives the head.
+    fn check_in(&self, reply: Reply) -> http::Response<()> {
+        let reusable = reply.keep_alive && reply.body.is_done() && reply.start == reply.end;
+        if let (true, Ok(mut idle)) = (reusable, self.0.idle.lock()) {
+            let list = idle.entry(reply.origin).or_default();
+            list.retain(|(_, t)| t.elapsed() < self.0.options.idle_timeout);
+            list.push((reply.conn, Instant::now()));
+        }
+        reply.head
     }
 
-    /// A new connection: TCP (through the proxy's tunnel, if any), TLS, the HTTP/1 handshake.
-    async fn connect(&self, (tls, host, port): &Origin) -> Result<Sender, Failure> {
+    /// A new connection: TCP (through the proxy's tunnel, if any), then TLS for `https`.
+    async fn connect(&self, (tls, host, port): &Origin) -> Result<Conn, Failure> {
         let o = &self.0.options;
         let tcp = within(o.connect_timeout, Failure::Connect, self.tcp(host, *port)).await?;
         if !tls {
-            return self.handshake(tcp).await;
+            return Ok(Box::new(tcp));
         }
         let name = host
             .trim_start_matches('[')
@@ -283,24 +314,10 @@ impl HttpClient {
             .to_owned();
         let name = ServerName::try_from(name).map_err(|_| Failure::Connect)?;
         match self.0.tls.connect(name, tcp).await {
-            Ok(stream) => self.handshake(stream).await,
+            Ok(stream) => Ok(Box::new(stream)),
             Err(e) if chain_has::<rustls::Error>(&e) => Err(Failure::Tls),
             Err(_) => Err(Failure::Connect),
         }
-    }
-
-    async fn handshake<T>(&self, io: T) -> Result<Sender, Failure>
-    where
-        T: AsyncRead + AsyncWrite + Send + Unpin + 'static,
-    {
-        let mut builder = Builder::new();
-        builder.read_buf_exact_size(self.0.options.read_buffer);
-        let (sender, conn) = builder
-            .handshake(FuturesIo::new(io))
-            .await
-            .map_err(|_| Failure::Io)?;
-        smol::spawn(conn).detach();
-        Ok(sender)
     }
 
     /// A TCP stream to `host:port`, or a CONNECT tunnel there through the proxy.
@@ -318,35 +335,61 @@ impl HttpClient {
             return dial(host, port).await;
         };
         let mut s = dial(url.host(), url.port()).await?;
-        let mut head = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n");
-        if let Some(auth) = url
-            .basic_authorization()
-            .and_then(|v| v.to_str().ok().map(str::to_owned))
-        {
-            head = format!("{head}Proxy-Authorization: {auth}\r\n");
-        }
-        s.write_all(format!("{head}\r\n").as_bytes())
-            .await
-            .map_err(|_| Failure::Connect)?;
+        let connect = url.connect_head(host, port);
+        s.write_all(&connect).await.map_err(|_| Failure::Connect)?;
         // The answer's head, byte by byte: what follows it is the tunnel's.
         let mut answer = Vec::new();
-        while !answer.ends_with(b"\r\n\r\n") && answer.len() < 8192 {
+        let head = loop {
             let mut byte = [0];
             s.read_exact(&mut byte)
                 .await
                 .map_err(|_| Failure::Connect)?;
             answer.push(byte[0]);
-        }
-        let status = String::from_utf8_lossy(&answer);
-        let refusal = match status.split(' ').nth(1) {
-            Some(code) if code.starts_with('2') => None,
-            Some("407") => Some(Refusal::Auth),
-            _ => Some(Refusal::Other),
+            match h1::parse_head(&answer, &http::Method::CONNECT) {
+                Ok(Some((_, head))) => break head,
+                Ok(None) => {}
+                Err(_) => return Err(Failure::Connect),
+            }
         };
-        match refusal {
+        match Refusal::of(head.response.status()) {
             None => report.passed(),
-            Some(refusal) => report.refused(refusal),
+            Some(refusal) => {
+                report.refused(refusal);
+                return Err(Failure::Connect);
+            }
         }
-        refusal.map_or(Ok(s), |_| Err(Failure::Connect))
+        Ok(s)
+    }
+}
+
+impl Reply {
+    /// The next run of body data, `None` once the body is whole (the connection's end
+    /// ends a body that runs until close; it cuts any other short: `Io`).
+    async fn data(&mut self) -> Result<Option<&[u8]>, Failure> {
+        loop {
+            if self.body.is_done() {
+                return Ok(None);
+            }
+            if self.start < self.end {
+                let input = &self.buf[self.start..self.end];
+                let (used, data) = self.body.decode(input).map_err(|_| Failure::Io)?;
+                let from = self.start + used - data.len();
+                self.start += used;
+                if !data.is_empty() {
+                    return Ok(Some(&self.buf[from..self.start]));
+                }
+                continue;
+            }
+            let n = self
+                .conn
+                .read(&mut self.buf)
+                .await
+                .map_err(|e| broken(&e))?;
+            (self.start, self.end) = (0, n);
+            if n == 0 {
+                self.keep_alive = false;
+                self.body.end_of_input().map_err(|_| Failure::Io)?;
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! wx-smol: runs a [`wx_proto::client::Client`] on smol 2, with hyper 1 and rustls (ring).
+//! wx-smol: runs a [`wx_proto::client::Client`] on smol 2, with rustls (ring) and no tokio.
 //!
 //! A bot in a few lines ([`Bot`], the bot layer `wx-tokio` and `wx-blocking` have too): log
 //! in (the saved session, else a QR code drawn in the terminal), answer every text with
@@ -16,11 +16,11 @@
 //! [`Driver::next_event`], and a cloneable [`Remote`] for other tasks. The driver logic
 //! every adapter shares (the [`Pump`](wx_driver::Pump), the inbox, the routing of results,
 //! the media attachments, [`RemoteError`], the proxy URL) is `wx-driver`'s; this crate
-//! keeps only its HTTP (hyper's HTTP/1 over async-net and futures-rustls, with a small
-//! pool and its own CONNECT handshake) and its waiting (channels and an async-io timer).
-//! Requests, downloads and upload reads run as tasks of smol's global executor
-//! (`SMOL_THREADS` threads, 1 by default). No tokio runtime, reactor or timer is in its
-//! dependency tree: hyper 1 links only tokio's `sync` channels (`.ci/run` checks it).
+//! keeps only its HTTP (sockets from async-net, TLS from futures-rustls, a small pool and
+//! the CONNECT tunnel, with `wx-driver`'s HTTP/1.1 codec [`wx_driver::h1`] framing the
+//! bytes) and its waiting (channels and an async-io timer). Requests, downloads and upload
+//! reads run as tasks of smol's global executor (`SMOL_THREADS` threads, 1 by default).
+//! Nothing of tokio is in its dependency tree (`.ci/run` checks it).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), wx_smol::HttpError> {

@@ -1,10 +1,12 @@
-//! HTTP proxy settings both adapters share, written once and free of I/O: the proxy URL
+//! HTTP proxy settings the adapters share, written once and free of I/O: the proxy URL
 //! with its credentials ([`ProxyUrl`], whose `Debug` and `Display` never show them), the
 //! `Proxy-Authorization: Basic` value, the `NO_PROXY` list ([`NoProxy`]), picking a proxy
-//! from the usual environment variables ([`from_env`]), and what a proxy's refusal becomes
+//! from the usual environment variables ([`from_env`]), the `CONNECT` request
+//! ([`ProxyUrl::connect_head`]) for an adapter that opens its own tunnel, and what a
+//! proxy's refusal becomes
 //! ([`ProxyError`], remembered by a [`ProxyReport`] an adapter shares with its caller).
 //!
-//! Both adapters tunnel every connection, HTTP or HTTPS, through `CONNECT` (as ureq does),
+//! The adapters tunnel every connection, HTTP or HTTPS, through `CONNECT` (as ureq does),
 //! and send the credentials on the `CONNECT` request.
 
 mod base64;

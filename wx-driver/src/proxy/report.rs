@@ -35,6 +35,17 @@ pub enum Refusal {
     Other,
 }
 
+impl Refusal {
+    /// How a proxy's answer to `CONNECT` refuses, if it does: a `2xx` opens the tunnel.
+    pub fn of(status: http::StatusCode) -> Option<Self> {
+        match status.as_u16() {
+            200..=299 => None,
+            407 => Some(Self::Auth),
+            _ => Some(Self::Other),
+        }
+    }
+}
+
 impl ProxyReport {
     /// A report for the proxy at `address` (`host:port`).
     pub fn new(address: String) -> Self {
@@ -74,6 +85,19 @@ impl ProxyReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_2xx_opens_the_tunnel_and_407_is_authentication() {
+        use http::StatusCode as S;
+        assert_eq!(Refusal::of(S::OK), None);
+        assert_eq!(Refusal::of(S::NO_CONTENT), None);
+        assert_eq!(
+            Refusal::of(S::PROXY_AUTHENTICATION_REQUIRED),
+            Some(Refusal::Auth)
+        );
+        assert_eq!(Refusal::of(S::FORBIDDEN), Some(Refusal::Other));
+        assert_eq!(Refusal::of(S::MOVED_PERMANENTLY), Some(Refusal::Other));
+    }
 
     #[test]
     fn the_last_refusal_until_a_request_passes() {

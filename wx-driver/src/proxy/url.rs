@@ -121,6 +121,24 @@ impl ProxyUrl {
     }
 }
 
+impl ProxyUrl {
+    /// The `CONNECT` request that opens a tunnel to `host:port` through this proxy, with
+    /// its `Proxy-Authorization` when the URL has credentials (secret: never log it). An
+    /// IPv6 `host` is given bracketed, as in a URI. Its answer is read with
+    /// [`h1::parse_head`](crate::h1::parse_head) and judged by [`Refusal::of`](super::Refusal::of).
+    pub fn connect_head(&self, host: &str, port: u16) -> Vec<u8> {
+        let target = format!("{host}:{port}");
+        let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n").into_bytes();
+        if let Some(value) = self.basic_authorization() {
+            head.extend_from_slice(b"Proxy-Authorization: ");
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        head.extend_from_slice(b"\r\n");
+        head
+    }
+}
+
 impl FromStr for ProxyUrl {
     type Err = ProxyUrlError;
 
@@ -166,6 +184,21 @@ fn decode(input: &str) -> Result<String, ProxyUrlError> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_connect_head_names_the_target_and_carries_the_credentials() {
+        let with = ProxyUrl::parse("http://u:p@127.0.0.1:3128").unwrap();
+        assert_eq!(
+            String::from_utf8(with.connect_head("[::1]", 443)).unwrap(),
+            "CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\nProxy-Authorization: Basic dTpw\r\n\r\n"
+        );
+        let without = ProxyUrl::parse("http://127.0.0.1:3128").unwrap();
+        let head = without.connect_head("wx.qq.com", 80);
+        assert_eq!(
+            head,
+            b"CONNECT wx.qq.com:80 HTTP/1.1\r\nHost: wx.qq.com:80\r\n\r\n"
+        );
+    }
 
     #[test]
     fn credentials_are_decoded_and_never_shown() {
