@@ -40,9 +40,7 @@ impl Runtime for Bot {
             ..HttpOptions::default()
         };
         let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
-        let mut seed = [0u8; 32];
-        getrandom::getrandom(&mut seed).map_err(|e| BotError::Seed(e.to_string()))?;
-        let mut bot = BotSession::open(setup, seed, Instant::now(), SystemTime::now())?;
+        let mut bot = BotSession::start(setup, Instant::now(), SystemTime::now())?;
         let mut driver = Driver::new(http);
         watch_stop(driver.remote(), bot.keeps_session());
         while let Some(event) = driver.next_event(&mut bot.client) {

@@ -43,15 +43,12 @@ impl Runtime for Bot {
 }
 
 async fn run(setup: BotSetup) -> Result<(), BotError> {
-    let extra_root_pem = setup.extra_root_pem.clone();
     let options = HttpOptions {
-        extra_root_pem,
+        extra_root_pem: setup.extra_root_pem.clone(),
         ..HttpOptions::default()
     };
     let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
-    let mut seed = [0u8; 32];
-    getrandom::getrandom(&mut seed).map_err(|e| BotError::Seed(e.to_string()))?;
-    let mut bot = BotSession::open(setup, seed, Instant::now(), SystemTime::now())?;
+    let mut bot = BotSession::start(setup, Instant::now(), SystemTime::now())?;
     let mut driver = Driver::new(http);
     // Ctrl-C, and SIGTERM where there is one; a signal that cannot be watched never fires.
     let mut stop = Signals::new([Signal::Int, Signal::Term])

@@ -46,9 +46,7 @@ async fn run(setup: BotSetup) -> Result<(), BotError> {
         ..HttpOptions::default()
     };
     let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
-    let mut seed = [0u8; 32];
-    getrandom::getrandom(&mut seed).map_err(|e| BotError::Seed(e.to_string()))?;
-    let mut bot = BotSession::open(setup, seed, Instant::now(), SystemTime::now())?;
+    let mut bot = BotSession::start(setup, Instant::now(), SystemTime::now())?;
     let mut driver = Driver::new(http);
     let stop = stop_signal();
     tokio::pin!(stop);

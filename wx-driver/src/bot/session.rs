@@ -69,6 +69,14 @@ pub struct BotSession {
 }
 
 impl BotSession {
+    /// Opens the bot's session ([`BotSession::open`]) with a seed drawn from the
+    /// operating system.
+    pub fn start(setup: BotSetup, now: Instant, wall: SystemTime) -> Result<BotSession, BotError> {
+        let mut seed = [0u8; 32];
+        getrandom::getrandom(&mut seed).map_err(|e| BotError::Seed(e.to_string()))?;
+        BotSession::open(setup, seed, now, wall)
+    }
+
     /// Opens the bot's session: the saved one of its profile restored (hot login, then
     /// push login, then a QR code, as the core falls back), else a new QR login.
     pub fn open(
