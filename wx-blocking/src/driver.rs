@@ -8,21 +8,18 @@ use std::collections::BTreeSet;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use wx_driver::media::Streamed;
-use wx_driver::{Outcome, Pump, Read, RemoteResult, Step};
-use wx_proto::client::{Client, Event, Failure, OpId, Phase, RequestId};
+use wx_driver::{Done, Job, Pump, Read, RemoteResult, Step};
+use wx_proto::client::{Client, Event, Failure, Phase, RequestId};
 
 use crate::http_client::HttpClient;
 use crate::media::{Sink, Source, read_at};
 use crate::remote::{Remote, Reply};
-use crate::workers::{Job, Workers};
+use crate::workers::{Work, Workers};
 
 /// What arrives on the driver's one channel.
 pub(crate) enum Msg {
-    /// A request ended.
-    Done(RequestId, Outcome),
-    /// A download ended (its writer given back).
-    Streamed(RequestId, OpId, Option<Sink>, Streamed),
+    /// A request or a download ended (a download's writer given back).
+    Done(Done<Source, Sink>),
     /// A [`Remote`] queued a command in the inbox (it may have been run already).
     Wake,
 }
@@ -87,9 +84,9 @@ impl Driver {
         self.pump.begin(client);
         loop {
             match self.pump.step(client, Instant::now) {
-                Step::Send(request) => self.start(client, Job::Plain(request)),
+                Step::Send(request) => self.start(client, Work::Plain(request)),
                 Step::Stream { request, op, sink } => {
-                    self.start(client, Job::Stream(request, op, sink));
+                    self.start(client, Work::Stream(request, op, sink));
                 }
                 Step::Read(read) => self.read(client, read),
                 Step::Event(event) => return Some(event),
@@ -113,13 +110,7 @@ impl Driver {
             None => self.rx.recv().ok(),
         };
         match msg {
-            Some(Msg::Done(id, result)) => self.complete(client, id, result),
-            Some(Msg::Streamed(id, op, sink, outcome)) => {
-                if self.in_flight.remove(&id) {
-                    self.pump
-                        .streamed(client, id, op, sink, outcome, Instant::now());
-                }
-            }
+            Some(Msg::Done(done)) => self.complete(client, done),
             Some(Msg::Wake) => {}
             None => client.handle_timeout(Instant::now()),
         }
@@ -143,11 +134,11 @@ impl Driver {
     }
 
     /// Queues a request, or a download with the writer its body goes to.
-    fn start(&mut self, client: &mut Client, job: Job) {
-        let id = job.id();
+    fn start(&mut self, client: &mut Client, work: Work) {
+        let id = work.id();
         self.in_flight.insert(id);
         tracing::trace!(id = id.0, "request queued for a worker");
-        if !self.workers.send(job, self.in_flight.len()) {
+        if !self.workers.send(work, self.in_flight.len()) {
             self.in_flight.remove(&id);
             let _ = client.handle_failure(id, Failure::Cancelled, Instant::now());
         }
@@ -163,15 +154,19 @@ impl Driver {
             mut reader,
         } = read;
         let bytes = read_at(&mut reader, offset, len);
-        self.pump
-            .read_done(client, op, offset, Some(reader), bytes, Instant::now());
+        let done = Done::Read(op, offset, Some(reader), bytes);
+        self.pump.complete(client, done, Instant::now());
     }
 
-    fn complete(&mut self, client: &mut Client, id: RequestId, result: Outcome) {
-        if !self.in_flight.remove(&id) {
+    /// Feeds a worker's result to the client, unless its request is no longer in flight
+    /// (reported cancelled when its session ended).
+    fn complete(&mut self, client: &mut Client, done: Done<Source, Sink>) {
+        if let Job::Request(id) | Job::Stream(id, _) = done.job()
+            && !self.in_flight.remove(&id)
+        {
             return;
         }
-        wx_driver::feed(client, id, result, Instant::now());
+        self.pump.complete(client, done, Instant::now());
     }
 
     /// The session is over: report what is still in flight as cancelled (each exactly

@@ -5,6 +5,7 @@
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
+use wx_driver::Done;
 use wx_proto::client::{OpId, Request, RequestId};
 
 use crate::driver::Msg;
@@ -13,18 +14,18 @@ use crate::media::Sink;
 
 /// What a worker does: send a request, or send a download and stream its body to the op's
 /// writer (lent to the worker, and given back with the result).
-pub(crate) enum Job {
+pub(crate) enum Work {
     /// A request, its response read whole.
     Plain(Request),
     /// A download, its body written to the writer.
     Stream(Request, OpId, Option<Sink>),
 }
 
-impl Job {
+impl Work {
     /// The request's id.
     pub(crate) fn id(&self) -> RequestId {
         match self {
-            Job::Plain(r) | Job::Stream(r, ..) => r.id,
+            Work::Plain(r) | Work::Stream(r, ..) => r.id,
         }
     }
 }
@@ -32,8 +33,8 @@ impl Job {
 /// A bounded, lazily grown pool of request threads.
 pub(crate) struct Workers {
     http: HttpClient,
-    jobs: mpsc::Sender<Job>,
-    queue: Arc<Mutex<mpsc::Receiver<Job>>>,
+    jobs: mpsc::Sender<Work>,
+    queue: Arc<Mutex<mpsc::Receiver<Work>>>,
     done: mpsc::Sender<Msg>,
     started: usize,
     cap: usize,
@@ -54,7 +55,7 @@ impl Workers {
 
     /// Queues `request`; starts another thread when more requests are in flight than
     /// threads exist and the cap allows. `false` if it could not be queued.
-    pub(crate) fn send(&mut self, job: Job, in_flight: usize) -> bool {
+    pub(crate) fn send(&mut self, job: Work, in_flight: usize) -> bool {
         if in_flight > self.started && self.started < self.cap {
             self.spawn();
         }
@@ -84,23 +85,23 @@ impl Workers {
     }
 }
 
-fn work(queue: &Mutex<mpsc::Receiver<Job>>, done: &mpsc::Sender<Msg>, http: &HttpClient) {
+fn work(queue: &Mutex<mpsc::Receiver<Work>>, done: &mpsc::Sender<Msg>, http: &HttpClient) {
     loop {
         let job = match queue.lock() {
             Ok(queue) => queue.recv(),
             Err(_) => return,
         };
-        let msg = match job {
+        let ended = match job {
             Err(_) => return,
-            Ok(Job::Plain(request)) => {
-                Msg::Done(request.id, http.execute(request.http, request.timeout))
+            Ok(Work::Plain(request)) => {
+                Done::Request(request.id, http.execute(request.http, request.timeout))
             }
-            Ok(Job::Stream(request, op, mut sink)) => {
+            Ok(Work::Stream(request, op, mut sink)) => {
                 let outcome = http.stream(request.http, request.timeout, sink.as_mut());
-                Msg::Streamed(request.id, op, sink, outcome)
+                Done::Streamed(request.id, op, sink, outcome)
             }
         };
-        if done.send(msg).is_err() {
+        if done.send(Msg::Done(ended)).is_err() {
             return;
         }
     }

@@ -3,7 +3,8 @@
 //! In scope: the inbox of commands that `Remote` handles submit, with its end-of-session
 //! refusal ([`Inbox`]); the callers waiting for the result of an operation ([`Waiters`]);
 //! the order in which a driver runs the client ([`Pump`], [`Step`]) and feeds it the
-//! outcome of a request ([`feed`]); the errors a remote
+//! outcome of a request ([`feed`]) or of any of its tasks, and what a task that panicked
+//! or was cancelled reports ([`Done`], [`Job`], [`Pump::complete`]); the errors a remote
 //! caller sees ([`RemoteError`]); the option defaults both HTTP clients agree on
 //! ([`options`]); the proxy URL, its credentials, `NO_PROXY` and the proxy environment
 //! variables, the `CONNECT` request and a proxy's refusal ([`proxy`]); an HTTP/1.1 client
@@ -26,6 +27,7 @@
 mod attach;
 pub mod body;
 pub mod bot;
+mod done;
 mod error;
 mod feed;
 pub mod h1;
@@ -37,6 +39,7 @@ mod pump;
 mod waiters;
 
 pub use attach::{Attachments, Claimed, Read};
+pub use done::{Done, Job};
 pub use error::{RemoteError, RemoteResult};
 pub use feed::{Outcome, feed};
 pub use inbox::{Inbox, Queued};

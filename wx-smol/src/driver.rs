@@ -13,44 +13,19 @@ use std::time::{Duration, Instant};
 use smol::channel::{Receiver, Sender, bounded, unbounded};
 use smol::future::FutureExt;
 use smol::stream::Stream;
-use wx_driver::{Pump, Read, RemoteResult, Step};
-use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request, RequestId};
+use wx_driver::{Done, Job, Pump, Read, RemoteResult, Step};
+use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request};
 
 use crate::http_client::HttpClient;
 use crate::media::{Sink, Source, read_at};
 use crate::remote::{Remote, Waiter};
 
-/// What a task ends with.
-enum Completion {
-    Request(RequestId, wx_driver::Outcome),
-    Streamed(RequestId, OpId, Option<Sink>, wx_driver::media::Streamed),
-    Read(OpId, u64, Option<Source>, std::io::Result<Vec<u8>>),
-}
-
-/// What a task is: its completion when it panicked or was cancelled.
-#[derive(Clone, Copy)]
-enum Kind {
-    Request(RequestId),
-    Stream(RequestId, OpId),
-    Read(OpId, u64),
-}
-
-impl Kind {
-    fn failed(self, failure: Failure) -> Completion {
-        match self {
-            Kind::Request(id) => Completion::Request(id, Err(failure)),
-            Kind::Stream(id, op) => Completion::Streamed(id, op, None, Err(failure)),
-            Kind::Read(op, offset) => {
-                let lost = std::io::Error::other("the read's task ended");
-                Completion::Read(op, offset, None, Err(lost))
-            }
-        }
-    }
-}
+/// What a task of the driver ends with.
+type Ended = Done<Source, Sink>;
 
 /// What ended a wait.
 enum Woke {
-    Done(Completion),
+    Done(Ended),
     Queued,
     Timer,
 }
@@ -61,7 +36,7 @@ pub struct Driver {
     http: HttpClient,
     /// Tasks spawned and not yet received from `done`.
     in_flight: usize,
-    done: (Sender<Completion>, Receiver<Completion>),
+    done: (Sender<Ended>, Receiver<Ended>),
     /// Closed to cancel the tasks in flight (at the end of a session, or on drop).
     cancel: (Sender<()>, Receiver<()>),
     pub(crate) pump: Pump<Waiter, Source, Sink>,
@@ -162,7 +137,7 @@ impl Driver {
         while self.next_event(client).await.is_some() {}
     }
 
-    fn spawn(&mut self, kind: Kind, work: impl Future<Output = Completion> + Send + 'static) {
+    fn spawn(&mut self, job: Job, work: impl Future<Output = Ended> + Send + 'static) {
         let (done, cancel) = (self.done.0.clone(), self.cancel.1.clone());
         self.in_flight += 1;
         let work = async {
@@ -176,8 +151,8 @@ impl Driver {
             Err(Failure::Cancelled)
         };
         smol::spawn(async move {
-            let completion = work.or(cancelled).await.unwrap_or_else(|f| kind.failed(f));
-            let _ = done.try_send(completion);
+            let ended = work.or(cancelled).await.unwrap_or_else(|f| job.failed(f));
+            let _ = done.try_send(ended);
         })
         .detach();
     }
@@ -192,12 +167,12 @@ impl Driver {
         } = request;
         tracing::trace!(id = id.0, "request started");
         match download {
-            None => self.spawn(Kind::Request(id), async move {
-                Completion::Request(id, http.execute(req, timeout).await)
+            None => self.spawn(Job::Request(id), async move {
+                Done::Request(id, http.execute(req, timeout).await)
             }),
-            Some((op, mut sink)) => self.spawn(Kind::Stream(id, op), async move {
+            Some((op, mut sink)) => self.spawn(Job::Stream(id, op), async move {
                 let outcome = http.stream(req, timeout, sink.as_mut()).await;
-                Completion::Streamed(id, op, sink, outcome)
+                Done::Streamed(id, op, sink, outcome)
             }),
         }
     }
@@ -209,24 +184,15 @@ impl Driver {
             len,
             mut reader,
         } = read;
-        self.spawn(Kind::Read(op, offset), async move {
+        self.spawn(Job::Read(op, offset), async move {
             let bytes = read_at(&mut reader, offset, len).await;
-            Completion::Read(op, offset, Some(reader), bytes)
+            Done::Read(op, offset, Some(reader), bytes)
         });
     }
 
-    fn complete(&mut self, client: &mut Client, done: Completion) {
+    fn complete(&mut self, client: &mut Client, done: Ended) {
         self.in_flight -= 1;
-        let now = Instant::now();
-        match done {
-            Completion::Request(id, outcome) => wx_driver::feed(client, id, outcome, now),
-            Completion::Streamed(id, op, sink, outcome) => {
-                self.pump.streamed(client, id, op, sink, outcome, now);
-            }
-            Completion::Read(op, offset, reader, bytes) => {
-                self.pump.read_done(client, op, offset, reader, bytes, now);
-            }
-        }
+        self.pump.complete(client, done, Instant::now());
     }
 
     /// The session is over: cancel what is still in flight (feeding each to the client

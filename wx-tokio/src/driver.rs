@@ -18,38 +18,23 @@ use std::time::{Duration, Instant};
 use futures_util::Stream;
 use tokio::sync::Notify;
 use tokio::task::{Id, JoinError, JoinSet};
-use wx_driver::media::Streamed;
-use wx_driver::{Outcome, Pump, Read, RemoteResult, Step};
-use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request, RequestId};
+use wx_driver::{Done, Job, Pump, Read, RemoteResult, Step};
+use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request};
 
 use crate::http_client::HttpClient;
 use crate::media::{Sink, Source, read_at};
 use crate::remote::{Remote, Waiter};
 
-/// What a task of the `JoinSet` ends with.
-pub(crate) enum Completion {
-    /// A request's whole response, or its failure.
-    Request(RequestId, Outcome),
-    /// A download streamed into the op's writer (given back).
-    Streamed(RequestId, OpId, Option<Sink>, Streamed),
-    /// An upload's read (the reader given back).
-    Read(OpId, u64, Source, std::io::Result<Vec<u8>>),
-}
-
-/// What a task is, to report it when it panicked or was aborted.
-#[derive(Clone, Copy)]
-enum Task {
-    Request(RequestId),
-    Stream(RequestId, OpId),
-    Read(OpId, u64),
-}
+/// What a task of the driver ends with.
+type Ended = Done<Source, Sink>;
 
 /// Runs one [`Client`] over an [`HttpClient`]. The caller keeps the client (to read its
 /// state or submit commands directly); the driver keeps what is in flight.
 pub struct Driver {
     http: HttpClient,
-    tasks: JoinSet<Completion>,
-    ids: HashMap<Id, Task>,
+    tasks: JoinSet<Ended>,
+    /// What each task is, to report it when it panicked or was aborted.
+    ids: HashMap<Id, Job>,
     pub(crate) pump: Pump<Waiter, Source, Sink>,
     /// Rung by a [`Remote`] after it queued a command.
     queued: Arc<Notify>,
@@ -151,8 +136,8 @@ impl Driver {
         tracing::trace!(id = id.0, "request started");
         let handle = self
             .tasks
-            .spawn(async move { Completion::Request(id, http.execute(req, timeout).await) });
-        self.ids.insert(handle.id(), Task::Request(id));
+            .spawn(async move { Done::Request(id, http.execute(req, timeout).await) });
+        self.ids.insert(handle.id(), Job::Request(id));
     }
 
     fn start_stream(&mut self, request: Request, op: OpId, mut sink: Option<Sink>) {
@@ -166,9 +151,9 @@ impl Driver {
         tracing::trace!(id = id.0, "download started");
         let handle = self.tasks.spawn(async move {
             let outcome = http.stream(req, timeout, sink.as_mut()).await;
-            Completion::Streamed(id, op, sink, outcome)
+            Done::Streamed(id, op, sink, outcome)
         });
-        self.ids.insert(handle.id(), Task::Stream(id, op));
+        self.ids.insert(handle.id(), Job::Stream(id, op));
     }
 
     fn start_read(&mut self, read: Read<Source>) {
@@ -180,17 +165,18 @@ impl Driver {
         } = read;
         let handle = self.tasks.spawn(async move {
             let bytes = read_at(&mut reader, offset, len).await;
-            Completion::Read(op, offset, reader, bytes)
+            Done::Read(op, offset, Some(reader), bytes)
         });
-        self.ids.insert(handle.id(), Task::Read(op, offset));
+        self.ids.insert(handle.id(), Job::Read(op, offset));
     }
 
-    fn complete(&mut self, client: &mut Client, done: Result<(Id, Completion), JoinError>) {
-        let now = Instant::now();
-        let completion = match done {
-            Ok((task, completion)) => {
+    /// Feeds a task's end to the client; a task that panicked or was aborted is reported
+    /// as what it was (a task not in `ids` was reported already).
+    fn complete(&mut self, client: &mut Client, done: Result<(Id, Ended), JoinError>) {
+        let done = match done {
+            Ok((task, done)) => {
                 self.ids.remove(&task);
-                completion
+                done
             }
             Err(e) => {
                 let failure = if e.is_cancelled() {
@@ -198,32 +184,13 @@ impl Driver {
                 } else {
                     Failure::Io
                 };
-                match self.ids.remove(&e.id()) {
-                    Some(Task::Request(id)) => Completion::Request(id, Err(failure)),
-                    Some(Task::Stream(id, op)) => {
-                        self.pump.streamed(client, id, op, None, Err(failure), now);
-                        return;
-                    }
-                    Some(Task::Read(op, offset)) => {
-                        let lost = std::io::Error::other("the read's task ended");
-                        self.pump
-                            .read_done(client, op, offset, None, Err(lost), now);
-                        return;
-                    }
-                    None => return,
-                }
+                let Some(job) = self.ids.remove(&e.id()) else {
+                    return;
+                };
+                job.failed(failure)
             }
         };
-        match completion {
-            Completion::Request(id, outcome) => wx_driver::feed(client, id, outcome, now),
-            Completion::Streamed(id, op, sink, outcome) => {
-                self.pump.streamed(client, id, op, sink, outcome, now);
-            }
-            Completion::Read(op, offset, reader, bytes) => {
-                self.pump
-                    .read_done(client, op, offset, Some(reader), bytes, now);
-            }
-        }
+        self.pump.complete(client, done, Instant::now());
     }
 
     /// The session is over: cancel what is still in flight (reporting each exactly once),

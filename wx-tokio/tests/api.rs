@@ -31,6 +31,8 @@ fn http() -> HttpClient {
 
 #[test]
 fn next_event_is_cancel_safe_in_select() {
+    // Each message is pushed right after `next_event` was dropped with requests in flight,
+    // so every one of the 30 arrives across a cancelled wait.
     let env = env();
     let mut client = client(&env);
     let mut driver = Driver::new(http());
@@ -38,32 +40,41 @@ fn next_event_is_cancel_safe_in_select() {
         let mut events = Vec::new();
         let mut cancelled = 0u32;
         let mut pushed = Vec::new();
+        let mut live = false;
         let mut tick = tokio::time::interval(Duration::from_millis(3));
-        loop {
-            tokio::select! {
+        for _ in 0..1_000_000 {
+            let ticked = tokio::select! {
                 e = driver.next_event(&mut client) => {
-                    let e = e.unwrap();
-                    let ready = matches!(e, Event::Ready { .. });
-                    events.push(e);
-                    if ready {
-                        for i in 0..30 {
-                            let body = Body::Text { text: format!("c{i}") };
-                            pushed.push(env.sim(|sim, now| sim.push(&Push::default(), &body, now)).unwrap());
-                        }
-                    }
+                    let ready = matches!(e, Some(Event::Ready { .. }));
+                    events.push(e.unwrap());
+                    live |= ready;
+                    false
                 }
-                _ = tick.tick() => cancelled += 1,
+                _ = tick.tick() => true,
+            };
+            if ticked && driver.in_flight() > 0 {
+                cancelled += 1;
+                if live && pushed.len() < 30 {
+                    let body = Body::Text {
+                        text: format!("c{}", pushed.len()),
+                    };
+                    pushed.push(
+                        env.sim(|sim, now| sim.push(&Push::default(), &body, now))
+                            .unwrap(),
+                    );
+                }
             }
-            if !pushed.is_empty() && common::lost_and_duplicated(&events, &pushed).0 == 0 {
+            if pushed.len() == 30 && common::lost_and_duplicated(&events, &pushed).0 == 0 {
                 break;
             }
         }
         driver.shutdown(&mut client).await;
         (events, cancelled, pushed)
     });
-    assert!(
-        cancelled > 10,
-        "next_event was dropped mid-flight {cancelled} times"
+    assert_eq!(
+        pushed.len(),
+        30,
+        "dropped with requests in flight {cancelled} times"
     );
     assert_eq!(common::lost_and_duplicated(&events, &pushed), (0, 0));
     assert_eq!(client.phase(), Phase::LoggedOut);

@@ -1,0 +1,251 @@
+//! wx-smol's own HTTP/1.1 on the wire, against loopback servers that write raw bytes: the
+//! framings a server may choose (chunks with extensions and trailers, interim answers, a
+//! body that runs until close), connection reuse and a server that drops an idle
+//! connection, and hostile answers (an endless head, a huge chunk, garbage) that must end
+//! in a typed failure, quickly and without holding more than the caps.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use wx_proto::client::Failure;
+use wx_smol::{HttpClient, HttpOptions};
+
+/// A server handing each connection (and its number, from 0) to `serve` on its own thread;
+/// counts the connections.
+fn server(
+    serve: impl Fn(usize, TcpStream) + Send + Sync + 'static,
+) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let (counted, serve) = (count.clone(), Arc::new(serve));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(n, stream));
+        }
+    });
+    (addr, count)
+}
+
+/// Reads one request head (the requests here have no body); `None` at the end.
+fn request(reader: &mut BufReader<TcpStream>) -> Option<String> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        head.push_str(&line);
+        if line == "\r\n" {
+            return Some(head);
+        }
+    }
+}
+
+/// Answers every request on the connection with `answer`, keeping it open.
+fn every_request(answer: &'static [u8]) -> impl Fn(usize, TcpStream) + Send + Sync {
+    move |_, stream| {
+        let mut reader = BufReader::new(stream);
+        while request(&mut reader).is_some() {
+            if reader.get_mut().write_all(answer).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn get(
+    http: &HttpClient,
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Result<http::Response<Vec<u8>>, Failure> {
+    let request = http::Request::get(format!("http://{addr}/x"))
+        .body(Vec::new())
+        .unwrap();
+    smol::block_on(http.execute(request, timeout))
+}
+
+fn client() -> HttpClient {
+    HttpClient::new(HttpOptions::default()).unwrap()
+}
+
+#[test]
+fn chunks_with_extensions_trailers_and_an_interim_answer_arrive_whole_and_reuse_the_connection() {
+    let answer = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Kept: yes\r\n\r\n\
+        6;ext=1\r\nwindow\r\n1\r\n=\r\n11\r\nsynccheck={r:0}\r\n\r\n0\r\nX-Trailer: t\r\n\r\n";
+    let (addr, connections) = server(every_request(answer));
+    let http = client();
+    for _ in 0..3 {
+        let response = get(&http, addr, Duration::from_secs(5)).unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-kept"], "yes");
+        assert_eq!(response.body(), b"window=synccheck={r:0}\r\n");
+    }
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "one kept-alive connection"
+    );
+}
+
+#[test]
+fn a_body_that_runs_until_close_is_read_to_the_end_and_its_connection_dropped() {
+    let (addr, connections) = server(|_, stream| {
+        let mut reader = BufReader::new(stream);
+        if request(&mut reader).is_some() {
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.0 200 OK\r\n\r\nall of it, then EOF");
+        }
+    });
+    let http = client();
+    for _ in 0..2 {
+        let response = get(&http, addr, Duration::from_secs(5)).unwrap();
+        assert_eq!(response.body(), b"all of it, then EOF");
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 2, "never reused");
+}
+
+#[test]
+fn an_idle_connection_the_server_closed_is_not_reused() {
+    // The server answers once per connection as if keeping it, then closes it.
+    let (addr, connections) = server(|_, stream| {
+        let mut reader = BufReader::new(stream);
+        if request(&mut reader).is_some() {
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }
+    });
+    let http = client();
+    for i in 0..4 {
+        let response = get(&http, addr, Duration::from_secs(5));
+        assert_eq!(
+            response.map(|r| r.into_body()),
+            Ok(b"ok".to_vec()),
+            "request {i}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn an_endless_head_fails_at_its_cap_not_at_the_timeout() {
+    let (addr, _) = server(|_, stream| {
+        let mut reader = BufReader::new(stream);
+        if request(&mut reader).is_some() {
+            let stream = reader.get_mut();
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n");
+            while stream
+                .write_all(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n")
+                .is_ok()
+            {}
+        }
+    });
+    let started = Instant::now();
+    assert_eq!(
+        get(&client(), addr, Duration::from_secs(30)).err(),
+        Some(Failure::Io)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_huge_chunk_hits_the_body_cap() {
+    let (addr, _) = server(|_, stream| {
+        let mut reader = BufReader::new(stream);
+        if request(&mut reader).is_some() {
+            let stream = reader.get_mut();
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n",
+            );
+            let zeros = vec![0u8; 64 * 1024];
+            while stream.write_all(&zeros).is_ok() {}
+        }
+    });
+    let http = HttpClient::new(HttpOptions {
+        max_body: 1024 * 1024,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    assert_eq!(
+        get(&http, addr, Duration::from_secs(30)).err(),
+        Some(Failure::BodyTooLarge)
+    );
+}
+
+#[test]
+fn garbage_broken_chunks_and_a_cut_body_are_io_failures() {
+    let answers: [&'static [u8]; 5] = [
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n",
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
+    ];
+    for answer in answers {
+        let (addr, _) = server(every_request(answer));
+        let got = get(&client(), addr, Duration::from_secs(5));
+        assert_eq!(
+            got.err(),
+            Some(Failure::Io),
+            "{}",
+            String::from_utf8_lossy(answer)
+        );
+    }
+    let (addr, _) = server(|_, stream| {
+        let mut reader = BufReader::new(stream);
+        if request(&mut reader).is_some() {
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
+        }
+    });
+    assert_eq!(
+        get(&client(), addr, Duration::from_secs(5)).err(),
+        Some(Failure::Io)
+    );
+}
+
+#[test]
+fn the_request_head_carries_host_length_and_body() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let (addr, _) = server(move |_, stream| {
+        let mut reader = BufReader::new(stream);
+        let head = request(&mut reader).unwrap_or_default();
+        let mut body = [0u8; 7];
+        let _ = std::io::Read::read_exact(&mut reader, &mut body);
+        log.lock().unwrap().push((head, body.to_vec()));
+        let _ = reader
+            .get_mut()
+            .write_all(b"HTTP/1.1 204 No Content\r\n\r\n");
+    });
+    let request = http::Request::post(format!("http://{addr}/cgi-bin/mmwebwx-bin/webwxsync?sid=1"))
+        .header("content-type", "application/json")
+        .body(b"{\"a\":1}".to_vec())
+        .unwrap();
+    let response = smol::block_on(client().execute(request, Duration::from_secs(5))).unwrap();
+    assert_eq!(response.status(), 204);
+    let (head, body) = seen.lock().unwrap()[0].clone();
+    assert!(
+        head.starts_with("POST /cgi-bin/mmwebwx-bin/webwxsync?sid=1 HTTP/1.1\r\n"),
+        "{head}"
+    );
+    assert!(head.contains(&format!("host: {addr}\r\n")), "{head}");
+    assert!(head.contains("content-length: 7\r\n"), "{head}");
+    assert!(head.contains("accept-encoding: gzip\r\n"), "{head}");
+    assert_eq!(body, b"{\"a\":1}");
+}
