@@ -24,7 +24,4 @@ printf '\x00\x00\x00attachment; filename*=UTF-8\x27\x27%%E4%%BD%%A0.txt' > corpu
 seed session synccheck
 seed split webwxsync webwxinit webwxgetcontact webwxbatchgetcontact
 mkdir -p corpus/h1
-printf '\x00HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello' > corpus/h1/length
-printf '\x04HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n' > corpus/h1/chunked
-printf '\x08HTTP/1.0 200 OK\r\n\r\nuntil close' > corpus/h1/close
-printf '\x03HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n' > corpus/h1/connect
+cp seeds/h1/* corpus/h1/

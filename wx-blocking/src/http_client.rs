@@ -7,60 +7,14 @@ use std::time::Duration;
 
 use std::io::{Read, Write};
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
-use wx_driver::options;
 use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
+use wx_driver::{HttpError, HttpOptions};
 
 use wx_driver::media::{BodyGate, Piece, Streamed};
 use wx_proto::client::Failure;
 
 /// The buffer a download's body is read through.
 const FRAME: usize = 64 * 1024;
-
-/// How to build an [`HttpClient`].
-#[derive(Debug, Clone)]
-pub struct HttpOptions {
-    /// Extra trusted CA certificates (PEM), on top of the webpki roots.
-    pub extra_root_pem: Vec<String>,
-    /// An HTTP proxy that speaks CONNECT, e.g. `http://user:pass@127.0.0.1:3128`: every
-    /// connection (HTTP or HTTPS) is tunnelled through it, with the credentials as
-    /// `Proxy-Authorization: Basic` on the CONNECT. `Debug` hides them. The environment's
-    /// proxy variables are never read.
-    pub proxy: Option<ProxyUrl>,
-    /// Largest response body accepted, after gzip decoding (the same type and default in
-    /// `wx-tokio`).
-    pub max_body: usize,
-    /// Largest download body written to a writer (a request with a `sink`); a longer one
-    /// fails `Failure::BodyTooLarge` (the same type and default in `wx-tokio`).
-    pub max_download: u64,
-    /// How long a TCP connect may take (the request's own timeout bounds it too).
-    pub connect_timeout: Duration,
-}
-
-impl Default for HttpOptions {
-    fn default() -> Self {
-        Self {
-            extra_root_pem: Vec::new(),
-            proxy: None,
-            max_body: options::DEFAULT_MAX_BODY,
-            max_download: options::DEFAULT_MAX_DOWNLOAD,
-            connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
-        }
-    }
-}
-
-/// Why an [`HttpClient`] could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum HttpError {
-    /// A CA certificate PEM held no usable certificate.
-    #[error("bad CA certificate: {0}")]
-    BadCertificate(String),
-    /// The proxy URI was refused.
-    #[error("bad proxy URI")]
-    BadProxy,
-    // No `Tls` variant as in `wx-tokio`: ureq checks its TLS configuration when it
-    // connects, so a TLS problem is the request's `Failure::Tls`.
-}
 
 /// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
 /// retries, and logs nothing of a request but its failure category.
@@ -109,16 +63,19 @@ impl HttpClient {
             None => None,
             Some(url) => Some(ureq_proxy(url).map_err(|_| HttpError::BadProxy)?),
         };
-        let agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .save_redirect_history(false)
             .proxy(proxy)
             .tls_config(tls)
             .timeout_connect(Some(options.connect_timeout))
-            .no_delay(true)
-            .build()
-            .into();
+            .max_idle_age(options.idle_timeout)
+            .no_delay(true);
+        if let Some(size) = options.read_buffer {
+            config = config.input_buffer_size(size);
+        }
+        let agent = config.build().into();
         Ok(Self {
             agent,
             max_body: options.max_body,

@@ -80,7 +80,7 @@ mod workers;
 
 pub use bot::Bot;
 pub use driver::{Driver, Events};
-pub use http_client::{HttpClient, HttpError, HttpOptions};
+pub use http_client::HttpClient;
 pub use remote::Remote;
 /// Why a command submitted through a [`Remote`] did not succeed: the same type in
 /// `wx-tokio` (both re-export `wx-driver`'s).
@@ -93,6 +93,9 @@ pub use wx_driver::bot::{BotBuilder, BotError, ChatKind, Context, Reply, termina
 /// The proxy URL of [`HttpOptions::proxy`] and a proxy's refusal: the same types in
 /// `wx-tokio` (both re-export `wx-driver`'s).
 pub use wx_driver::proxy::{ProxyError, ProxyUrl};
+/// How to build an [`HttpClient`], and why it could not be built (`wx-driver`'s, the same
+/// in every adapter).
+pub use wx_driver::{HttpError, HttpOptions};
 /// Saving and loading session snapshots (atomic 0600 files, one per profile), for
 /// `Client::restore`: see the `wx-store` crate.
 pub use wx_store as store;

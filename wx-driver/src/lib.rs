@@ -5,8 +5,8 @@
 //! the order in which a driver runs the client ([`Pump`], [`Step`]) and feeds it the
 //! outcome of a request ([`feed`]) or of any of its tasks, and what a task that panicked
 //! or was cancelled reports ([`Done`], [`Job`], [`Pump::complete`]); the errors a remote
-//! caller sees ([`RemoteError`]); the option defaults both HTTP clients agree on
-//! ([`options`]); the proxy URL, its credentials, `NO_PROXY` and the proxy environment
+//! caller sees ([`RemoteError`]); the HTTP clients' options, their build error and the
+//! rustls configuration ([`HttpOptions`], [`HttpError`], [`options`]); the proxy URL, its credentials, `NO_PROXY` and the proxy environment
 //! variables, the `CONNECT` request and a proxy's refusal ([`proxy`]); an HTTP/1.1 client
 //! codec for an adapter whose runtime has no HTTP client ([`h1`], used by `wx-smol`); media: which op has which reader or
 //! writer attached and the events that belong to it ([`Attachments`], driven by
@@ -44,5 +44,6 @@ pub use error::{RemoteError, RemoteResult};
 pub use feed::{Outcome, feed};
 pub use inbox::{Inbox, Queued};
 pub use media::{Io, SendFileError};
+pub use options::{HttpError, HttpOptions};
 pub use pump::{Pump, Step};
 pub use waiters::{Routed, Waiters};

@@ -9,64 +9,16 @@ use std::time::{Duration, Instant};
 
 use futures_rustls::TlsConnector;
 use http::header::ACCEPT_ENCODING;
-use rustls_pki_types::{CertificateDer, ServerName, pem::PemObject};
+use rustls::pki_types::ServerName;
 use smol::future::{FutureExt, poll_once};
 use smol::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use smol::net::TcpStream;
 use wx_driver::body::{chain_has, decode_body};
 use wx_driver::h1::{self, Body, MAX_HEAD};
 use wx_driver::media::{BodyGate, Piece, Streamed};
-use wx_driver::options;
-use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
+use wx_driver::proxy::{ProxyReport, Refusal};
+use wx_driver::{HttpError, HttpOptions};
 use wx_proto::client::Failure;
-
-/// How to build an [`HttpClient`] (the same fields and defaults as `wx-tokio`'s).
-#[derive(Debug, Clone)]
-pub struct HttpOptions {
-    /// Extra trusted CA certificates (PEM), on top of the webpki roots.
-    pub extra_root_pem: Vec<String>,
-    /// An HTTP proxy that speaks CONNECT, e.g. `http://user:pass@127.0.0.1:3128`: every
-    /// connection is tunnelled through it, the credentials sent as `Proxy-Authorization:
-    /// Basic`. `Debug` hides them.
-    pub proxy: Option<ProxyUrl>,
-    /// Largest response body accepted, after gzip decoding.
-    pub max_body: usize,
-    /// Largest download body written to a writer; a longer one fails `BodyTooLarge`.
-    pub max_download: u64,
-    /// How long a TCP connect (and the proxy's CONNECT answer) may take.
-    pub connect_timeout: Duration,
-    /// How long an idle pooled connection is kept.
-    pub idle_timeout: Duration,
-    /// Size of each read from a connection; `None`: 16 KiB. A response's head may take
-    /// several (up to 64 KiB).
-    pub read_buffer: Option<usize>,
-}
-
-impl Default for HttpOptions {
-    fn default() -> Self {
-        Self {
-            extra_root_pem: Vec::new(),
-            proxy: None,
-            max_body: options::DEFAULT_MAX_BODY,
-            max_download: options::DEFAULT_MAX_DOWNLOAD,
-            connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
-            idle_timeout: Duration::from_secs(60),
-            read_buffer: None,
-        }
-    }
-}
-
-/// Why an [`HttpClient`] could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum HttpError {
-    /// A CA certificate PEM held no usable certificate.
-    #[error("bad CA certificate: {0}")]
-    BadCertificate(String),
-    /// rustls refused the configuration.
-    #[error("TLS configuration: {0}")]
-    Tls(#[from] rustls::Error),
-}
 
 /// A connection's byte stream: TCP, or TLS over it.
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -137,23 +89,10 @@ fn broken(e: &std::io::Error) -> Failure {
 impl HttpClient {
     /// Builds the client (no I/O). Requests run on any executor: their I/O is async-io's.
     pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
-        let mut roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        for pem in &options.extra_root_pem {
-            let before = roots.len();
-            for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-                roots.add(cert.map_err(|e| HttpError::BadCertificate(e.to_string()))?)?;
-            }
-            if roots.len() == before {
-                return Err(HttpError::BadCertificate("no certificate in PEM".into()));
-            }
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let tls = wx_driver::options::tls_config(
+            &options.extra_root_pem,
+            rustls::crypto::ring::default_provider(),
+        )?;
         let report = options
             .proxy
             .as_ref()

@@ -3,7 +3,6 @@
 //! clone; one can serve every session of a process.
 
 use std::error::Error as StdError;
-use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -13,70 +12,13 @@ use hyper_util::client::legacy::Client as Pool;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::TokioExecutor;
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use wx_driver::media::{BodyGate, Piece, Streamed};
-use wx_driver::options;
-use wx_driver::proxy::{ProxyReport, ProxyUrl, Refusal};
+use wx_driver::proxy::{ProxyReport, Refusal};
+use wx_driver::{HttpError, HttpOptions};
 use wx_proto::client::Failure;
 
 use wx_driver::body::{chain_has, decode_body};
-
-/// How to build an [`HttpClient`].
-#[derive(Debug, Clone)]
-pub struct HttpOptions {
-    /// Extra trusted CA certificates (PEM), on top of the webpki roots: a self-signed test
-    /// server's certificate, or a corporate CA.
-    pub extra_root_pem: Vec<String>,
-    /// An HTTP proxy that speaks CONNECT, e.g. `http://user:pass@127.0.0.1:3128`: every
-    /// connection (HTTP or HTTPS) is tunnelled through it, with the credentials as
-    /// `Proxy-Authorization: Basic` on the CONNECT. `Debug` hides them.
-    pub proxy: Option<ProxyUrl>,
-    /// Largest response body accepted, after gzip decoding (the same type and default in
-    /// `wx-blocking`).
-    pub max_body: usize,
-    /// Largest download body written to a writer (a request with a `sink`); a longer one
-    /// fails `Failure::BodyTooLarge` (the same type and default in `wx-blocking`).
-    pub max_download: u64,
-    /// How long a TCP connect may take (the request's own timeout bounds it too).
-    pub connect_timeout: Duration,
-    /// How long an idle pooled connection is kept.
-    pub idle_timeout: Duration,
-    /// Exact size in bytes of each connection's read buffer. `None` (the default): hyper's
-    /// adaptive buffer, 8 KiB at first and growing up to about 400 KiB for big bodies. A
-    /// smaller exact size saves memory on every open connection (each session holds one for
-    /// its synccheck) at the price of more reads for big bodies; a response's head (status
-    /// line and headers) must fit in it, or the request fails.
-    pub read_buffer: Option<usize>,
-}
-
-impl Default for HttpOptions {
-    fn default() -> Self {
-        Self {
-            extra_root_pem: Vec::new(),
-            proxy: None,
-            max_body: options::DEFAULT_MAX_BODY,
-            max_download: options::DEFAULT_MAX_DOWNLOAD,
-            connect_timeout: options::DEFAULT_CONNECT_TIMEOUT,
-            idle_timeout: Duration::from_secs(60),
-            read_buffer: None,
-        }
-    }
-}
-
-/// Why an [`HttpClient`] could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum HttpError {
-    /// A CA certificate PEM held no usable certificate.
-    #[error("bad CA certificate: {0}")]
-    BadCertificate(String),
-    /// rustls refused the configuration. Only here: `wx-blocking`'s ureq checks its TLS
-    /// configuration when it connects (a request then fails with `Failure::Tls`).
-    #[error("TLS configuration: {0}")]
-    Tls(#[from] rustls::Error),
-}
 
 type Direct = Pool<HttpsConnector<HttpConnector>, Full<Bytes>>;
 type Proxied = Pool<HttpsConnector<Tunnel<HttpConnector>>, Full<Bytes>>;
@@ -107,32 +49,13 @@ impl std::fmt::Debug for HttpClient {
     }
 }
 
-fn tls_config(extra: &[String]) -> Result<rustls::ClientConfig, HttpError> {
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    for pem in extra {
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert = cert.map_err(|e| HttpError::BadCertificate(e.to_string()))?;
-            roots.add(cert)?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(HttpError::BadCertificate("no certificate in PEM".into()));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
-}
-
 impl HttpClient {
     /// Builds the client. Needs no runtime; requests must run inside tokio.
     pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
-        let tls = tls_config(&options.extra_root_pem)?;
+        let tls = wx_driver::options::tls_config(
+            &options.extra_root_pem,
+            rustls::crypto::ring::default_provider(),
+        )?;
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);

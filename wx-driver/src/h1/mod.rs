@@ -10,6 +10,8 @@
 //! never an allocation.
 
 mod body;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod head;
 mod request;
 
