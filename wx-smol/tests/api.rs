@@ -5,13 +5,13 @@
 
 mod adapter;
 use wx_testkit::adapter as common;
+use wx_testkit::adapter::cancel::{self, Raced};
 
 use std::time::{Duration, Instant, SystemTime};
 
 use smol::future::FutureExt;
 use smol::stream::StreamExt;
-use wx_proto::client::{Client, Command, Event, OpOutput, Phase};
-use wx_sim::{Body, Push};
+use wx_proto::client::{Client, Command, Event, OpOutput};
 use wx_smol::{Driver, HttpClient, HttpOptions, RemoteError};
 
 fn env() -> common::Env {
@@ -44,54 +44,22 @@ async fn race<T>(tick: &mut smol::Timer, f: impl Future<Output = T>) -> Result<T
 
 #[test]
 fn next_event_is_cancel_safe_in_a_race() {
-    // Each message is pushed right after `next_event` was dropped with requests in flight,
-    // so every one of the 30 arrives across a cancelled wait.
     let env = env();
     let mut client = client(&env);
     let mut driver = Driver::new(http());
-    let (events, cancelled, pushed) = smol::block_on(async {
-        let mut events = Vec::new();
-        let mut cancelled = 0u32;
-        let mut pushed = Vec::new();
-        let mut live = false;
-        let mut tick = smol::Timer::interval(Duration::from_millis(1));
-        for _ in 0..1_000_000 {
-            let ticked = match race(&mut tick, driver.next_event(&mut client)).await {
-                Ok(e) => {
-                    let ready = matches!(e, Some(Event::Ready { .. }));
-                    events.push(e.unwrap());
-                    live |= ready;
-                    false
-                }
-                Err(()) => true,
-            };
-            if ticked && driver.in_flight() > 0 {
-                cancelled += 1;
-                if live && pushed.len() < 30 {
-                    let body = Body::Text {
-                        text: format!("c{}", pushed.len()),
-                    };
-                    pushed.push(
-                        env.sim(|sim, now| sim.push(&Push::default(), &body, now))
-                            .unwrap(),
-                    );
-                }
+    let mut tick = smol::Timer::interval(Duration::from_millis(1));
+    cancel::texts_survive_dropped_waits(&env, &mut client, |client, end| {
+        smol::block_on(async {
+            if end {
+                driver.shutdown(client).await;
+            } else if let Ok(e) = race(&mut tick, driver.next_event(client)).await {
+                return Raced::Event(e);
             }
-            if pushed.len() == 30 && common::lost_and_duplicated(&events, &pushed).0 == 0 {
-                break;
+            Raced::Dropped {
+                in_flight: driver.in_flight(),
             }
-        }
-        driver.shutdown(&mut client).await;
-        (events, cancelled, pushed)
+        })
     });
-    assert_eq!(
-        pushed.len(),
-        30,
-        "dropped with requests in flight {cancelled} times"
-    );
-    assert_eq!(common::lost_and_duplicated(&events, &pushed), (0, 0));
-    assert_eq!(client.phase(), Phase::LoggedOut);
-    assert_eq!(driver.in_flight(), 0);
 }
 
 #[test]

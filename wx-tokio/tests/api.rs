@@ -4,12 +4,12 @@
 #![allow(clippy::unwrap_used)]
 
 use wx_testkit::adapter as common;
+use wx_testkit::adapter::cancel::{self, Raced};
 
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
-use wx_proto::client::{Client, Command, Event, OpOutput, Phase};
-use wx_sim::{Body, Push};
+use wx_proto::client::{Client, Command, Event, OpOutput};
 use wx_tokio::{Driver, HttpClient, HttpOptions, RemoteError};
 
 fn env() -> common::Env {
@@ -31,54 +31,27 @@ fn http() -> HttpClient {
 
 #[test]
 fn next_event_is_cancel_safe_in_select() {
-    // Each message is pushed right after `next_event` was dropped with requests in flight,
-    // so every one of the 30 arrives across a cancelled wait.
     let env = env();
     let mut client = client(&env);
     let mut driver = Driver::new(http());
-    let (events, cancelled, pushed) = env.rt.block_on(async {
-        let mut events = Vec::new();
-        let mut cancelled = 0u32;
-        let mut pushed = Vec::new();
-        let mut live = false;
-        let mut tick = tokio::time::interval(Duration::from_millis(3));
-        for _ in 0..1_000_000 {
-            let ticked = tokio::select! {
-                e = driver.next_event(&mut client) => {
-                    let ready = matches!(e, Some(Event::Ready { .. }));
-                    events.push(e.unwrap());
-                    live |= ready;
-                    false
-                }
-                _ = tick.tick() => true,
-            };
-            if ticked && driver.in_flight() > 0 {
-                cancelled += 1;
-                if live && pushed.len() < 30 {
-                    let body = Body::Text {
-                        text: format!("c{}", pushed.len()),
-                    };
-                    pushed.push(
-                        env.sim(|sim, now| sim.push(&Push::default(), &body, now))
-                            .unwrap(),
-                    );
+    let mut tick = env
+        .rt
+        .block_on(async { tokio::time::interval(Duration::from_millis(3)) });
+    cancel::texts_survive_dropped_waits(&env, &mut client, |client, end| {
+        env.rt.block_on(async {
+            if end {
+                driver.shutdown(client).await;
+            } else {
+                tokio::select! {
+                    e = driver.next_event(client) => return Raced::Event(e),
+                    _ = tick.tick() => {}
                 }
             }
-            if pushed.len() == 30 && common::lost_and_duplicated(&events, &pushed).0 == 0 {
-                break;
+            Raced::Dropped {
+                in_flight: driver.in_flight(),
             }
-        }
-        driver.shutdown(&mut client).await;
-        (events, cancelled, pushed)
+        })
     });
-    assert_eq!(
-        pushed.len(),
-        30,
-        "dropped with requests in flight {cancelled} times"
-    );
-    assert_eq!(common::lost_and_duplicated(&events, &pushed), (0, 0));
-    assert_eq!(client.phase(), Phase::LoggedOut);
-    assert_eq!(driver.in_flight(), 0);
 }
 
 #[test]

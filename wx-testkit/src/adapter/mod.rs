@@ -4,6 +4,7 @@
 //! many accounts).
 
 pub mod bots;
+pub mod cancel;
 pub mod groups;
 pub mod media;
 pub mod raw;
