@@ -19,8 +19,8 @@ use load_common::{Args, Counter};
 use smol::future::FutureExt;
 use wx_smol::{Driver, HttpClient, HttpOptions};
 
-// One thread, as one account needs (`SMOL_THREADS=1`, the default, for the executor's
-// tasks): the fair match for node's event loop.
+// One thread, as one account needs (the driver runs its requests on the thread that awaits
+// it): the fair match for node's event loop.
 fn main() {
     let args = Args::parse("load_one_smol");
     let http = HttpClient::new(HttpOptions::default()).unwrap();

@@ -1,11 +1,13 @@
-//! [`Driver`]: owns one session's in-flight requests (tasks on smol's global executor),
-//! its timer and the waiting of its [`Remote`]s. What to do next is `wx-driver`'s
-//! [`Pump`]; this file spawns the requests, downloads and upload reads, and waits on a
-//! completion channel, a wake channel and an `async-io` timer.
+//! [`Driver`]: owns one session's in-flight requests (tasks of its own executor, run on
+//! the thread that awaits `next_event`: no thread hop per request), its timer and the
+//! waiting of its [`Remote`]s. What to do next is `wx-driver`'s [`Pump`]; this file spawns
+//! the requests, downloads and upload reads, and waits on a completion channel, a wake
+//! channel and an `async-io` timer while running those tasks.
 //!
 //! Cancel-safety: every wait on I/O runs in a task the driver owns (the writer or reader
 //! lent to it comes back with its result through the channel); `next_event` only waits
-//! on channels and a timer, so dropping its future loses nothing.
+//! on channels and a timer, so dropping its future loses nothing: the tasks stay with the
+//! driver and go on the next time it is polled.
 
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -34,6 +36,8 @@ enum Woke {
 /// keeps what is in flight.
 pub struct Driver {
     http: HttpClient,
+    /// The tasks of this session, polled only inside `next_event`.
+    tasks: smol::Executor<'static>,
     /// Tasks spawned and not yet received from `done`.
     in_flight: usize,
     done: (Sender<Ended>, Receiver<Ended>),
@@ -59,6 +63,7 @@ impl Driver {
     pub fn new(http: HttpClient) -> Self {
         Self {
             http,
+            tasks: smol::Executor::new(),
             in_flight: 0,
             done: unbounded(),
             cancel: bounded(1),
@@ -112,7 +117,7 @@ impl Driver {
             smol::Timer::at(wake).await;
             Woke::Timer
         };
-        match done.or(queued).or(timer).await {
+        match self.tasks.run(done.or(queued).or(timer)).await {
             Woke::Done(done) => self.complete(client, done),
             Woke::Queued => {}
             Woke::Timer => client.handle_timeout(Instant::now()),
@@ -150,11 +155,11 @@ impl Driver {
             let _ = cancel.recv().await;
             Err(Failure::Cancelled)
         };
-        smol::spawn(async move {
+        let task = async move {
             let ended = work.or(cancelled).await.unwrap_or_else(|f| job.failed(f));
             let _ = done.try_send(ended);
-        })
-        .detach();
+        };
+        self.tasks.spawn(task).detach();
     }
 
     fn start(&mut self, request: Request, download: Option<(OpId, Option<Sink>)>) {
@@ -200,7 +205,7 @@ impl Driver {
     async fn finish(&mut self, client: &mut Client) {
         self.cancel.0.close();
         while self.in_flight > 0 {
-            let Ok(done) = self.done.1.recv().await else {
+            let Ok(done) = self.tasks.run(self.done.1.recv()).await else {
                 break;
             };
             self.complete(client, done);
@@ -218,8 +223,8 @@ fn answer(answers: impl IntoIterator<Item = (Waiter, RemoteResult)>) {
 }
 
 impl Drop for Driver {
-    /// Cancels the tasks in flight; remotes still waiting get `Closed`, later ones are
-    /// refused at once.
+    /// Drops the tasks in flight (with the executor); remotes still waiting get `Closed`,
+    /// later ones are refused at once.
     fn drop(&mut self) {
         self.cancel.0.close();
         answer(self.pump.close());
