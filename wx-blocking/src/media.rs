@@ -1,14 +1,14 @@
 //! Media on blocking threads: the reader and writer types a driver attaches to an op, the
-//! reads of an upload (seek, then exactly one chunk, on the driver's thread), opening a
-//! file to send, and the [`Driver`]'s media methods. Which op has what attached, and which
+//! reads of an upload (seek, then exactly one chunk, on the driver's thread), and the
+//! [`Driver`]'s media methods (a file to send is opened by `wx-driver`'s `open_file`). Which op has what attached, and which
 //! events are whose, is `wx-driver`'s `Attachments` (inside the `Pump`).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use wx_driver::Io;
-use wx_driver::media::{HEAD_LEN, SendFileError, upload_for};
-use wx_proto::client::{Client, Command, Download, MediaKind, OpId, Upload, UsageError};
+use wx_driver::media::{SendFileError, open_file as open};
+use wx_proto::client::{Client, Command, Download, MediaKind, OpId, UsageError};
 
 use crate::Driver;
 
@@ -28,23 +28,6 @@ pub(crate) fn read_at(reader: &mut Source, offset: u64, len: usize) -> std::io::
     let mut bytes = vec![0; len];
     reader.read_exact(&mut bytes)?;
     Ok(bytes)
-}
-
-/// Opens the file at `path` to send it: its upload (name, size, kind) and the file, at
-/// its start.
-pub(crate) fn open(
-    path: &Path,
-    kind: Option<MediaKind>,
-) -> Result<(Upload, std::fs::File), SendFileError> {
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput));
-    }
-    let mut head = Vec::with_capacity(HEAD_LEN);
-    (&mut file).take(HEAD_LEN as u64).read_to_end(&mut head)?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok((upload_for(path, meta.len(), &head, kind)?, file))
 }
 
 impl Driver {

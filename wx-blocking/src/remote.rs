@@ -12,7 +12,8 @@ use wx_driver::{Inbox, RemoteError, RemoteResult};
 use wx_proto::client::{Command, Download, MediaKind, OpOutput, Upload};
 
 use crate::driver::Msg;
-use crate::media::{Sink, Source, open};
+use crate::media::{Sink, Source};
+use wx_driver::media::open_file as open;
 
 /// Where a remote command's result goes.
 pub(crate) type Reply = mpsc::SyncSender<RemoteResult>;

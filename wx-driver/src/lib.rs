@@ -11,9 +11,10 @@
 //! codec for an adapter whose runtime has no HTTP client ([`h1`], used by `wx-smol`); media: which op has which reader or
 //! writer attached and the events that belong to it ([`Attachments`], driven by
 //! [`Pump`] as [`Step::Read`] and [`Step::Stream`]), what a remote media command carries,
-//! and the pure half of sending a file by its path ([`media`]); the bot layer's builder,
-//! handlers and session policy ([`bot`]; its session file is the one file this crate
-//! reads and writes, through `wx-store`). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
+//! and opening a file to send by its path ([`media::open_file`], blocking: the async
+//! adapters run it on a blocking thread); the bot layer's builder, handlers and session
+//! policy ([`bot`]; its session file is the one file this crate writes, through
+//! `wx-store`). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
 //! its own waiting (`select!` or `recv_timeout`), its HTTP and its reply channel type `W`.
 //!
 //! ```text

@@ -1,7 +1,7 @@
-//! The media types both adapters share: what a driver attaches to an op ([`Io`]), what a
+//! The media types the adapters share: what a driver attaches to an op ([`Io`]), what a
 //! remote command carries besides its reply ([`Extra`]), the progress callback
 //! ([`OnProgress`]), a streamed download's outcome ([`Streamed`], [`feed_streamed`]), and
-//! the pure half of sending a file by its path ([`upload_for`], [`SendFileError`]).
+//! sending a file by its path ([`open_file`], [`upload_for`], [`SendFileError`]).
 
 use std::path::Path;
 use std::time::Instant;
@@ -240,6 +240,25 @@ pub fn upload_for(
         kind,
         md5: None,
     })
+}
+
+/// Opens the file at `path` to send it: its upload (named by the path, of `kind` or else
+/// of the kind its name and first bytes tell, see [`upload_for`]) and the file, at its
+/// start. Blocking: an async adapter runs it on a blocking thread and wraps the file.
+pub fn open_file(
+    path: &Path,
+    kind: Option<MediaKind>,
+) -> Result<(Upload, std::fs::File), SendFileError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput));
+    }
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    (&mut file).take(HEAD_LEN as u64).read_to_end(&mut head)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok((upload_for(path, meta.len(), &head, kind)?, file))
 }
 
 #[cfg(test)]

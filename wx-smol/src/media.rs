@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use smol::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite};
 use wx_driver::Io;
-use wx_driver::media::{HEAD_LEN, SendFileError, upload_for};
+use wx_driver::media::{SendFileError, open_file};
 use wx_proto::client::{Client, Command, Download, MediaKind, OpId, Upload, UsageError};
 
 use crate::Driver;
@@ -40,24 +40,15 @@ pub(crate) async fn read_at(
     Ok(bytes)
 }
 
-/// Opens the file at `path` to send it: its upload (name, size, kind) and the file, at
-/// its start.
+/// Opens the file at `path` to send it (`wx-driver`'s `open_file`, on smol's blocking
+/// thread pool): its upload and the file, at its start.
 pub(crate) async fn open(
     path: &Path,
     kind: Option<MediaKind>,
 ) -> Result<(Upload, smol::fs::File), SendFileError> {
-    let mut file = smol::fs::File::open(path).await?;
-    let meta = file.metadata().await?;
-    if !meta.is_file() {
-        return Err(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput));
-    }
-    let mut head = Vec::with_capacity(HEAD_LEN);
-    (&mut file)
-        .take(HEAD_LEN as u64)
-        .read_to_end(&mut head)
-        .await?;
-    file.seek(SeekFrom::Start(0)).await?;
-    Ok((upload_for(path, meta.len(), &head, kind)?, file))
+    let path = path.to_owned();
+    let (upload, file) = smol::unblock(move || open_file(&path, kind)).await?;
+    Ok((upload, smol::fs::File::from(file)))
 }
 
 impl Driver {

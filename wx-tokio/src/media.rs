@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite};
 use wx_driver::Io;
-use wx_driver::media::{HEAD_LEN, SendFileError, upload_for};
+use wx_driver::media::{SendFileError, open_file};
 use wx_proto::client::{Client, Command, Download, MediaKind, OpId, Upload, UsageError};
 
 use crate::Driver;
@@ -35,24 +35,16 @@ pub(crate) async fn read_at(
     Ok(bytes)
 }
 
-/// Opens the file at `path` to send it: its upload (name, size, kind) and the file, at
-/// its start.
+/// Opens the file at `path` to send it (`wx-driver`'s `open_file`, on tokio's blocking
+/// threads): its upload and the file, at its start.
 pub(crate) async fn open(
     path: &Path,
     kind: Option<MediaKind>,
 ) -> Result<(Upload, tokio::fs::File), SendFileError> {
-    let mut file = tokio::fs::File::open(path).await?;
-    let meta = file.metadata().await?;
-    if !meta.is_file() {
-        return Err(SendFileError::Unreadable(std::io::ErrorKind::InvalidInput));
-    }
-    let mut head = Vec::with_capacity(HEAD_LEN);
-    (&mut file)
-        .take(HEAD_LEN as u64)
-        .read_to_end(&mut head)
-        .await?;
-    file.seek(SeekFrom::Start(0)).await?;
-    Ok((upload_for(path, meta.len(), &head, kind)?, file))
+    let path = path.to_owned();
+    let opened = tokio::task::spawn_blocking(move || open_file(&path, kind)).await;
+    let (upload, file) = opened.map_err(|_| std::io::Error::other("the open's task ended"))??;
+    Ok((upload, tokio::fs::File::from_std(file)))
 }
 
 impl Driver {
