@@ -61,6 +61,22 @@ fn every_request(answer: &'static [u8]) -> impl Fn(usize, TcpStream) + Send + Sy
     }
 }
 
+/// Answers the connection's first request with `answer`, then with `fill` over and over
+/// while the client reads (if any), then closes it.
+fn first_request(
+    answer: &'static [u8],
+    fill: &'static [u8],
+) -> impl Fn(usize, TcpStream) + Send + Sync {
+    move |_, stream| {
+        let mut reader = BufReader::new(stream);
+        if request(&mut reader).is_some() {
+            let stream = reader.get_mut();
+            let _ = stream.write_all(answer);
+            while !fill.is_empty() && stream.write_all(fill).is_ok() {}
+        }
+    }
+}
+
 fn get(
     http: &HttpClient,
     addr: SocketAddr,
@@ -97,14 +113,10 @@ fn chunks_with_extensions_trailers_and_an_interim_answer_arrive_whole_and_reuse_
 
 #[test]
 fn a_body_that_runs_until_close_is_read_to_the_end_and_its_connection_dropped() {
-    let (addr, connections) = server(|_, stream| {
-        let mut reader = BufReader::new(stream);
-        if request(&mut reader).is_some() {
-            let _ = reader
-                .get_mut()
-                .write_all(b"HTTP/1.0 200 OK\r\n\r\nall of it, then EOF");
-        }
-    });
+    let (addr, connections) = server(first_request(
+        b"HTTP/1.0 200 OK\r\n\r\nall of it, then EOF",
+        b"",
+    ));
     let http = client();
     for _ in 0..2 {
         let response = get(&http, addr, Duration::from_secs(5)).unwrap();
@@ -116,14 +128,8 @@ fn a_body_that_runs_until_close_is_read_to_the_end_and_its_connection_dropped() 
 #[test]
 fn an_idle_connection_the_server_closed_is_not_reused() {
     // The server answers once per connection as if keeping it, then closes it.
-    let (addr, connections) = server(|_, stream| {
-        let mut reader = BufReader::new(stream);
-        if request(&mut reader).is_some() {
-            let _ = reader
-                .get_mut()
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        }
-    });
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let (addr, connections) = server(first_request(ok, b""));
     let http = client();
     for i in 0..4 {
         let response = get(&http, addr, Duration::from_secs(5));
@@ -139,17 +145,8 @@ fn an_idle_connection_the_server_closed_is_not_reused() {
 
 #[test]
 fn an_endless_head_fails_at_its_cap_not_at_the_timeout() {
-    let (addr, _) = server(|_, stream| {
-        let mut reader = BufReader::new(stream);
-        if request(&mut reader).is_some() {
-            let stream = reader.get_mut();
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n");
-            while stream
-                .write_all(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n")
-                .is_ok()
-            {}
-        }
-    });
+    let padding = b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+    let (addr, _) = server(first_request(b"HTTP/1.1 200 OK\r\n", padding));
     let started = Instant::now();
     assert_eq!(
         get(&client(), addr, Duration::from_secs(30)).err(),
@@ -164,17 +161,8 @@ fn an_endless_head_fails_at_its_cap_not_at_the_timeout() {
 
 #[test]
 fn a_huge_chunk_hits_the_body_cap() {
-    let (addr, _) = server(|_, stream| {
-        let mut reader = BufReader::new(stream);
-        if request(&mut reader).is_some() {
-            let stream = reader.get_mut();
-            let _ = stream.write_all(
-                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n",
-            );
-            let zeros = vec![0u8; 64 * 1024];
-            while stream.write_all(&zeros).is_ok() {}
-        }
-    });
+    let head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n";
+    let (addr, _) = server(first_request(head, &[0; 64 * 1024]));
     let http = HttpClient::new(HttpOptions {
         max_body: 1024 * 1024,
         ..HttpOptions::default()
@@ -205,14 +193,8 @@ fn garbage_broken_chunks_and_a_cut_body_are_io_failures() {
             String::from_utf8_lossy(answer)
         );
     }
-    let (addr, _) = server(|_, stream| {
-        let mut reader = BufReader::new(stream);
-        if request(&mut reader).is_some() {
-            let _ = reader
-                .get_mut()
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
-        }
-    });
+    let cut = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort";
+    let (addr, _) = server(first_request(cut, b""));
     assert_eq!(
         get(&client(), addr, Duration::from_secs(5)).err(),
         Some(Failure::Io)
