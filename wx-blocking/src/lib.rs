@@ -68,6 +68,17 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Logging: keep ureq's records out
+//!
+//! This crate logs nothing of a request but its failure category, and neither does
+//! `wx-driver`; but ureq, the HTTP stack underneath, logs through the `log` crate: each
+//! request's URL at `debug` under the `ureq` target (a webwx URL carries `skey`, `sid`,
+//! `uin` and `pass_ticket`) and the raw request bytes at `trace` under `ureq_proto` (the
+//! cookies too). A `log` logger (or `tracing-subscriber` with its `log` bridge) at those
+//! levels for those targets writes the session's credentials: filter them out, e.g.
+//! `RUST_LOG=debug,ureq=info,ureq_proto=info`. `wx-tokio` and `wx-smol` have no such
+//! records.
 
 #![forbid(unsafe_code)]
 
