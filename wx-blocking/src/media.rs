@@ -1,7 +1,8 @@
 //! Media on blocking threads: the reader and writer types a driver attaches to an op, the
 //! reads of an upload (seek, then exactly one chunk, on the driver's thread), and the
-//! [`Driver`]'s media methods (a file to send is opened by `wx-driver`'s `open_file`). Which op has what attached, and which
-//! events are whose, is `wx-driver`'s `Attachments` (inside the `Pump`).
+//! [`Driver`]'s media methods (a file to send is opened by `wx-driver`'s `open_file`).
+//! Which op has what attached, and which events are whose, is `wx-driver`'s `Attachments`
+//! (inside the `Pump`).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;

@@ -150,21 +150,17 @@ impl HttpClient {
         within(timeout, Failure::Timeout, async {
             let mut reply = self.send(request).await?;
             let mut gate = BodyGate::new(&reply.head, self.0.options.max_download)?;
-            let mut whole = true;
+            // A body left unread at `Stop` is not whole: `check_in` drops its connection.
             while let Some(data) = reply.data().await? {
                 match (gate.next(data.len())?, sink.as_mut()) {
                     (Piece::Write, Some(s)) => s.write_all(data).await.map_err(|_| Failure::Io)?,
-                    (Piece::Stop, _) => {
-                        whole = false;
-                        break;
-                    }
+                    (Piece::Stop, _) => break,
                     _ => {}
                 }
             }
             if let (true, Some(s)) = (gate.writes(), sink) {
                 s.flush().await.map_err(|_| Failure::Io)?;
             }
-            reply.keep_alive &= whole;
             Ok((self.check_in(reply), gate.written()))
         })
         .await
@@ -276,7 +272,8 @@ impl HttpClient {
         let mut s = dial(url.host(), url.port()).await?;
         let connect = url.connect_head(host, port);
         s.write_all(&connect).await.map_err(|_| Failure::Connect)?;
-        // The answer's head, byte by byte: what follows it is the tunnel's.
+        // The answer's head, byte by byte (what follows it is the tunnel's), parsed at each
+        // line's end and never longer than a head may be.
         let mut answer = Vec::new();
         let head = loop {
             let mut byte = [0];
@@ -284,6 +281,12 @@ impl HttpClient {
                 .await
                 .map_err(|_| Failure::Connect)?;
             answer.push(byte[0]);
+            if answer.len() > MAX_HEAD {
+                return Err(Failure::Connect);
+            }
+            if byte[0] != b'\n' {
+                continue;
+            }
             match h1::parse_head(&answer, &http::Method::CONNECT) {
                 Ok(Some((_, head))) => break head,
                 Ok(None) => {}

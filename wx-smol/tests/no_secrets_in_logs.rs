@@ -3,12 +3,12 @@
 //! sid or pass_ticket. (wx-blocking cannot pass this: ureq logs each URL at debug.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use wx_proto::client::{Client, Command, Event};
 use wx_smol::{Driver, HttpClient, HttpOptions};
+use wx_testkit::adapter::media::SharedVec;
 use wx_testkit::adapter::{self as common, Env};
 
 /// Every line logged, through either crate.
@@ -27,24 +27,11 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
-#[derive(Clone)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_logged_session_holds_no_credential() {
     log::set_logger(&Capture).unwrap();
     log::set_max_level(log::LevelFilter::Trace);
-    let traced = Lines(Arc::new(Mutex::new(Vec::new())));
+    let traced = SharedVec::default();
     let writer = traced.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -106,7 +93,7 @@ fn a_logged_session_holds_no_credential() {
         snapshot
     });
     let mut lines = LINES.lock().unwrap().clone();
-    lines.push(String::from_utf8_lossy(&traced.0.lock().unwrap()).into_owned());
+    lines.push(String::from_utf8_lossy(&traced.bytes()).into_owned());
     assert!(lines.len() > 20, "logging was on: {} records", lines.len());
     let secrets = [
         snapshot.skey.expose(),
