@@ -1,5 +1,6 @@
-//! wx-blocking: runs a [`wx_proto::client::Client`] on blocking std threads, with ureq 3
-//! and rustls (ring). No async runtime anywhere in its dependency tree.
+//! wx-blocking: runs a [`wx_proto::client::Client`] on blocking std threads, with std
+//! sockets, rustls (ring) and `wx-driver`'s HTTP/1.1 codec. No async runtime anywhere in
+//! its dependency tree.
 //!
 //! A bot in a few lines ([`Bot`]): log in (the saved session, else a QR code drawn in the
 //! terminal), answer every text with itself, log out on Ctrl-C:
@@ -16,7 +17,7 @@
 //! The handlers and their [`Context`] are the same as in `wx-tokio` (`wx-driver`'s bot
 //! layer). The low-level run loop follows.
 //!
-//! In scope: the HTTP executor ([`HttpClient`], a ureq agent shareable by many sessions),
+//! In scope: the HTTP executor ([`HttpClient`], pooled connections shareable by many sessions),
 //! a bounded pool of worker threads per session, the timer, and a cloneable [`Remote`] for
 //! other threads. Out of scope: everything protocol-shaped. The driver never parses,
 //! retries, follows redirects, stores cookies, or logs URLs, headers or bodies. The driver
@@ -25,7 +26,7 @@
 //! waiting (`recv_timeout`).
 //!
 //! ```text
-//!   Client ──poll_request──► Driver ──job──► workers (≤ cap, ureq) ─┐
+//!   Client ──poll_request──► Driver ──job──► workers (≤ cap, HTTP) ─┐
 //!     ▲                        ▲                                     │
 //!     │                        └── one mpsc channel ◄── completions ─┘
 //!     └─ handle_* / submit ◄── Inbox (wx-driver) ◄──── Remote commands (+ a wake)
@@ -69,16 +70,12 @@
 //! # Ok(()) }
 //! ```
 //!
-//! # Logging: keep ureq's records out
+//! # Logging
 //!
-//! This crate logs nothing of a request but its failure category, and neither does
-//! `wx-driver`; but ureq, the HTTP stack underneath, logs through the `log` crate: each
-//! request's URL at `debug` under the `ureq` target (a webwx URL carries `skey`, `sid`,
-//! `uin` and `pass_ticket`) and the raw request bytes at `trace` under `ureq_proto` (the
-//! cookies too). A `log` logger (or `tracing-subscriber` with its `log` bridge) at those
-//! levels for those targets writes the session's credentials: filter them out, e.g.
-//! `RUST_LOG=debug,ureq=info,ureq_proto=info`. `wx-tokio` and `wx-smol` have no such
-//! records.
+//! Nothing in this crate's stack logs a request's URL, headers or body (they carry the
+//! session's `skey`, `sid`, `pass_ticket` and cookies): its HTTP is `wx-driver`'s codec,
+//! which never logs, and rustls logs no application data. A test runs a whole session with
+//! every `log` record and `tracing` event at TRACE and finds none of them.
 
 #![forbid(unsafe_code)]
 

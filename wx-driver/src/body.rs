@@ -1,5 +1,5 @@
-//! Response bodies: gzip decoding under the size cap (the async adapters ask for gzip and
-//! decode here; ureq decodes its own), and finding the TLS error in a failure's chain.
+//! Response bodies: gzip decoding under the size cap (the adapters ask for gzip and decode
+//! here), and finding the TLS error in a failure's chain.
 
 use std::io::Read;
 

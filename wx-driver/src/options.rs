@@ -43,10 +43,11 @@ pub struct HttpOptions {
     /// How long an idle pooled connection is kept (60 s).
     pub idle_timeout: Duration,
     /// Size in bytes of each connection's read buffer. `None` (the default): the HTTP
-    /// stack's own (hyper's adaptive one, 8 KiB growing to about 400 KiB for big bodies;
-    /// 16 KiB in `wx-smol`; ureq's 128 KiB). A smaller size saves memory on every open
-    /// connection (each session holds one for its synccheck) at the price of more reads
-    /// for big bodies; with hyper and ureq a response head must fit in it.
+    /// stack's own (hyper's adaptive one in `wx-tokio`, 8 KiB growing to about 400 KiB for
+    /// big bodies; 16 KiB in `wx-smol` and `wx-blocking`, whose buffer grows only for a
+    /// response head longer than it). A smaller size saves memory on every open connection
+    /// (each session holds one for its synccheck) at the price of more reads for big
+    /// bodies; with hyper a response head must fit in it.
     pub read_buffer: Option<usize>,
 }
 
@@ -71,13 +72,9 @@ pub enum HttpError {
     /// A CA certificate PEM held no usable certificate.
     #[error("bad CA certificate: {0}")]
     BadCertificate(String),
-    /// rustls refused the configuration (`wx-tokio`, `wx-smol`; `wx-blocking`'s ureq
-    /// checks its TLS configuration when it connects, and the request fails `Tls`).
+    /// rustls refused the configuration.
     #[error("TLS configuration: {0}")]
     Tls(#[from] rustls::Error),
-    /// ureq refused the proxy URI (`wx-blocking`).
-    #[error("bad proxy URI")]
-    BadProxy,
 }
 
 /// The rustls client configuration of `wx-tokio` and `wx-smol`: the webpki roots plus the

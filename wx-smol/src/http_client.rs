@@ -3,7 +3,6 @@
 //! CONNECT proxy (Basic credentials), timeouts, a body-size cap and gzip decoding. Cheap
 //! to clone; one can serve every session.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,9 +13,9 @@ use smol::future::{FutureExt, poll_once};
 use smol::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use smol::net::TcpStream;
 use wx_driver::body::{chain_has, decode_body};
-use wx_driver::h1::{self, Body, MAX_HEAD};
+use wx_driver::h1::{self, Next, Origin, Pool, Reader};
 use wx_driver::media::{BodyGate, Piece, Streamed};
-use wx_driver::proxy::{ProxyReport, Refusal};
+use wx_driver::proxy::ProxyReport;
 use wx_driver::{HttpError, HttpOptions};
 use wx_proto::client::Failure;
 
@@ -24,9 +23,6 @@ use wx_proto::client::Failure;
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
 type Conn = Box<dyn Stream>;
-
-/// An origin: TLS or not, host, port.
-type Origin = (bool, String, u16);
 
 /// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
 /// retries, and logs nothing of a request but its failure category.
@@ -37,7 +33,7 @@ struct Shared {
     options: HttpOptions,
     tls: TlsConnector,
     report: Option<ProxyReport>,
-    idle: Mutex<HashMap<Origin, Vec<(Conn, Instant)>>>,
+    idle: Mutex<Pool<Conn>>,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -54,14 +50,9 @@ impl std::fmt::Debug for HttpClient {
 /// A response whose head has been read: its body comes through [`Reply::data`].
 struct Reply {
     head: http::Response<()>,
-    keep_alive: bool,
-    body: Body,
+    reader: Reader,
     conn: Conn,
     origin: Origin,
-    /// Bytes read from `conn`; `buf[start..end]` are not decoded yet.
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
 }
 
 /// `f`, or `failure` once `limit` has passed.
@@ -86,6 +77,20 @@ fn broken(e: &std::io::Error) -> Failure {
     }
 }
 
+/// Reads from `conn` into `reader` until it holds the answer's head.
+async fn read_head<S: AsyncRead + Unpin + ?Sized>(
+    conn: &mut S,
+    reader: &mut Reader,
+) -> Result<http::Response<()>, Failure> {
+    loop {
+        if let Some(head) = reader.head().map_err(|_| Failure::Io)? {
+            return Ok(head);
+        }
+        let n = conn.read(reader.space()).await.map_err(|e| broken(&e))?;
+        reader.filled(n).map_err(|_| Failure::Io)?;
+    }
+}
+
 impl HttpClient {
     /// Builds the client (no I/O). Requests run on any executor: their I/O is async-io's.
     pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
@@ -97,11 +102,12 @@ impl HttpClient {
             .proxy
             .as_ref()
             .map(|u| ProxyReport::new(u.address()));
+        let idle = Mutex::new(Pool::new(options.idle_timeout));
         Ok(Self(Arc::new(Shared {
             options,
             tls: TlsConnector::from(Arc::new(tls)),
             report,
-            idle: Mutex::default(),
+            idle,
         })))
     }
 
@@ -125,11 +131,15 @@ impl HttpClient {
             let mut reply = self.send(request).await?;
             let max = self.0.options.max_body;
             let mut body = Vec::new();
-            while let Some(data) = reply.data().await? {
-                if body.len() + data.len() > max {
-                    return Err(Failure::BodyTooLarge);
+            loop {
+                match reply.reader.step().map_err(|_| Failure::Io)? {
+                    Next::Data(data) if body.len() + data.len() > max => {
+                        return Err(Failure::BodyTooLarge);
+                    }
+                    Next::Data(data) => body.extend_from_slice(data),
+                    Next::Read => reply.read().await?,
+                    Next::Done => break,
                 }
-                body.extend_from_slice(data);
             }
             let (mut parts, ()) = self.check_in(reply).into_parts();
             let body = decode_body(&mut parts.headers, body, max)?;
@@ -151,11 +161,17 @@ impl HttpClient {
             let mut reply = self.send(request).await?;
             let mut gate = BodyGate::new(&reply.head, self.0.options.max_download)?;
             // A body left unread at `Stop` is not whole: `check_in` drops its connection.
-            while let Some(data) = reply.data().await? {
-                match (gate.next(data.len())?, sink.as_mut()) {
-                    (Piece::Write, Some(s)) => s.write_all(data).await.map_err(|_| Failure::Io)?,
-                    (Piece::Stop, _) => break,
-                    _ => {}
+            loop {
+                match reply.reader.step().map_err(|_| Failure::Io)? {
+                    Next::Data(data) => match (gate.next(data.len())?, sink.as_mut()) {
+                        (Piece::Write, Some(s)) => {
+                            s.write_all(data).await.map_err(|_| Failure::Io)?;
+                        }
+                        (Piece::Stop, _) => break,
+                        _ => {}
+                    },
+                    Next::Read => reply.read().await?,
+                    Next::Done => break,
                 }
             }
             if let (true, Some(s)) = (gate.writes(), sink) {
@@ -168,46 +184,21 @@ impl HttpClient {
 
     /// Writes `request` on an idle or a new connection and reads its answer's head.
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Reply, Failure> {
-        let (parts, body) = request.into_parts();
-        let (tls, host) = match (parts.uri.scheme_str(), parts.uri.host()) {
-            (Some(s @ ("http" | "https")), Some(host)) => (s == "https", host.to_owned()),
-            _ => return Err(Failure::Connect),
-        };
-        let port = parts.uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let mut bytes = h1::encode_head(&parts, body.len()).map_err(|_| Failure::Connect)?;
-        bytes.extend_from_slice(&body);
-        let origin = (tls, host, port);
+        let (origin, method, bytes) = h1::encode_request(request).map_err(|_| Failure::Connect)?;
         let mut conn = match self.check_out(&origin).await {
             Some(conn) => conn,
             None => self.connect(&origin).await?,
         };
         conn.write_all(&bytes).await.map_err(|e| broken(&e))?;
         conn.flush().await.map_err(|e| broken(&e))?;
-        let mut buf = vec![0; self.0.options.read_buffer.unwrap_or(16 * 1024).max(1024)];
-        let mut end = 0;
-        let (start, head) = loop {
-            if let Some(parsed) =
-                h1::parse_head(&buf[..end], &parts.method).map_err(|_| Failure::Io)?
-            {
-                break parsed;
-            }
-            if end == buf.len() {
-                buf.resize((buf.len() * 2).min(MAX_HEAD + 1024), 0);
-            }
-            match conn.read(&mut buf[end..]).await.map_err(|e| broken(&e))? {
-                0 => return Err(Failure::Io),
-                n => end += n,
-            }
-        };
+        let buffer = self.0.options.read_buffer.unwrap_or(16 * 1024);
+        let mut reader = Reader::new(method, buffer);
+        let head = read_head(&mut conn, &mut reader).await?;
         Ok(Reply {
-            head: head.response,
-            keep_alive: head.keep_alive,
-            body: Body::new(head.framing),
+            head,
+            reader,
             conn,
             origin,
-            buf,
-            start,
-            end,
         })
     }
 
@@ -215,11 +206,8 @@ impl HttpClient {
     /// wait has nothing to say on a connection between two answers).
     async fn check_out(&self, origin: &Origin) -> Option<Conn> {
         loop {
-            let (mut conn, since) = self.0.idle.lock().ok()?.get_mut(origin)?.pop()?;
-            let mut probe = [0];
-            if since.elapsed() < self.0.options.idle_timeout
-                && poll_once(conn.read(&mut probe)).await.is_none()
-            {
+            let mut conn = self.0.idle.lock().ok()?.take(origin, Instant::now())?;
+            if poll_once(conn.read(&mut [0])).await.is_none() {
                 return Some(conn);
             }
         }
@@ -227,27 +215,21 @@ impl HttpClient {
 
     /// Keeps the connection of a reply read whole, for the next request; gives the head.
     fn check_in(&self, reply: Reply) -> http::Response<()> {
-        let reusable = reply.keep_alive && reply.body.is_done() && reply.start == reply.end;
-        if let (true, Ok(mut idle)) = (reusable, self.0.idle.lock()) {
-            let list = idle.entry(reply.origin).or_default();
-            list.retain(|(_, t)| t.elapsed() < self.0.options.idle_timeout);
-            list.push((reply.conn, Instant::now()));
+        if let (true, Ok(mut idle)) = (reply.reader.reusable(), self.0.idle.lock()) {
+            idle.put(reply.origin, reply.conn, Instant::now());
         }
         reply.head
     }
 
     /// A new connection: TCP (through the proxy's tunnel, if any), then TLS for `https`.
-    async fn connect(&self, (tls, host, port): &Origin) -> Result<Conn, Failure> {
+    async fn connect(&self, origin: &Origin) -> Result<Conn, Failure> {
         let o = &self.0.options;
-        let tcp = within(o.connect_timeout, Failure::Connect, self.tcp(host, *port)).await?;
-        if !tls {
+        let tcp = within(o.connect_timeout, Failure::Connect, self.tcp(origin)).await?;
+        if !origin.tls {
             return Ok(Box::new(tcp));
         }
-        let name = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        let name = ServerName::try_from(name).map_err(|_| Failure::Connect)?;
+        let name = ServerName::try_from(origin.bare_host().to_owned());
+        let name = name.map_err(|_| Failure::Connect)?;
         match self.0.tls.connect(name, tcp).await {
             Ok(stream) => Ok(Box::new(stream)),
             Err(e) if chain_has::<rustls::Error>(&e) => Err(Failure::Tls),
@@ -255,83 +237,39 @@ impl HttpClient {
         }
     }
 
-    /// A TCP stream to `host:port`, or a CONNECT tunnel there through the proxy.
-    async fn tcp(&self, host: &str, port: u16) -> Result<TcpStream, Failure> {
-        let dial = |h: &str, p| {
-            let h = h.trim_start_matches('[').trim_end_matches(']').to_owned();
+    /// A TCP stream to the origin, or a CONNECT tunnel there through the proxy.
+    async fn tcp(&self, origin: &Origin) -> Result<TcpStream, Failure> {
+        let dial = |host: &str, port| {
+            let host = h1::bare(host).to_owned();
             async move {
-                let s = TcpStream::connect((h.as_str(), p)).await;
+                let s = TcpStream::connect((host.as_str(), port)).await;
                 let s = s.map_err(|_| Failure::Connect)?;
                 let _ = s.set_nodelay(true);
                 Ok::<_, Failure>(s)
             }
         };
         let (Some(url), Some(report)) = (&self.0.options.proxy, &self.0.report) else {
-            return dial(host, port).await;
+            return dial(&origin.host, origin.port).await;
         };
         let mut s = dial(url.host(), url.port()).await?;
-        let connect = url.connect_head(host, port);
+        let connect = url.connect_head(&origin.host, origin.port);
         s.write_all(&connect).await.map_err(|_| Failure::Connect)?;
-        // The answer's head, byte by byte (what follows it is the tunnel's), parsed at each
-        // line's end and never longer than a head may be.
-        let mut answer = Vec::new();
-        let head = loop {
-            let mut byte = [0];
-            s.read_exact(&mut byte)
-                .await
-                .map_err(|_| Failure::Connect)?;
-            answer.push(byte[0]);
-            if answer.len() > MAX_HEAD {
-                return Err(Failure::Connect);
-            }
-            if byte[0] != b'\n' {
-                continue;
-            }
-            match h1::parse_head(&answer, &http::Method::CONNECT) {
-                Ok(Some((_, head))) => break head,
-                Ok(None) => {}
-                Err(_) => return Err(Failure::Connect),
-            }
-        };
-        match Refusal::of(head.response.status()) {
-            None => report.passed(),
-            Some(refusal) => {
-                report.refused(refusal);
-                return Err(Failure::Connect);
-            }
+        let mut reader = Reader::new(http::Method::CONNECT, 1024);
+        let head = read_head(&mut s, &mut reader).await;
+        let head = head.map_err(|_| Failure::Connect)?;
+        // Bytes after the answer would be a proxy that spoke before the client did.
+        match report.answered(head.status()) && !reader.has_unread() {
+            true => Ok(s),
+            false => Err(Failure::Connect),
         }
-        Ok(s)
     }
 }
 
 impl Reply {
-    /// The next run of body data, `None` once the body is whole (the connection's end
-    /// ends a body that runs until close; it cuts any other short: `Io`).
-    async fn data(&mut self) -> Result<Option<&[u8]>, Failure> {
-        loop {
-            if self.body.is_done() {
-                return Ok(None);
-            }
-            if self.start < self.end {
-                let input = &self.buf[self.start..self.end];
-                let (used, data) = self.body.decode(input).map_err(|_| Failure::Io)?;
-                let from = self.start + used - data.len();
-                self.start += used;
-                if !data.is_empty() {
-                    return Ok(Some(&self.buf[from..self.start]));
-                }
-                continue;
-            }
-            let n = self
-                .conn
-                .read(&mut self.buf)
-                .await
-                .map_err(|e| broken(&e))?;
-            (self.start, self.end) = (0, n);
-            if n == 0 {
-                self.keep_alive = false;
-                self.body.end_of_input().map_err(|_| Failure::Io)?;
-            }
-        }
+    /// One read from the connection into the reader.
+    async fn read(&mut self) -> Result<(), Failure> {
+        let n = self.conn.read(self.reader.space()).await;
+        let n = n.map_err(|e| broken(&e))?;
+        self.reader.filled(n).map_err(|_| Failure::Io)
     }
 }

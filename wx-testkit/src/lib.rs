@@ -80,6 +80,43 @@ macro_rules! adapter_tests {
             a.join().unwrap();
         }
     };
+    (wire, $make:path) => {
+        #[test]
+        fn chunks_with_extensions_trailers_and_an_interim_answer_arrive_whole_and_reuse_the_connection()
+        {
+            $crate::adapter::wire::chunks_with_extensions_trailers_and_an_interim_answer_arrive_whole_and_reuse_the_connection(&$make);
+        }
+
+        #[test]
+        fn a_body_that_runs_until_close_is_read_to_the_end_and_its_connection_dropped() {
+            $crate::adapter::wire::a_body_that_runs_until_close_is_read_to_the_end_and_its_connection_dropped(&$make);
+        }
+
+        #[test]
+        fn an_idle_connection_the_server_closed_is_not_reused() {
+            $crate::adapter::wire::an_idle_connection_the_server_closed_is_not_reused(&$make);
+        }
+
+        #[test]
+        fn an_endless_head_fails_at_its_cap_not_at_the_timeout() {
+            $crate::adapter::wire::an_endless_head_fails_at_its_cap_not_at_the_timeout(&$make);
+        }
+
+        #[test]
+        fn a_huge_chunk_hits_the_body_cap() {
+            $crate::adapter::wire::a_huge_chunk_hits_the_body_cap(&$make);
+        }
+
+        #[test]
+        fn garbage_broken_chunks_and_a_cut_body_are_io_failures() {
+            $crate::adapter::wire::garbage_broken_chunks_and_a_cut_body_are_io_failures(&$make);
+        }
+
+        #[test]
+        fn the_request_head_carries_host_length_and_body() {
+            $crate::adapter::wire::the_request_head_carries_host_length_and_body(&$make);
+        }
+    };
     (faults, $start:path) => {
         #[test]
         fn faults_lose_and_duplicate_nothing_over_http_and_https() {

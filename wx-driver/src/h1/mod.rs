@@ -3,7 +3,8 @@
 //! response head read from the bytes received ([`parse_head`], which skips interim `1xx`
 //! answers and decides the body's [`Framing`] and whether the connection can be reused),
 //! and the body's decoder ([`Body`]: a length, chunks, or everything until the peer
-//! closes). It never logs: a request's head holds the session's credentials.
+//! closes). [`Reader`] holds one response's bytes and runs head and body over them, and
+//! [`Pool`] keeps idle connections per [`Origin`]: an adapter only moves bytes. It never logs: a request's head holds the session's credentials.
 //!
 //! Bounds: a response head over [`MAX_HEAD`] bytes or [`MAX_HEADERS`] headers, a chunk
 //! size that does not fit in 64 bits and trailers over [`MAX_HEAD`] bytes are errors,
@@ -13,11 +14,15 @@ mod body;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod head;
+mod pool;
+mod reader;
 mod request;
 
 pub use body::Body;
 pub use head::{Framing, Head, parse_head};
-pub use request::encode_head;
+pub use pool::{Origin, Pool, bare};
+pub use reader::{Next, Reader};
+pub use request::{encode_head, encode_request};
 
 /// The largest response head (status line and headers) accepted, in bytes.
 pub const MAX_HEAD: usize = 64 * 1024;

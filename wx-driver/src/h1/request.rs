@@ -47,6 +47,18 @@ fn line(head: &mut Vec<u8>, name: &str, value: &[u8]) {
     head.extend_from_slice(b"\r\n");
 }
 
+/// What a client writes for `request`: its origin (where to connect), its method (what
+/// the answer is read for) and its bytes (head, then body).
+pub fn encode_request(
+    request: http::Request<Vec<u8>>,
+) -> Result<(super::Origin, Method, Vec<u8>), H1Error> {
+    let (parts, body) = request.into_parts();
+    let origin = super::Origin::of(&parts.uri)?;
+    let mut bytes = encode_head(&parts, body.len())?;
+    bytes.extend_from_slice(&body);
+    Ok((origin, parts.method, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,8 @@
 //! proxy's refusal becomes
 //! ([`ProxyError`], remembered by a [`ProxyReport`] an adapter shares with its caller).
 //!
-//! The adapters tunnel every connection, HTTP or HTTPS, through `CONNECT` (as ureq does),
-//! and send the credentials on the `CONNECT` request.
+//! The adapters tunnel every connection, HTTP or HTTPS, through `CONNECT`, and send the
+//! credentials on the `CONNECT` request.
 
 mod base64;
 mod env;

@@ -73,6 +73,16 @@ impl ProxyReport {
             .take();
     }
 
+    /// Records the proxy's answer to `CONNECT` (a refusal, or a request through); whether
+    /// it opened the tunnel.
+    pub fn answered(&self, status: http::StatusCode) -> bool {
+        match Refusal::of(status) {
+            None => self.passed(),
+            Some(how) => self.refused(how),
+        }
+        status.is_success()
+    }
+
     /// The last refusal, unless a request got through since.
     pub fn last(&self) -> Option<ProxyError> {
         self.last
@@ -97,6 +107,18 @@ mod tests {
         );
         assert_eq!(Refusal::of(S::FORBIDDEN), Some(Refusal::Other));
         assert_eq!(Refusal::of(S::MOVED_PERMANENTLY), Some(Refusal::Other));
+    }
+
+    #[test]
+    fn an_answer_is_recorded_and_says_whether_the_tunnel_opened() {
+        use http::StatusCode as S;
+        let report = ProxyReport::new("127.0.0.1:3128".into());
+        assert!(!report.answered(S::PROXY_AUTHENTICATION_REQUIRED));
+        assert!(matches!(report.last(), Some(ProxyError::AuthFailed(_))));
+        assert!(!report.answered(S::BAD_GATEWAY));
+        assert!(matches!(report.last(), Some(ProxyError::Refused(_))));
+        assert!(report.answered(S::OK));
+        assert_eq!(report.last(), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The port of a proxy URL that names none (as ureq assumes for `http://`).
+/// The port of a proxy URL that names none (`http://`'s).
 pub const DEFAULT_PORT: u16 = 80;
 
 /// An HTTP proxy that speaks `CONNECT`, and the Basic credentials it wants, if any.
@@ -102,8 +102,7 @@ impl ProxyUrl {
             .unwrap_or_else(|_| http::Uri::from_static("http://invalid/"))
     }
 
-    /// The percent-decoded user name and password, for an HTTP stack that builds its own
-    /// header (ureq). Secret: never log them.
+    /// The percent-decoded user name and password. Secret: never log them.
     pub fn credentials(&self) -> Option<(&str, &str)> {
         self.credentials
             .as_ref()

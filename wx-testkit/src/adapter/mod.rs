@@ -11,7 +11,9 @@ pub mod raw;
 pub mod redirect;
 pub mod restore;
 pub mod runs;
+pub mod secrets;
 pub mod table;
+pub mod wire;
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};

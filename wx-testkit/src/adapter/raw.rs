@@ -9,6 +9,13 @@ use std::time::Duration;
 
 /// Reads one request head (and a Content-Length body); returns it as text.
 fn read_request(stream: &mut BufReader<TcpStream>) -> Option<String> {
+    read_request_and_body(stream).map(|(head, _)| head)
+}
+
+/// Reads one request: its head as text and its Content-Length body; `None` at the end.
+pub(crate) fn read_request_and_body(
+    stream: &mut BufReader<TcpStream>,
+) -> Option<(String, Vec<u8>)> {
     let mut head = String::new();
     loop {
         let mut line = String::new();
@@ -31,7 +38,7 @@ fn read_request(stream: &mut BufReader<TcpStream>) -> Option<String> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     stream.read_exact(&mut body).ok()?;
-    Some(head)
+    Some((head, body))
 }
 
 /// A server answering every request with `response` (raw bytes, written as is), after
