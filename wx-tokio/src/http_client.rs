@@ -200,7 +200,7 @@ impl HttpClient {
                     .for_each(|r| report.refused(r)),
             }
         }
-        response.map_err(|e| {
+        let response = response.map_err(|e| {
             let tls = chain_has::<rustls::Error>(&e);
             if tls {
                 Failure::Tls
@@ -209,7 +209,13 @@ impl HttpClient {
             } else {
                 Failure::Io
             }
-        })
+        })?;
+        // A final 1xx (hyper passes a `101` through) answers no request of ours: no
+        // upgrade is ever asked for. The other adapters' codec refuses it the same way.
+        if response.status().is_informational() {
+            return Err(Failure::Io);
+        }
+        Ok(response)
     }
 }
 

@@ -1,10 +1,10 @@
-//! The HTTP/1.1 of an adapter that frames it itself (`wx-smol`, `wx-blocking`, both on
-//! `wx-driver`'s codec), on the wire against loopback servers that write raw bytes: the
-//! framings a server may choose (chunks with extensions and trailers, interim answers, a
-//! body that runs until close), connection reuse and a server that drops an idle
-//! connection, and hostile answers (an endless head, a huge chunk, garbage) that must end
-//! in a typed failure, quickly and without holding more than the caps. Instantiated by
-//! [`adapter_tests!`](crate::adapter_tests)`(wire, make)`.
+//! An adapter's HTTP/1.1 on the wire (`wx-smol`'s and `wx-blocking`'s, on `wx-driver`'s
+//! codec; `wx-tokio`'s hyper), against loopback servers that write raw bytes: the framings
+//! a server may choose (chunks with extensions and trailers, interim answers, a body that
+//! runs until close), connection reuse and a server that drops an idle connection, and
+//! hostile answers (an endless head, a huge chunk, garbage, an unasked-for `101`) that
+//! must end in a typed failure, quickly and without holding more than the caps.
+//! Instantiated by [`adapter_tests!`](crate::adapter_tests)`(wire, make)`.
 
 use std::io::{BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
