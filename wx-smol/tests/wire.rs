@@ -5,10 +5,11 @@
 use wx_smol::{HttpClient, HttpOptions};
 use wx_testkit::adapter::wire::Execute;
 
-/// A client with this body cap, its `execute` run to completion on the calling thread.
-fn make(max_body: usize) -> Execute {
+/// A client with this body cap and these extra roots, its `execute` run to completion on the calling thread.
+fn make(max_body: usize, extra_root_pem: Vec<String>) -> Execute {
     let http = HttpClient::new(HttpOptions {
         max_body,
+        extra_root_pem,
         ..HttpOptions::default()
     })
     .unwrap();

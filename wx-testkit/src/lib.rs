@@ -98,6 +98,11 @@ macro_rules! adapter_tests {
         }
 
         #[test]
+        fn an_idle_tls_connection_the_server_closed_is_not_reused() {
+            $crate::adapter::wire::an_idle_tls_connection_the_server_closed_is_not_reused(&$make);
+        }
+
+        #[test]
         fn an_endless_head_fails_at_its_cap_not_at_the_timeout() {
             $crate::adapter::wire::an_endless_head_fails_at_its_cap_not_at_the_timeout(&$make);
         }

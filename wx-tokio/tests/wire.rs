@@ -5,16 +5,18 @@
 use wx_testkit::adapter::wire::Execute;
 use wx_tokio::{HttpClient, HttpOptions};
 
-/// A client with this body cap, each `execute` run on a current-thread runtime of its own
-/// (the pool's connections live on, idle, between them).
-fn make(max_body: usize) -> Execute {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// A client with this body cap and these extra roots, on a runtime of its own whose worker
+/// runs between the calls (hyper's pooled connections are tasks: they see a close there).
+fn make(max_body: usize, extra_root_pem: Vec<String>) -> Execute {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
     let http = runtime.block_on(async {
         HttpClient::new(HttpOptions {
             max_body,
+            extra_root_pem,
             ..HttpOptions::default()
         })
         .unwrap()

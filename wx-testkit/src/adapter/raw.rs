@@ -13,8 +13,8 @@ fn read_request(stream: &mut BufReader<TcpStream>) -> Option<String> {
 }
 
 /// Reads one request: its head as text and its Content-Length body; `None` at the end.
-pub(crate) fn read_request_and_body(
-    stream: &mut BufReader<TcpStream>,
+pub(crate) fn read_request_and_body<R: Read>(
+    stream: &mut BufReader<R>,
 ) -> Option<(String, Vec<u8>)> {
     let mut head = String::new();
     loop {

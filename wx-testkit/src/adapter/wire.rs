@@ -20,8 +20,9 @@ use super::raw::read_request_and_body;
 pub type Execute =
     Box<dyn Fn(http::Request<Vec<u8>>, Duration) -> Result<http::Response<Vec<u8>>, Failure>>;
 
-/// Builds an adapter's client with this `max_body` (the other options at their defaults).
-pub type Make = dyn Fn(usize) -> Execute;
+/// Builds an adapter's client with this `max_body` and these extra root certificates (PEM),
+/// the other options at their defaults.
+pub type Make = dyn Fn(usize, Vec<String>) -> Execute;
 
 /// The default body cap, as the adapters' options have it.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -98,12 +99,15 @@ pub fn chunks_with_extensions_trailers_and_an_interim_answer_arrive_whole_and_re
     let answer = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Kept: yes\r\n\r\n\
         6;ext=1\r\nwindow\r\n1\r\n=\r\n11\r\nsynccheck={r:0}\r\n\r\n0\r\nX-Trailer: t\r\n\r\n";
     let (addr, connections) = server(every_request(answer));
-    let http = make(MAX_BODY);
+    let http = make(MAX_BODY, Vec::new());
     for _ in 0..3 {
         let response = get(&http, addr, Duration::from_secs(5)).unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["x-kept"], "yes");
         assert_eq!(response.body(), b"window=synccheck={r:0}\r\n");
+        // hyper puts a connection back in its pool from the connection's task, just after
+        // the body ends: give it the moment (the codec's adapters put it back at once).
+        std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(
         connections.load(Ordering::SeqCst),
@@ -118,7 +122,7 @@ pub fn a_body_that_runs_until_close_is_read_to_the_end_and_its_connection_droppe
         b"HTTP/1.0 200 OK\r\n\r\nall of it, then EOF",
         b"",
     ));
-    let http = make(MAX_BODY);
+    let http = make(MAX_BODY, Vec::new());
     for _ in 0..2 {
         let response = get(&http, addr, Duration::from_secs(5)).unwrap();
         assert_eq!(response.body(), b"all of it, then EOF");
@@ -131,7 +135,7 @@ pub fn an_idle_connection_the_server_closed_is_not_reused(make: &Make) {
     // The server answers once per connection as if keeping it, then closes it.
     let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     let (addr, connections) = server(first_request(ok, b""));
-    let http = make(MAX_BODY);
+    let http = make(MAX_BODY, Vec::new());
     for i in 0..4 {
         let response = get(&http, addr, Duration::from_secs(5));
         assert_eq!(
@@ -150,7 +154,7 @@ pub fn an_endless_head_fails_at_its_cap_not_at_the_timeout(make: &Make) {
     let (addr, _) = server(first_request(b"HTTP/1.1 200 OK\r\n", padding));
     let started = Instant::now();
     assert_eq!(
-        get(&make(MAX_BODY), addr, Duration::from_secs(30)).err(),
+        get(&make(MAX_BODY, Vec::new()), addr, Duration::from_secs(30)).err(),
         Some(Failure::Io)
     );
     assert!(
@@ -164,7 +168,7 @@ pub fn an_endless_head_fails_at_its_cap_not_at_the_timeout(make: &Make) {
 pub fn a_huge_chunk_hits_the_body_cap(make: &Make) {
     let head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n";
     let (addr, _) = server(first_request(head, &[0; 64 * 1024]));
-    let http = make(1024 * 1024);
+    let http = make(1024 * 1024, Vec::new());
     assert_eq!(
         get(&http, addr, Duration::from_secs(30)).err(),
         Some(Failure::BodyTooLarge)
@@ -182,7 +186,7 @@ pub fn garbage_broken_chunks_and_a_cut_body_are_io_failures(make: &Make) {
     ];
     for answer in answers {
         let (addr, _) = server(every_request(answer));
-        let got = get(&make(MAX_BODY), addr, Duration::from_secs(5));
+        let got = get(&make(MAX_BODY, Vec::new()), addr, Duration::from_secs(5));
         assert_eq!(
             got.err(),
             Some(Failure::Io),
@@ -193,7 +197,7 @@ pub fn garbage_broken_chunks_and_a_cut_body_are_io_failures(make: &Make) {
     let cut = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort";
     let (addr, _) = server(first_request(cut, b""));
     assert_eq!(
-        get(&make(MAX_BODY), addr, Duration::from_secs(5)).err(),
+        get(&make(MAX_BODY, Vec::new()), addr, Duration::from_secs(5)).err(),
         Some(Failure::Io)
     );
 }
@@ -214,7 +218,7 @@ pub fn the_request_head_carries_host_length_and_body(make: &Make) {
         .header("content-type", "application/json")
         .body(b"{\"a\":1}".to_vec())
         .unwrap();
-    let response = make(MAX_BODY)(request, Duration::from_secs(5)).unwrap();
+    let response = make(MAX_BODY, Vec::new())(request, Duration::from_secs(5)).unwrap();
     assert_eq!(response.status(), 204);
     let (head, body) = seen.lock().unwrap()[0].clone();
     assert!(
@@ -225,4 +229,63 @@ pub fn the_request_head_carries_host_length_and_body(make: &Make) {
     assert!(head.contains("content-length: 7\r\n"), "{head}");
     assert!(head.contains("accept-encoding: gzip\r\n"), "{head}");
     assert_eq!(body, b"{\"a\":1}");
+}
+
+/// A TLS server for `localhost`/`127.0.0.1` (a fresh self-signed certificate, given as
+/// PEM) answering one request per connection as if keeping it, then closing it after
+/// 50 ms: with a TLS `close_notify` on even connections, with a bare TCP close on odd ones.
+fn tls_server_closing_idle_connections() -> (SocketAddr, Arc<AtomicUsize>, String) {
+    let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+    let ck = rcgen::generate_simple_self_signed(names).unwrap();
+    let pem = ck.cert.pem();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![ck.cert.der().clone()], key)
+        .unwrap();
+    let config = Arc::new(config);
+    let (addr, count) = server(move |n, tcp| {
+        let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+            return;
+        };
+        let mut reader = BufReader::new(rustls::StreamOwned::new(conn, tcp));
+        if read_request_and_body(&mut reader).is_none() {
+            return;
+        }
+        let tls = reader.get_mut();
+        let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        if tls.write_all(ok).and_then(|()| tls.flush()).is_err() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        if n % 2 == 0 {
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+        let _ = tls.sock.shutdown(std::net::Shutdown::Both);
+    });
+    (addr, count, pem)
+}
+
+/// One wire check: an idle TLS connection the server closed (with or without
+/// `close_notify`) is never used for the next request.
+pub fn an_idle_tls_connection_the_server_closed_is_not_reused(make: &Make) {
+    let (addr, connections, pem) = tls_server_closing_idle_connections();
+    let http = make(MAX_BODY, vec![pem]);
+    for i in 0..4 {
+        let request = http::Request::get(format!("https://localhost:{}/x", addr.port()))
+            .body(Vec::new())
+            .unwrap();
+        let response = http(request, Duration::from_secs(5));
+        assert_eq!(
+            response.map(|r| r.into_body()),
+            Ok(b"ok".to_vec()),
+            "request {i}"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 4);
 }
