@@ -6,42 +6,26 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::header::ACCEPT_ENCODING;
 use rustls::pki_types::ServerName;
-use rustls::{ClientConfig, ClientConnection, StreamOwned};
+use rustls::{ClientConnection, StreamOwned};
 use wx_driver::body::{chain_has, decode_body};
-use wx_driver::h1::{self, Next, Origin, Pool, Reader};
+use wx_driver::h1::{self, ClientState, Next, Origin, Reader};
 use wx_driver::media::{BodyGate, Piece, Streamed};
-use wx_driver::proxy::ProxyReport;
 use wx_driver::{HttpError, HttpOptions};
 use wx_proto::client::Failure;
-
-/// The read buffer of a connection when the options name none.
-const READ_BUFFER: usize = 16 * 1024;
 
 /// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
 /// retries, and logs nothing of a request but its failure category.
 #[derive(Clone)]
-pub struct HttpClient(Arc<Shared>);
-
-struct Shared {
-    options: HttpOptions,
-    tls: Arc<ClientConfig>,
-    report: Option<ProxyReport>,
-    idle: Mutex<Pool<Conn>>,
-}
+pub struct HttpClient(Arc<ClientState<Conn>>);
 
 impl std::fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let o = &self.0.options;
-        f.debug_struct("HttpClient")
-            .field("proxy", &self.0.report)
-            .field("max_body", &o.max_body)
-            .field("max_download", &o.max_download)
-            .finish()
+        f.debug_tuple("HttpClient").field(&self.0).finish()
     }
 }
 
@@ -163,28 +147,15 @@ fn read_head(
 impl HttpClient {
     /// Builds the client (no I/O).
     pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
-        let tls = wx_driver::options::tls_config(
-            &options.extra_root_pem,
-            rustls::crypto::ring::default_provider(),
-        )?;
-        let report = options
-            .proxy
-            .as_ref()
-            .map(|u| ProxyReport::new(u.address()));
-        let idle = Mutex::new(Pool::new(options.idle_timeout));
-        Ok(Self(Arc::new(Shared {
-            options,
-            tls: Arc::new(tls),
-            report,
-            idle,
-        })))
+        let provider = rustls::crypto::ring::default_provider();
+        Ok(Self(Arc::new(ClientState::new(options, provider)?)))
     }
 
     /// Why the proxy refused the last request that failed to connect (a 407 is
     /// [`ProxyError::AuthFailed`](crate::ProxyError::AuthFailed)), unless one got through
     /// since; the request itself failed with `Failure::Connect`.
     pub fn proxy_error(&self) -> Option<crate::ProxyError> {
-        self.0.report.as_ref()?.last()
+        self.0.proxy_error()
     }
 
     /// Sends one request and reads the whole response within `timeout` (blocking).
@@ -257,7 +228,7 @@ impl HttpClient {
         conn.write_all(&bytes)
             .and_then(|()| conn.flush())
             .map_err(|e| broken(&e, Failure::Timeout))?;
-        let buffer = self.0.options.read_buffer.unwrap_or(READ_BUFFER);
+        let buffer = self.0.read_buffer();
         let mut reader = Reader::new(method, buffer);
         let head = read_head(&mut conn, &mut reader, Failure::Timeout)?;
         Ok(Reply {
@@ -272,7 +243,7 @@ impl HttpClient {
     /// An idle connection to `origin` that is fresh and still open.
     fn check_out(&self, origin: &Origin) -> Option<Conn> {
         loop {
-            let mut conn = self.0.idle.lock().ok()?.take(origin, Instant::now())?;
+            let mut conn = self.0.take_idle(origin, Instant::now())?;
             if conn.is_quiet() {
                 return Some(conn);
             }
@@ -281,9 +252,9 @@ impl HttpClient {
 
     /// Keeps the connection of a reply read whole, for the next request; gives the head.
     fn check_in(&self, reply: Reply) -> http::Response<()> {
-        if let (true, Ok(mut idle)) = (reply.reader.reusable(), self.0.idle.lock()) {
-            idle.put(reply.origin, reply.conn, Instant::now());
-        }
+        let reusable = reply.reader.reusable();
+        self.0
+            .keep(reply.origin, reply.conn, reusable, Instant::now());
         reply.head
     }
 

@@ -3,7 +3,7 @@
 //! CONNECT proxy (Basic credentials), timeouts, a body-size cap and gzip decoding. Cheap
 //! to clone; one can serve every session.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_rustls::TlsConnector;
@@ -13,9 +13,8 @@ use smol::future::{FutureExt, poll_once};
 use smol::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use smol::net::TcpStream;
 use wx_driver::body::{chain_has, decode_body};
-use wx_driver::h1::{self, Next, Origin, Pool, Reader};
+use wx_driver::h1::{self, ClientState, Next, Origin, Reader};
 use wx_driver::media::{BodyGate, Piece, Streamed};
-use wx_driver::proxy::ProxyReport;
 use wx_driver::{HttpError, HttpOptions};
 use wx_proto::client::Failure;
 
@@ -27,23 +26,11 @@ type Conn = Box<dyn Stream>;
 /// The HTTP executor shared by drivers. It follows no redirect, keeps no cookie, never
 /// retries, and logs nothing of a request but its failure category.
 #[derive(Clone)]
-pub struct HttpClient(Arc<Shared>);
-
-struct Shared {
-    options: HttpOptions,
-    tls: TlsConnector,
-    report: Option<ProxyReport>,
-    idle: Mutex<Pool<Conn>>,
-}
+pub struct HttpClient(Arc<ClientState<Conn>>);
 
 impl std::fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let o = &self.0.options;
-        f.debug_struct("HttpClient")
-            .field("proxy", &self.0.report)
-            .field("max_body", &o.max_body)
-            .field("max_download", &o.max_download)
-            .finish()
+        f.debug_tuple("HttpClient").field(&self.0).finish()
     }
 }
 
@@ -94,28 +81,15 @@ async fn read_head<S: AsyncRead + Unpin + ?Sized>(
 impl HttpClient {
     /// Builds the client (no I/O). Requests run on any executor: their I/O is async-io's.
     pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
-        let tls = wx_driver::options::tls_config(
-            &options.extra_root_pem,
-            rustls::crypto::ring::default_provider(),
-        )?;
-        let report = options
-            .proxy
-            .as_ref()
-            .map(|u| ProxyReport::new(u.address()));
-        let idle = Mutex::new(Pool::new(options.idle_timeout));
-        Ok(Self(Arc::new(Shared {
-            options,
-            tls: TlsConnector::from(Arc::new(tls)),
-            report,
-            idle,
-        })))
+        let provider = rustls::crypto::ring::default_provider();
+        Ok(Self(Arc::new(ClientState::new(options, provider)?)))
     }
 
     /// Why the proxy refused the last request that failed to connect (a 407 is
     /// [`ProxyError::AuthFailed`](crate::ProxyError::AuthFailed)), unless one got through
     /// since; the request itself failed with `Failure::Connect`.
     pub fn proxy_error(&self) -> Option<crate::ProxyError> {
-        self.0.report.as_ref()?.last()
+        self.0.proxy_error()
     }
 
     /// Sends one request and reads the whole response within `timeout`. Redirects are
@@ -191,7 +165,7 @@ impl HttpClient {
         };
         conn.write_all(&bytes).await.map_err(|e| broken(&e))?;
         conn.flush().await.map_err(|e| broken(&e))?;
-        let buffer = self.0.options.read_buffer.unwrap_or(16 * 1024);
+        let buffer = self.0.read_buffer();
         let mut reader = Reader::new(method, buffer);
         let head = read_head(&mut conn, &mut reader).await?;
         Ok(Reply {
@@ -206,7 +180,7 @@ impl HttpClient {
     /// wait has nothing to say on a connection between two answers).
     async fn check_out(&self, origin: &Origin) -> Option<Conn> {
         loop {
-            let mut conn = self.0.idle.lock().ok()?.take(origin, Instant::now())?;
+            let mut conn = self.0.take_idle(origin, Instant::now())?;
             if poll_once(conn.read(&mut [0])).await.is_none() {
                 return Some(conn);
             }
@@ -215,9 +189,9 @@ impl HttpClient {
 
     /// Keeps the connection of a reply read whole, for the next request; gives the head.
     fn check_in(&self, reply: Reply) -> http::Response<()> {
-        if let (true, Ok(mut idle)) = (reply.reader.reusable(), self.0.idle.lock()) {
-            idle.put(reply.origin, reply.conn, Instant::now());
-        }
+        let reusable = reply.reader.reusable();
+        self.0
+            .keep(reply.origin, reply.conn, reusable, Instant::now());
         reply.head
     }
 
@@ -230,7 +204,10 @@ impl HttpClient {
         }
         let name = ServerName::try_from(origin.bare_host().to_owned());
         let name = name.map_err(|_| Failure::Connect)?;
-        match self.0.tls.connect(name, tcp).await {
+        match TlsConnector::from(self.0.tls.clone())
+            .connect(name, tcp)
+            .await
+        {
             Ok(stream) => Ok(Box::new(stream)),
             Err(e) if chain_has::<rustls::Error>(&e) => Err(Failure::Tls),
             Err(_) => Err(Failure::Connect),

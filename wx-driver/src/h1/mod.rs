@@ -17,12 +17,14 @@ mod head;
 mod pool;
 mod reader;
 mod request;
+mod state;
 
 pub use body::Body;
 pub use head::{Framing, Head, parse_head};
 pub use pool::{Origin, Pool, bare};
 pub use reader::{Next, Reader};
 pub use request::{encode_head, encode_request};
+pub use state::ClientState;
 
 /// The largest response head (status line and headers) accepted, in bytes.
 pub const MAX_HEAD: usize = 64 * 1024;
