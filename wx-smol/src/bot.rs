@@ -1,6 +1,7 @@
 //! The bot layer on smol: [`Bot::builder`] returns the shared builder
-//! ([`wx_driver::bot::BotBuilder`]); `run()` drives it on the current task until the
-//! session ends or Ctrl-C / SIGTERM (then it logs out, unless the bot keeps its session).
+//! ([`wx_driver::bot::BotBuilder`]); `run()` drives it on the current task (`wx-async`'s
+//! loop) until the session ends or Ctrl-C / SIGTERM (then it logs out, unless the bot keeps
+//! its session).
 //!
 //! ```no_run
 //! fn main() -> Result<(), wx_smol::BotError> {
@@ -14,14 +15,12 @@
 //! ```
 
 use std::pin::Pin;
-use std::time::{Instant, SystemTime};
 
 use async_signal::{Signal, Signals};
-use smol::future::FutureExt;
 use smol::stream::StreamExt;
-use wx_driver::bot::{BotBuilder, BotError, BotSession, BotSetup, Effect, Runtime};
+use wx_driver::bot::{BotBuilder, BotError, BotSetup, Runtime};
 
-use crate::{Driver, HttpClient, HttpOptions};
+use crate::{HttpClient, HttpOptions};
 
 /// The smol runtime of the bot layer: `smol::block_on(Bot::builder()…run())`.
 #[derive(Debug, Clone, Copy)]
@@ -38,55 +37,24 @@ impl Runtime for Bot {
     type Run = Pin<Box<dyn Future<Output = Result<(), BotError>> + Send>>;
 
     fn run(setup: BotSetup) -> Self::Run {
-        Box::pin(run(setup))
-    }
-}
-
-async fn run(setup: BotSetup) -> Result<(), BotError> {
-    let extra_root_pem = setup.extra_root_pem.clone();
-    let options = HttpOptions {
-        extra_root_pem,
-        ..HttpOptions::default()
-    };
-    let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
-    let mut seed = [0u8; 32];
-    getrandom::getrandom(&mut seed).map_err(|e| BotError::Seed(e.to_string()))?;
-    let mut bot = BotSession::open(setup, seed, Instant::now(), SystemTime::now())?;
-    let mut driver = Driver::new(http);
-    // Ctrl-C, and SIGTERM where there is one; a signal that cannot be watched never fires.
-    let mut stop = Signals::new([Signal::Int, Signal::Term])
-        .or_else(|_| Signals::new([Signal::Int]))
-        .ok();
-    loop {
-        let stopped = async {
-            match stop.as_mut() {
-                Some(signals) => signals.next().await,
-                None => std::future::pending().await,
+        Box::pin(async move {
+            let options = HttpOptions {
+                extra_root_pem: setup.extra_root_pem.clone(),
+                ..HttpOptions::default()
             };
-            None
-        };
-        // `next_event` is cancel-safe: losing the race to a signal drops nothing.
-        let event = async { Some(driver.next_event(&mut bot.client).await) }
-            .or(stopped)
-            .await;
-        let Some(event) = event else {
-            if !bot.keeps_session() {
-                driver.shutdown(&mut bot.client).await;
-            }
-            bot.stopped();
-            return Ok(());
-        };
-        let Some(event) = event else { return Ok(()) };
-        for effect in bot.on_event(&event, Instant::now()) {
-            match effect {
-                Effect::SendFile { to, path } => {
-                    if let Err(e) = driver.send_file(&mut bot.client, to, &path, None).await {
-                        bot.say(&format!("cannot send {}: {e}", path.display()));
-                    }
+            let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
+            // Ctrl-C, and SIGTERM where there is one; a signal that cannot be watched never
+            // fires.
+            let signals = Signals::new([Signal::Int, Signal::Term])
+                .or_else(|_| Signals::new([Signal::Int]))
+                .ok();
+            let stop = async move {
+                match signals {
+                    Some(mut signals) => drop(signals.next().await),
+                    None => std::future::pending().await,
                 }
-                Effect::End => return Ok(()),
-                _ => {}
-            }
-        }
+            };
+            wx_async::run_bot(setup, http, stop).await
+        })
     }
 }

@@ -2,17 +2,18 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod async_io;
 mod bot;
-mod driver;
 mod http_client;
 mod media;
-mod remote;
 
 pub use bot::Bot;
-pub use driver::Driver;
 pub use http_client::HttpClient;
-pub use media::{AsyncSink, AsyncSource};
-pub use remote::Remote;
+pub use media::{AsyncSink, AsyncSource, Sink, Source};
+/// Runs one session over an [`HttpClient`] (`wx-async`'s driver, shared with `wx-tokio`).
+pub type Driver = wx_async::Driver<HttpClient>;
+/// Submits commands to a driven session from any task (`wx-async`'s).
+pub type Remote = wx_async::Remote<HttpClient>;
 /// Why a command submitted through a [`Remote`] did not succeed (`wx-driver`'s).
 pub use wx_driver::RemoteError;
 /// Why a file could not be sent by its path (`wx-driver`'s).

@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use smol::channel::Sender;
+use async_channel::Sender;
 use wx_driver::media::{Extra, OnProgress};
 use wx_driver::{Inbox, RemoteError, RemoteResult};
 use wx_proto::client::{Command, Download, MediaKind, OpOutput, Upload};
 
-use crate::media::{AsyncSink, AsyncSource, Sink, Source, open};
+use crate::AsyncIo;
 
 /// Where a remote command's result goes.
 pub(crate) type Waiter = Sender<RemoteResult>;
@@ -19,21 +19,31 @@ type Output = Result<OpOutput, RemoteError>;
 /// Submits commands to one session from any task (on any executor). The driver runs them
 /// the next time it is polled; their results come back here instead of as `OpDone`
 /// events, and the progress of a media command only to its callback.
-#[derive(Clone)]
-pub struct Remote {
-    inbox: Inbox<Waiter, Source, Sink>,
+pub struct Remote<R: AsyncIo> {
+    inbox: Inbox<Waiter, R::Source, R::Sink>,
     /// Wakes the driver when a command is queued (one permit, kept if it is not waiting).
     queued: Sender<()>,
 }
 
-impl std::fmt::Debug for Remote {
+impl<R: AsyncIo> Clone for Remote<R> {
+    fn clone(&self) -> Self {
+        Self::new(self.inbox.clone(), self.queued.clone())
+    }
+}
+
+impl<R: AsyncIo> std::fmt::Debug for Remote<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Remote").finish_non_exhaustive()
     }
 }
 
-impl Remote {
-    pub(crate) fn new(inbox: Inbox<Waiter, Source, Sink>, queued: Sender<()>) -> Self {
+/// A progress callback, boxed.
+fn boxed(progress: impl FnMut(u64, u64) + Send + 'static) -> Option<OnProgress> {
+    Some(Box::new(progress))
+}
+
+impl<R: AsyncIo> Remote<R> {
+    pub(crate) fn new(inbox: Inbox<Waiter, R::Source, R::Sink>, queued: Sender<()>) -> Self {
         Self { inbox, queued }
     }
 
@@ -46,8 +56,8 @@ impl Remote {
         self.submit_with((command, Extra::default())).await
     }
 
-    async fn submit_with(&self, (command, extra): (Command, Extra<Source, Sink>)) -> Output {
-        let (reply, rx) = smol::channel::bounded(1);
+    async fn submit_with(&self, (command, extra): (Command, Extra<R::Source, R::Sink>)) -> Output {
+        let (reply, rx) = async_channel::bounded(1);
         self.inbox.push_with(command, reply, extra)?;
         let _ = self.queued.try_send(());
         rx.recv().await.unwrap_or(Err(RemoteError::Closed))
@@ -74,8 +84,7 @@ impl Remote {
         kind: Option<MediaKind>,
         progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Output {
-        let progress = Some(Box::new(progress) as OnProgress);
-        self.send_path(to.into(), path.as_ref(), kind, progress)
+        self.send_path(to.into(), path.as_ref(), kind, boxed(progress))
             .await
     }
 
@@ -86,8 +95,9 @@ impl Remote {
         kind: Option<MediaKind>,
         progress: Option<OnProgress>,
     ) -> Output {
-        let (upload, file) = open(path, kind).await.map_err(RemoteError::File)?;
-        self.submit_with(Extra::upload(to, upload, Box::new(file), progress))
+        let opened = R::open(path.to_owned(), kind).await;
+        let (upload, file) = opened.map_err(RemoteError::File)?;
+        self.submit_with(Extra::upload(to, upload, file, progress))
             .await
     }
 
@@ -97,9 +107,9 @@ impl Remote {
         &self,
         to: impl Into<String>,
         upload: Upload,
-        reader: impl AsyncSource,
+        reader: impl Into<R::Source>,
     ) -> Output {
-        self.submit_with(Extra::upload(to.into(), upload, Box::new(reader), None))
+        self.submit_with(Extra::upload(to.into(), upload, reader.into(), None))
             .await
     }
 
@@ -109,22 +119,17 @@ impl Remote {
         &self,
         to: impl Into<String>,
         upload: Upload,
-        reader: impl AsyncSource,
+        reader: impl Into<R::Source>,
         progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Output {
-        let extra = Extra::upload(
-            to.into(),
-            upload,
-            Box::new(reader) as Source,
-            Some(Box::new(progress)),
-        );
+        let extra = Extra::upload(to.into(), upload, reader.into(), boxed(progress));
         self.submit_with(extra).await
     }
 
     /// Downloads `download` into `writer` (written as the body arrives, flushed at the
     /// end); the result is `Downloaded` with the byte count.
-    pub async fn download(&self, download: Download, writer: impl AsyncSink) -> Output {
-        self.submit_with(Extra::download(download, Box::new(writer), None))
+    pub async fn download(&self, download: Download, writer: impl Into<R::Sink>) -> Output {
+        self.submit_with(Extra::download(download, writer.into(), None))
             .await
     }
 
@@ -132,14 +137,10 @@ impl Remote {
     pub async fn download_with_progress(
         &self,
         download: Download,
-        writer: impl AsyncSink,
+        writer: impl Into<R::Sink>,
         progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Output {
-        let extra = Extra::download(
-            download,
-            Box::new(writer) as Sink,
-            Some(Box::new(progress) as OnProgress),
-        );
+        let extra = Extra::download(download, writer.into(), boxed(progress));
         self.submit_with(extra).await
     }
 }

@@ -1,8 +1,8 @@
 //! [`Driver`]: owns one session's in-flight requests (tasks of its own executor, run on
-//! the thread that awaits `next_event`: no thread hop per request), its timer and the
+//! the task that awaits `next_event`: no thread hop per request), its timer and the
 //! waiting of its [`Remote`]s. What to do next is `wx-driver`'s [`Pump`]; this file spawns
 //! the requests, downloads and upload reads, and waits on a completion channel, a wake
-//! channel and an `async-io` timer while running those tasks.
+//! channel and the adapter's timer while running those tasks.
 //!
 //! Cancel-safety: every wait on I/O runs in a task the driver owns (the writer or reader
 //! lent to it comes back with its result through the channel); `next_event` only waits
@@ -12,43 +12,41 @@
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
-use smol::channel::{Receiver, Sender, bounded, unbounded};
-use smol::future::FutureExt;
-use smol::stream::Stream;
+use async_channel::{Receiver, Sender, bounded, unbounded};
+use futures_lite::{FutureExt, Stream};
 use wx_driver::{Done, Job, Pump, Read, RemoteResult, Step};
 use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request};
 
-use crate::http_client::HttpClient;
-use crate::media::{Sink, Source, read_at};
+use crate::AsyncIo;
 use crate::remote::{Remote, Waiter};
 
 /// What a task of the driver ends with.
-type Ended = Done<Source, Sink>;
+type Ended<R> = Done<<R as AsyncIo>::Source, <R as AsyncIo>::Sink>;
 
 /// What ended a wait.
-enum Woke {
-    Done(Ended),
+enum Woke<R: AsyncIo> {
+    Done(Ended<R>),
     Queued,
     Timer,
 }
 
-/// Runs one [`Client`] over an [`HttpClient`]. The caller keeps the client; the driver
-/// keeps what is in flight.
-pub struct Driver {
-    http: HttpClient,
+/// Runs one [`Client`] over the adapter's HTTP client `R`. The caller keeps the client (to
+/// read its state or submit commands directly); the driver keeps what is in flight.
+pub struct Driver<R: AsyncIo> {
+    http: R,
     /// The tasks of this session, polled only inside `next_event`.
-    tasks: smol::Executor<'static>,
+    tasks: async_executor::Executor<'static>,
     /// Tasks spawned and not yet received from `done`.
     in_flight: usize,
-    done: (Sender<Ended>, Receiver<Ended>),
+    done: (Sender<Ended<R>>, Receiver<Ended<R>>),
     /// Closed to cancel the tasks in flight (at the end of a session, or on drop).
     cancel: (Sender<()>, Receiver<()>),
-    pub(crate) pump: Pump<Waiter, Source, Sink>,
+    pub(crate) pump: Pump<Waiter, R::Source, R::Sink>,
     /// A one-permit channel a [`Remote`] rings after it queued a command.
     queued: (Sender<()>, Receiver<()>),
 }
 
-impl std::fmt::Debug for Driver {
+impl<R: AsyncIo> std::fmt::Debug for Driver<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Driver")
             .field("in_flight", &self.in_flight)
@@ -58,12 +56,12 @@ impl std::fmt::Debug for Driver {
     }
 }
 
-impl Driver {
+impl<R: AsyncIo> Driver<R> {
     /// A driver for one session, sending through `http` (clone one client for many drivers).
-    pub fn new(http: HttpClient) -> Self {
+    pub fn new(http: R) -> Self {
         Self {
             http,
-            tasks: smol::Executor::new(),
+            tasks: async_executor::Executor::new(),
             in_flight: 0,
             done: unbounded(),
             cancel: bounded(1),
@@ -73,7 +71,7 @@ impl Driver {
     }
 
     /// A handle for other tasks to submit commands.
-    pub fn remote(&self) -> Remote {
+    pub fn remote(&self) -> Remote<R> {
         Remote::new(self.pump.inbox(), self.queued.0.clone())
     }
 
@@ -108,13 +106,19 @@ impl Driver {
         let wake = client
             .poll_timeout()
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
-        let done = async { self.done.1.recv().await.map_or(Woke::Queued, Woke::Done) };
+        let done = async {
+            self.done
+                .1
+                .recv()
+                .await
+                .map_or(Woke::<R>::Queued, Woke::Done)
+        };
         let queued = async {
             let _ = self.queued.1.recv().await;
             Woke::Queued
         };
         let timer = async {
-            smol::Timer::at(wake).await;
+            R::sleep_until(wake).await;
             Woke::Timer
         };
         match self.tasks.run(done.or(queued).or(timer)).await {
@@ -127,7 +131,7 @@ impl Driver {
     /// The events of `client` as a stream, ending when the session does. Submit commands
     /// through a [`Remote`] taken before.
     pub fn into_stream(self, client: Client) -> impl Stream<Item = Event> + Send {
-        smol::stream::unfold((self, client), |(mut driver, mut client)| async move {
+        futures_lite::stream::unfold((self, client), |(mut driver, mut client)| async move {
             let event = driver.next_event(&mut client).await?;
             Some((event, (driver, client)))
         })
@@ -142,7 +146,8 @@ impl Driver {
         while self.next_event(client).await.is_some() {}
     }
 
-    fn spawn(&mut self, job: Job, work: impl Future<Output = Ended> + Send + 'static) {
+    /// Runs `work` as a task; one that panics or is cancelled ends as `job` failed.
+    fn spawn(&mut self, job: Job, work: impl Future<Output = Ended<R>> + Send + 'static) {
         let (done, cancel) = (self.done.0.clone(), self.cancel.1.clone());
         self.in_flight += 1;
         let work = async {
@@ -162,14 +167,9 @@ impl Driver {
         self.tasks.spawn(task).detach();
     }
 
-    fn start(&mut self, request: Request, download: Option<(OpId, Option<Sink>)>) {
+    fn start(&mut self, request: Request, download: Option<(OpId, Option<R::Sink>)>) {
         let http = self.http.clone();
-        let Request {
-            id,
-            timeout,
-            http: req,
-            ..
-        } = request;
+        let (id, timeout, req) = (request.id, request.timeout, request.http);
         tracing::trace!(id = id.0, "request started");
         match download {
             None => self.spawn(Job::Request(id), async move {
@@ -182,7 +182,7 @@ impl Driver {
         }
     }
 
-    fn start_read(&mut self, read: Read<Source>) {
+    fn start_read(&mut self, read: Read<R::Source>) {
         let Read {
             op,
             offset,
@@ -190,12 +190,12 @@ impl Driver {
             mut reader,
         } = read;
         self.spawn(Job::Read(op, offset), async move {
-            let bytes = read_at(&mut reader, offset, len).await;
+            let bytes = R::read_at(&mut reader, offset, len).await;
             Done::Read(op, offset, Some(reader), bytes)
         });
     }
 
-    fn complete(&mut self, client: &mut Client, done: Ended) {
+    fn complete(&mut self, client: &mut Client, done: Ended<R>) {
         self.in_flight -= 1;
         self.pump.complete(client, done, Instant::now());
     }
@@ -222,7 +222,7 @@ fn answer(answers: impl IntoIterator<Item = (Waiter, RemoteResult)>) {
     }
 }
 
-impl Drop for Driver {
+impl<R: AsyncIo> Drop for Driver<R> {
     /// Drops the tasks in flight (with the executor); remotes still waiting get `Closed`,
     /// later ones are refused at once.
     fn drop(&mut self) {
