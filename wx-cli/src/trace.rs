@@ -11,7 +11,14 @@ use tracing_subscriber::util::SubscriberInitExt;
 use crate::error::{CliError, CliResult};
 
 /// The crates of this workspace, as tracing targets.
-const OWN: [&str; 5] = ["wx", "wx_proto", "wx_driver", "wx_tokio", "wx_store"];
+const OWN: [&str; 6] = [
+    "wx",
+    "wx_proto",
+    "wx_driver",
+    "wx_async",
+    "wx_tokio",
+    "wx_store",
+];
 
 /// What to trace: `RUST_LOG` when set (`info`, `wx_proto=trace,wx_tokio=debug`, …), else
 /// nothing without `-v`, this workspace's debug events with `-v`, everything with `-vv`.

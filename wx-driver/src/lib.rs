@@ -14,8 +14,9 @@
 //! and opening a file to send by its path ([`media::open_file`], blocking: the async
 //! adapters run it on a blocking thread); the bot layer's builder, handlers and session
 //! policy ([`bot`]; its session file is the one file this crate writes, through
-//! `wx-store`). Out of scope: sockets, clocks, threads and waiting. An adapter keeps only
-//! its own waiting (`select!` or `recv_timeout`), its HTTP and its reply channel type `W`.
+//! `wx-store`). Out of scope: sockets, clocks, threads and waiting. The async adapters'
+//! waiting is `wx-async`'s (one driver for both); wx-blocking keeps its own
+//! (`recv_timeout`); each adapter keeps its HTTP.
 //!
 //! ```text
 //!   Remote ──push──► Inbox ──pop──► Pump::step ──submit──► Client

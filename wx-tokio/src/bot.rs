@@ -1,5 +1,5 @@
 //! The bot layer on tokio: [`Bot::builder`] returns the shared builder
-//! ([`wx_driver::bot::BotBuilder`]); `run()` drives it here, on the current task, until the
+//! ([`wx_driver::bot::BotBuilder`]); `run()` drives it on the current task (`wx-async`'s loop) until the
 //! session ends or Ctrl-C / SIGTERM (then it logs out, unless the bot keeps its session).
 //!
 //! ```no_run
@@ -15,11 +15,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Instant, SystemTime};
 
-use wx_driver::bot::{BotBuilder, BotError, BotSession, BotSetup, Effect, Runtime};
+use wx_driver::bot::{BotBuilder, BotError, BotSetup, Runtime};
 
-use crate::{Driver, HttpClient, HttpOptions};
+use crate::{HttpClient, HttpOptions};
 
 /// The tokio runtime of the bot layer: `Bot::builder()…run().await`.
 #[derive(Debug, Clone, Copy)]
@@ -36,47 +35,14 @@ impl Runtime for Bot {
     type Run = Pin<Box<dyn Future<Output = Result<(), BotError>> + Send>>;
 
     fn run(setup: BotSetup) -> Self::Run {
-        Box::pin(run(setup))
-    }
-}
-
-async fn run(setup: BotSetup) -> Result<(), BotError> {
-    let options = HttpOptions {
-        extra_root_pem: setup.extra_root_pem.clone(),
-        ..HttpOptions::default()
-    };
-    let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
-    let mut seed = [0u8; 32];
-    getrandom::getrandom(&mut seed).map_err(|e| BotError::Seed(e.to_string()))?;
-    let mut bot = BotSession::open(setup, seed, Instant::now(), SystemTime::now())?;
-    let mut driver = Driver::new(http);
-    let stop = stop_signal();
-    tokio::pin!(stop);
-    loop {
-        let event = tokio::select! {
-            event = driver.next_event(&mut bot.client) => event,
-            () = &mut stop => {
-                if !bot.keeps_session() {
-                    driver.shutdown(&mut bot.client).await;
-                }
-                bot.stopped();
-                return Ok(());
-            }
-        };
-        let Some(event) = event else {
-            return Ok(());
-        };
-        for effect in bot.on_event(&event, Instant::now()) {
-            match effect {
-                Effect::SendFile { to, path } => {
-                    if let Err(e) = driver.send_file(&mut bot.client, to, &path, None).await {
-                        bot.say(&format!("cannot send {}: {e}", path.display()));
-                    }
-                }
-                Effect::End => return Ok(()),
-                _ => {}
-            }
-        }
+        Box::pin(async move {
+            let options = HttpOptions {
+                extra_root_pem: setup.extra_root_pem.clone(),
+                ..HttpOptions::default()
+            };
+            let http = HttpClient::new(options).map_err(|e| BotError::Http(e.to_string()))?;
+            wx_async::run_bot(setup, http, stop_signal()).await
+        })
     }
 }
 

@@ -23,12 +23,15 @@
 //! requests and the timer of one session ([`Driver`]), a cloneable [`Remote`] for other
 //! tasks. Out of scope: everything protocol-shaped. The driver never parses, retries,
 //! follows redirects, stores cookies, or logs URLs, headers or bodies; `wx-proto` does the
-//! protocol, including the cookie jar. The driver logic both adapters share (the remote
-//! inbox, routing results to remote callers, the end-of-session rule, [`RemoteError`]) is
-//! `wx-driver`; this crate keeps its HTTP and its waiting (`select!`).
+//! protocol, including the cookie jar. [`Driver`] and [`Remote`] are `wx-async`'s, the
+//! async driver this crate and `wx-smol` share (a session's requests run as tasks of the
+//! driver's own executor, polled inside `next_event`); the logic every adapter shares (the
+//! remote inbox, routing results to remote callers, the end-of-session rule,
+//! [`RemoteError`]) is `wx-driver`'s. This crate keeps its I/O: HTTP, chunk reads, files
+//! opened on tokio's blocking threads, tokio's timer and the signals that stop a bot.
 //!
 //! ```text
-//!   Client ──poll_request──► Driver ──spawn──► JoinSet (HttpClient: hyper + rustls)
+//!   Client ──poll_request──► Driver ──spawn──► its tasks (HttpClient: hyper + rustls)
 //!     ▲                        │  ▲                    │
 //!     └─handle_response/failure┘  └──── completion ────┘
 //!     ▲                        │
@@ -74,16 +77,18 @@
 
 #![forbid(unsafe_code)]
 
+mod async_io;
 mod bot;
-mod driver;
 mod http_client;
 mod media;
-mod remote;
 
 pub use bot::Bot;
-pub use driver::Driver;
 pub use http_client::HttpClient;
-pub use remote::Remote;
+pub use media::{AsyncSink, AsyncSource, Sink, Source};
+/// Runs one session over an [`HttpClient`] (`wx-async`'s driver, shared with `wx-smol`).
+pub type Driver = wx_async::Driver<HttpClient>;
+/// Submits commands to a driven session from any task (`wx-async`'s).
+pub type Remote = wx_async::Remote<HttpClient>;
 /// Why a command submitted through a [`Remote`] did not succeed: the same type in
 /// `wx-blocking` (both re-export `wx-driver`'s).
 pub use wx_driver::RemoteError;
