@@ -1,19 +1,21 @@
-//! [`Driver`]: owns one session's in-flight requests (tasks of its own executor, run on
-//! the task that awaits `next_event`: no thread hop per request), its timer and the
-//! waiting of its [`Remote`]s. What to do next is `wx-driver`'s [`Pump`]; this file spawns
-//! the requests, downloads and upload reads, and waits on a completion channel, a wake
-//! channel and the adapter's timer while running those tasks.
+//! [`Driver`]: owns one session's in-flight requests (futures of its own set, polled by
+//! the task that awaits `next_event`: no spawn and no thread hop per request), its timer
+//! and the waiting of its [`Remote`]s. What to do next is `wx-driver`'s [`Pump`]; this
+//! file starts the requests, downloads and upload reads, and waits for the first of them
+//! to end, a wake channel or the adapter's timer.
 //!
-//! Cancel-safety: every wait on I/O runs in a task the driver owns (the writer or reader
-//! lent to it comes back with its result through the channel); `next_event` only waits
-//! on channels and a timer, so dropping its future loses nothing: the tasks stay with the
-//! driver and go on the next time it is polled.
+//! Cancel-safety: every wait on I/O is a future the driver owns (the writer or reader lent
+//! to it comes back with its result); `next_event` only borrows them, so dropping its
+//! future loses nothing: they stay with the driver and go on the next time it is polled.
 
-use std::panic::AssertUnwindSafe;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use async_channel::{Receiver, Sender, bounded, unbounded};
-use futures_lite::{FutureExt, Stream};
+use async_channel::{Receiver, Sender, bounded};
+use futures_lite::{FutureExt, Stream, StreamExt};
+use futures_util::stream::FuturesUnordered;
 use wx_driver::{Done, Job, Pump, Read, RemoteResult, Step};
 use wx_proto::client::{Client, Event, Failure, OpId, Phase, Request};
 
@@ -22,6 +24,24 @@ use crate::remote::{Remote, Waiter};
 
 /// What a task of the driver ends with.
 type Ended<R> = Done<<R as AsyncIo>::Source, <R as AsyncIo>::Sink>;
+
+/// One request, download or upload read in flight, and what it is (to report it when it
+/// panics or is cancelled).
+struct Task<R: AsyncIo> {
+    job: Job,
+    work: Pin<Box<dyn Future<Output = Ended<R>> + Send>>,
+}
+
+impl<R: AsyncIo> Future for Task<R> {
+    type Output = Ended<R>;
+
+    /// Polls the work; one that panics ends as its job failed with `Io`.
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Ended<R>> {
+        let job = self.job;
+        catch_unwind(AssertUnwindSafe(|| self.work.as_mut().poll(cx)))
+            .unwrap_or_else(|_| Poll::Ready(job.failed(Failure::Io)))
+    }
+}
 
 /// What ended a wait.
 enum Woke<R: AsyncIo> {
@@ -34,13 +54,8 @@ enum Woke<R: AsyncIo> {
 /// read its state or submit commands directly); the driver keeps what is in flight.
 pub struct Driver<R: AsyncIo> {
     http: R,
-    /// The tasks of this session, polled only inside `next_event`.
-    tasks: async_executor::Executor<'static>,
-    /// Tasks spawned and not yet received from `done`.
-    in_flight: usize,
-    done: (Sender<Ended<R>>, Receiver<Ended<R>>),
-    /// Closed to cancel the tasks in flight (at the end of a session, or on drop).
-    cancel: (Sender<()>, Receiver<()>),
+    /// The session's requests, downloads and reads, polled only inside `next_event`.
+    tasks: FuturesUnordered<Task<R>>,
     pub(crate) pump: Pump<Waiter, R::Source, R::Sink>,
     /// A one-permit channel a [`Remote`] rings after it queued a command.
     queued: (Sender<()>, Receiver<()>),
@@ -49,7 +64,7 @@ pub struct Driver<R: AsyncIo> {
 impl<R: AsyncIo> std::fmt::Debug for Driver<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Driver")
-            .field("in_flight", &self.in_flight)
+            .field("in_flight", &self.tasks.len())
             .field("waiting_remotes", &self.pump.waiting())
             .field("attached", &self.pump.attached())
             .finish_non_exhaustive()
@@ -61,10 +76,7 @@ impl<R: AsyncIo> Driver<R> {
     pub fn new(http: R) -> Self {
         Self {
             http,
-            tasks: async_executor::Executor::new(),
-            in_flight: 0,
-            done: unbounded(),
-            cancel: bounded(1),
+            tasks: FuturesUnordered::new(),
             pump: Pump::default(),
             queued: bounded(1),
         }
@@ -77,12 +89,12 @@ impl<R: AsyncIo> Driver<R> {
 
     /// Requests in flight (and upload reads in progress).
     pub fn in_flight(&self) -> usize {
-        self.in_flight
+        self.tasks.len()
     }
 
     /// Runs I/O until the client has an event, and returns it; `None` once the session has
     /// ended and every request is over. Cancel-safe: dropping the future (in a race with
-    /// another one) loses nothing, the requests keep running in the driver's tasks.
+    /// another one) loses nothing, the requests stay with the driver.
     pub async fn next_event(&mut self, client: &mut Client) -> Option<Event> {
         self.pump.begin(client);
         loop {
@@ -93,7 +105,7 @@ impl<R: AsyncIo> Driver<R> {
                 Step::Event(event) => return Some(event),
                 Step::Reply(waiter, result) => answer([(waiter, result)]),
                 Step::Ended => {
-                    self.finish(client).await;
+                    self.finish(client);
                     return None;
                 }
                 Step::Wait => self.wait(client).await,
@@ -106,23 +118,24 @@ impl<R: AsyncIo> Driver<R> {
         let wake = client
             .poll_timeout()
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let (tasks, queued) = (&mut self.tasks, &self.queued.1);
         let done = async {
-            self.done
-                .1
-                .recv()
-                .await
-                .map_or(Woke::<R>::Queued, Woke::Done)
+            match tasks.next().await {
+                Some(done) => Woke::<R>::Done(done),
+                // No task: wait for the others.
+                None => std::future::pending().await,
+            }
         };
         let queued = async {
-            let _ = self.queued.1.recv().await;
+            let _ = queued.recv().await;
             Woke::Queued
         };
         let timer = async {
             R::sleep_until(wake).await;
             Woke::Timer
         };
-        match self.tasks.run(done.or(queued).or(timer)).await {
-            Woke::Done(done) => self.complete(client, done),
+        match done.or(queued).or(timer).await {
+            Woke::Done(done) => self.pump.complete(client, done, Instant::now()),
             Woke::Queued => {}
             Woke::Timer => client.handle_timeout(Instant::now()),
         }
@@ -146,25 +159,9 @@ impl<R: AsyncIo> Driver<R> {
         while self.next_event(client).await.is_some() {}
     }
 
-    /// Runs `work` as a task; one that panics or is cancelled ends as `job` failed.
     fn spawn(&mut self, job: Job, work: impl Future<Output = Ended<R>> + Send + 'static) {
-        let (done, cancel) = (self.done.0.clone(), self.cancel.1.clone());
-        self.in_flight += 1;
-        let work = async {
-            AssertUnwindSafe(work)
-                .catch_unwind()
-                .await
-                .map_err(|_| Failure::Io)
-        };
-        let cancelled = async move {
-            let _ = cancel.recv().await;
-            Err(Failure::Cancelled)
-        };
-        let task = async move {
-            let ended = work.or(cancelled).await.unwrap_or_else(|f| job.failed(f));
-            let _ = done.try_send(ended);
-        };
-        self.tasks.spawn(task).detach();
+        let work = Box::pin(work);
+        self.tasks.push(Task { job, work });
     }
 
     fn start(&mut self, request: Request, download: Option<(OpId, Option<R::Sink>)>) {
@@ -195,22 +192,14 @@ impl<R: AsyncIo> Driver<R> {
         });
     }
 
-    fn complete(&mut self, client: &mut Client, done: Ended<R>) {
-        self.in_flight -= 1;
-        self.pump.complete(client, done, Instant::now());
-    }
-
     /// The session is over: cancel what is still in flight (feeding each to the client
-    /// exactly once), then answer the remote callers (results due, `Ended`, or the refusal).
-    async fn finish(&mut self, client: &mut Client) {
-        self.cancel.0.close();
-        while self.in_flight > 0 {
-            let Ok(done) = self.tasks.run(self.done.1.recv()).await else {
-                break;
-            };
-            self.complete(client, done);
+    /// exactly once, as cancelled), then answer the remote callers (results due, `Ended`,
+    /// or the refusal).
+    fn finish(&mut self, client: &mut Client) {
+        for task in std::mem::take(&mut self.tasks) {
+            let cancelled = task.job.failed(Failure::Cancelled);
+            self.pump.complete(client, cancelled, Instant::now());
         }
-        self.cancel = bounded(1);
         answer(self.pump.end(client));
     }
 }
@@ -223,10 +212,9 @@ fn answer(answers: impl IntoIterator<Item = (Waiter, RemoteResult)>) {
 }
 
 impl<R: AsyncIo> Drop for Driver<R> {
-    /// Drops the tasks in flight (with the executor); remotes still waiting get `Closed`,
-    /// later ones are refused at once.
+    /// Drops what is in flight; remotes still waiting get `Closed`, later ones are refused
+    /// at once.
     fn drop(&mut self) {
-        self.cancel.0.close();
         answer(self.pump.close());
     }
 }

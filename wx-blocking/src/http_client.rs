@@ -5,7 +5,7 @@
 //! carry the session's credentials.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -302,8 +302,8 @@ impl HttpClient {
 
 /// A TCP connection to `host:port` by `by`, its reads and writes bounded by `by` too.
 fn dial(host: &str, port: u16, by: Instant) -> Result<TcpStream, Failure> {
-    let addrs = (h1::bare(host), port).to_socket_addrs();
-    for addr in addrs.map_err(|_| Failure::Connect)? {
+    let addrs = crate::resolve::addresses(h1::bare(host), port, by);
+    for addr in addrs.ok_or(Failure::Connect)? {
         let left = by.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;

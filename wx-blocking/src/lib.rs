@@ -84,6 +84,7 @@ mod driver;
 mod http_client;
 mod media;
 mod remote;
+mod resolve;
 mod workers;
 
 pub use bot::Bot;

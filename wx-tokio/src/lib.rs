@@ -24,8 +24,8 @@
 //! tasks. Out of scope: everything protocol-shaped. The driver never parses, retries,
 //! follows redirects, stores cookies, or logs URLs, headers or bodies; `wx-proto` does the
 //! protocol, including the cookie jar. [`Driver`] and [`Remote`] are `wx-async`'s, the
-//! async driver this crate and `wx-smol` share (a session's requests run as tasks of the
-//! driver's own executor, polled inside `next_event`); the logic every adapter shares (the
+//! async driver this crate and `wx-smol` share (a session's requests are futures the driver
+//! owns, polled inside `next_event`: no spawn per request); the logic every adapter shares (the
 //! remote inbox, routing results to remote callers, the end-of-session rule,
 //! [`RemoteError`]) is `wx-driver`'s. This crate keeps its I/O: HTTP, chunk reads, files
 //! opened on tokio's blocking threads, tokio's timer and the signals that stop a bot.
