@@ -5,6 +5,7 @@
 //! reads the uploads' chunks on its own thread, and waits.
 
 use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -153,8 +154,11 @@ impl Driver {
             len,
             mut reader,
         } = read;
-        let bytes = read_at(&mut reader, offset, len);
-        let done = Done::Read(op, offset, Some(reader), bytes);
+        // A reader that panics (user code) fails its upload; the reader is dropped.
+        let done = match catch_unwind(AssertUnwindSafe(|| read_at(&mut reader, offset, len))) {
+            Ok(bytes) => Done::Read(op, offset, Some(reader), bytes),
+            Err(_) => Job::Read(op, offset).failed(Failure::Io),
+        };
         self.pump.complete(client, done, Instant::now());
     }
 

@@ -2,15 +2,16 @@
 //! from a shared queue and posting completions to the driver's channel. They end when the
 //! driver drops or renews the queue (after the request they are running).
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use wx_driver::Done;
-use wx_proto::client::{OpId, Request, RequestId};
+use wx_driver::{Done, Job};
+use wx_proto::client::{Failure, OpId, Request, RequestId};
 
 use crate::driver::Msg;
 use crate::http_client::HttpClient;
-use crate::media::Sink;
+use crate::media::{Sink, Source};
 
 /// What a worker does: send a request, or send a download and stream its body to the op's
 /// writer (lent to the worker, and given back with the result).
@@ -91,18 +92,29 @@ fn work(queue: &Mutex<mpsc::Receiver<Work>>, done: &mpsc::Sender<Msg>, http: &Ht
             Ok(queue) => queue.recv(),
             Err(_) => return,
         };
-        let ended = match job {
-            Err(_) => return,
-            Ok(Work::Plain(request)) => {
-                Done::Request(request.id, http.execute(request.http, request.timeout))
-            }
-            Ok(Work::Stream(request, op, mut sink)) => {
-                let outcome = http.stream(request.http, request.timeout, sink.as_mut());
-                Done::Streamed(request.id, op, sink, outcome)
-            }
+        let Ok(work) = job else { return };
+        let job = match &work {
+            Work::Plain(request) => Job::Request(request.id),
+            Work::Stream(request, op, _) => Job::Stream(request.id, *op),
         };
+        // A writer that panics (user code) fails its download; the worker goes on.
+        let ended = catch_unwind(AssertUnwindSafe(|| run(work, http)))
+            .unwrap_or_else(|_| job.failed(Failure::Io));
         if done.send(Msg::Done(ended)).is_err() {
             return;
+        }
+    }
+}
+
+/// Sends one request (a download's body into its writer).
+fn run(work: Work, http: &HttpClient) -> Done<Source, Sink> {
+    match work {
+        Work::Plain(request) => {
+            Done::Request(request.id, http.execute(request.http, request.timeout))
+        }
+        Work::Stream(request, op, mut sink) => {
+            let outcome = http.stream(request.http, request.timeout, sink.as_mut());
+            Done::Streamed(request.id, op, sink, outcome)
         }
     }
 }

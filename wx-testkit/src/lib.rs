@@ -388,6 +388,11 @@ macro_rules! adapter_tests {
         }
 
         #[test]
+        fn media_a_panicking_reader_or_writer_fails_its_op_only() {
+            $crate::adapter::media::panicking_reader_and_writer(&$adapter());
+        }
+
+        #[test]
         fn media_through_the_remote() {
             $crate::adapter::media::remote_media(&$adapter());
         }

@@ -800,6 +800,78 @@ pub fn failed_read_cancel_and_unattached_data(adapter: &MediaAdapter) {
     );
 }
 
+/// A reader and a writer that panic, as buggy user code does.
+struct Panicking;
+
+impl Read for Panicking {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        panic!("a reader that panics (this panic is the test's)");
+    }
+}
+
+impl Seek for Panicking {
+    fn seek(&mut self, _: SeekFrom) -> std::io::Result<u64> {
+        Ok(0)
+    }
+}
+
+impl Write for Panicking {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        panic!("a writer that panics (this panic is the test's)");
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A writer that panics fails its download with `Transport(Io)`, a reader that panics its
+/// upload with `DataUnavailable`; neither hangs the op or the driver, and the session goes
+/// on (the same download into a buffer, a text).
+pub fn panicking_reader_and_writer(adapter: &MediaAdapter) {
+    // A driver that loses the op blocks this thread in `next_event` for good: end the
+    // process with a message instead of hanging the test run.
+    let (finished, watch) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = watch.recv_timeout(GUARD) {
+            eprintln!("a panicking reader or writer hung its driver for {GUARD:?}");
+            std::process::exit(101);
+        }
+    });
+    let mut run = Run::start(adapter, None, 18);
+    let image = run.receive(&Body::Image);
+    let what = Download::of_message(&image).unwrap();
+    let op = run
+        .driver
+        .download(&mut run.client, what.clone(), Box::new(Panicking))
+        .unwrap();
+    assert_eq!(run.done(op), Err(OpError::Transport(Failure::Io)));
+    let (result, bytes) = run.fetch(what);
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(bytes, media::TINY_JPEG);
+
+    let upload = Upload {
+        name: "panics.bin".into(),
+        size: 1_000,
+        kind: MediaKind::File,
+        md5: None,
+    };
+    let to = run.friend.clone();
+    let op = run
+        .client
+        .submit(Command::SendMedia { to, upload }, Instant::now())
+        .unwrap();
+    run.driver.attach_source(op, Box::new(Panicking));
+    assert_eq!(run.done(op), Err(OpError::DataUnavailable));
+    let text = Command::SendText {
+        to: run.friend.clone(),
+        text: "after the panics".into(),
+    };
+    let op = run.client.submit(text, Instant::now()).unwrap();
+    sent_ok(run.done(op));
+    let _ = finished.send(());
+}
+
 /// Through the remote: an upload's progress reaches its callback and never the driver's
 /// caller (nor does its `DataWanted` or `OpDone`); a file by its path; an unreadable path
 /// and an empty file as typed errors; a download into a buffer.
