@@ -256,3 +256,46 @@ fn an_upload_survives_next_event_dropped_mid_read() {
     assert!(back == data, "the simulator assembled the file exactly");
     assert_eq!(driver.in_flight(), 0);
 }
+
+/// wx-async's driver needs no particular executor: futures-lite's `block_on`, whose thread
+/// drives no reactor (async-io's own thread does), runs a session to Ready, a text through a
+/// Remote and the logout, as async-std's `block_on` would.
+#[test]
+fn a_session_runs_under_an_executor_that_is_not_smols() {
+    let env = env();
+    let mut client = client(&env);
+    let mut driver = Driver::new(http());
+    let remote = driver.remote();
+    let friend = env.sim(|sim, _| {
+        let account = &sim.world().accounts[0];
+        account.friends().next().unwrap().user_name.clone()
+    });
+    let end = Instant::now() + Duration::from_secs(60);
+    let sent = smol::future::block_on(async {
+        loop {
+            match driver.next_event(&mut client).await {
+                Some(Event::Ready { .. }) => break,
+                Some(_) => assert!(Instant::now() < end, "no Ready"),
+                None => panic!("the session ended before Ready"),
+            }
+        }
+        let text = Command::SendText {
+            to: friend.clone(),
+            text: "under futures-lite".into(),
+        };
+        // The command runs while the driver is polled; the race drops that poll after.
+        let sent = remote.submit(text).or(async {
+            while driver.next_event(&mut client).await.is_some() {}
+            panic!("the session ended")
+        });
+        let sent = sent.await;
+        driver.shutdown(&mut client).await;
+        sent
+    });
+    assert!(matches!(sent, Ok(OpOutput::Sent { .. })), "{sent:?}");
+    assert!(env.sim(|sim, _| {
+        sim.sent()
+            .iter()
+            .any(|s| s.content == "under futures-lite" && s.to == friend)
+    }));
+}
