@@ -13,6 +13,12 @@ use wx_proto::client::{Failure, MediaKind, Upload};
 /// The I/O of one async runtime: an adapter's HTTP client (cheap to clone, shared by its
 /// sessions) with its reader and writer types. Every future is `Send`: the driver's tasks
 /// may move between threads with the task that polls the driver.
+///
+/// wx-tokio and wx-smol implement it on their `HttpClient` in about 50 lines each (their
+/// `src/async_io.rs`): the HTTP calls delegate to the client, `read_at` seeks and reads with
+/// the runtime's I/O traits, `open` runs `wx_driver::media::open_file` on a blocking thread,
+/// `sleep_until` is the runtime's timer. Their `Source` and `Sink` are newtypes over a boxed
+/// reader and writer with a blanket `From`, so the media methods take any reader or writer.
 pub trait AsyncIo: Clone + Send + Sync + 'static {
     /// What an upload reads from (the adapter's boxed reader).
     type Source: Send + 'static;
