@@ -39,7 +39,7 @@ impl<R: AsyncIo> Driver<R> {
         let (upload, file) = R::open(path.as_ref().to_owned(), kind).await?;
         let to = to.into();
         let op = client.submit(Command::SendMedia { to, upload }, Instant::now())?;
-        self.pump.attach(op, Io::Source(file));
+        self.attach_source(op, file);
         Ok(op)
     }
 

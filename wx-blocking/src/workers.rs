@@ -29,6 +29,14 @@ impl Work {
             Work::Plain(r) | Work::Stream(r, ..) => r.id,
         }
     }
+
+    /// What the work is, to report it when it panics.
+    fn job(&self) -> Job {
+        match self {
+            Work::Plain(r) => Job::Request(r.id),
+            Work::Stream(r, op, _) => Job::Stream(r.id, *op),
+        }
+    }
 }
 
 /// A bounded, lazily grown pool of request threads.
@@ -93,10 +101,7 @@ fn work(queue: &Mutex<mpsc::Receiver<Work>>, done: &mpsc::Sender<Msg>, http: &Ht
             Err(_) => return,
         };
         let Ok(work) = job else { return };
-        let job = match &work {
-            Work::Plain(request) => Job::Request(request.id),
-            Work::Stream(request, op, _) => Job::Stream(request.id, *op),
-        };
+        let job = work.job();
         // A writer that panics (user code) fails its download; the worker goes on.
         let ended = catch_unwind(AssertUnwindSafe(|| run(work, http)))
             .unwrap_or_else(|_| job.failed(Failure::Io));
